@@ -1,0 +1,102 @@
+import type { EventEnvelope } from './envelope';
+
+/** Identifies one round of one dispatch; a round is the original delivery, a replay or a manual retry. */
+export interface DispatchRef {
+  dispatchId: string;
+  /** '' for the original delivery; a time-sortable `rnd_` id for each replay or manual retry, so later rounds sort later. */
+  round: string;
+  organizationId: string;
+  subscriptionId: string;
+  eventId: string;
+  eventType: string;
+  /** A test delivery requested through POST /webhooks/:id/test. */
+  test: boolean;
+}
+
+/** Everything needed to (re)attempt a dispatch without reading any other store. */
+export interface Dispatch extends DispatchRef {
+  event: EventEnvelope;
+  /** The rendered request body, fixed at creation so every attempt sends the same bytes. */
+  body: string;
+  createdAt: string;
+  /** When the event was stored on EVENTS (for published → delivered latency). */
+  publishedAt: string;
+  traceparent?: string;
+}
+
+export interface Attempt {
+  attemptId: string;
+  /** 1-based within the round. */
+  attempt: number;
+  startedAt: string;
+  durationMs: number;
+  /** null when no response arrived (timeout, reset, refused address ...). */
+  responseStatus: number | null;
+  /** At most 4 KiB. */
+  responseBody: string | null;
+  errorMessage: string | null;
+  /** Set on `attempted` facts: when the next attempt is due. */
+  nextAttemptAt: string | null;
+}
+
+export interface FactMeta {
+  messageId: string;
+  occurredAt: string;
+}
+
+/** Facts on DELIVERIES (ARCHITECTURE §8). Each attempt is recorded by exactly one of attempted/succeeded/failed. */
+export type DeliveryFact =
+  | { type: 'dispatch.created'; version: 1; data: Dispatch; metadata: FactMeta }
+  /** A failed attempt with another one scheduled; carries the dispatch so the retry needs nothing else. */
+  | { type: 'dispatch.attempted'; version: 1; data: { dispatch: Dispatch; attempt: Attempt }; metadata: FactMeta }
+  | { type: 'dispatch.succeeded'; version: 1; data: { ref: DispatchRef; attempt: Attempt }; metadata: FactMeta }
+  /** Terminal failure: the last attempt failed, or the dispatch was abandoned (attempt null) with a reason. */
+  | {
+      type: 'dispatch.failed';
+      version: 1;
+      data: { ref: DispatchRef; attempt: Attempt | null; reason: string; disableSubscription?: boolean };
+      metadata: FactMeta;
+    };
+
+export type DeliveryFactType = DeliveryFact['type'];
+
+export function factKindOf(fact: DeliveryFact): 'created' | 'attempted' | 'succeeded' | 'failed' {
+  switch (fact.type) {
+    case 'dispatch.created':
+      return 'created';
+    case 'dispatch.attempted':
+      return 'attempted';
+    case 'dispatch.succeeded':
+      return 'succeeded';
+    case 'dispatch.failed':
+      return 'failed';
+  }
+}
+
+export function refOf(fact: DeliveryFact): DispatchRef {
+  switch (fact.type) {
+    case 'dispatch.created':
+      return fact.data;
+    case 'dispatch.attempted':
+      return fact.data.dispatch;
+    case 'dispatch.succeeded':
+    case 'dispatch.failed':
+      return fact.data.ref;
+  }
+}
+
+/** Decodes a DELIVERIES message; undefined for anything that is not a known fact (terminated by the consumer). */
+export function decodeDeliveryFact(raw: Uint8Array): DeliveryFact | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const fact = value as { type?: unknown; version?: unknown; data?: unknown };
+  const known = ['dispatch.created', 'dispatch.attempted', 'dispatch.succeeded', 'dispatch.failed'];
+  if (typeof fact.type !== 'string' || !known.includes(fact.type) || fact.version !== 1) return undefined;
+  if (typeof fact.data !== 'object' || fact.data === null) return undefined;
+  return value as DeliveryFact;
+}

@@ -1,0 +1,7 @@
+export * from './streams';
+export * from './ids';
+export * from './clock';
+export * from './envelope';
+export * from './profiles';
+export * from './subscription-facts';
+export * from './delivery-facts';

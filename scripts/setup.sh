@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the system packages Hookstream needs when they are missing: nats-server,
+# PostgreSQL and kubectl (for the manifest checks). Safe to run again.
+set -euo pipefail
+
+missing=()
+command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
