@@ -2,3 +2,5 @@ export * from './ports';
 export * from './process';
 export * from './nats-server';
 export * from './postgres-server';
+export * from './services';
+export * from './receiver';

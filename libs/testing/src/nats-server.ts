@@ -30,10 +30,14 @@ export function natsServerBinary(): string {
   throw new Error('nats-server not found: install it (apt-get install nats-server) or set NATS_SERVER_BIN');
 }
 
-export async function startNats(options: { binary?: string } = {}): Promise<NatsServer> {
+/** Starts nats-server with JetStream; a given storeDir and port are kept (the local stack), else temporary ones. */
+export async function startNats(
+  options: { binary?: string; storeDir?: string; port?: number } = {},
+): Promise<NatsServer> {
   const binary = options.binary ?? natsServerBinary();
-  const storeDir = await mkdtemp(join(tmpdir(), 'hookstream-nats-'));
-  const port = await freePort();
+  const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), 'hookstream-nats-')));
+  const port = options.port ?? (await freePort());
+  const temporary = options.storeDir === undefined;
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
@@ -69,7 +73,7 @@ export async function startNats(options: { binary?: string } = {}): Promise<Nats
     },
     dispose: async () => {
       if (child) await stopProcess(child, 'SIGTERM', 5_000);
-      await rm(storeDir, { recursive: true, force: true });
+      if (temporary) await rm(storeDir, { recursive: true, force: true });
     },
   };
 }

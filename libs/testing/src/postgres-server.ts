@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,22 +48,28 @@ function runAs(): { uid: number; gid: number } | undefined {
 
 let databaseCounter = 0;
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** Starts a cluster of its own; a given dataDir and port are kept (the local stack), else temporary ones. */
+export async function startPostgres(options: { dataDir?: string; port?: number } = {}): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const user = runAs();
-  const dataDir = await mkdtemp(join(tmpdir(), 'hookstream-pg-'));
-  if (user) chownSync(dataDir, user.uid, user.gid);
-  execFileSync(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'], {
-    stdio: 'pipe',
-    ...(user ?? {}),
-  });
-  const port = await freePort();
+  const temporary = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hookstream-pg-')));
+  if (!existsSync(join(dataDir, 'PG_VERSION'))) {
+    mkdirSync(dataDir, { recursive: true });
+    if (user) chownSync(dataDir, user.uid, user.gid);
+    execFileSync(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'], {
+      stdio: 'pipe',
+      ...(user ?? {}),
+    });
+  }
+  const port = options.port ?? (await freePort());
   let child: ChildProcess | undefined;
 
   const launch = async (): Promise<void> => {
-    // fsync off: tests survive process crashes (the OS keeps the writes), not machine crashes.
     const args = ['-D', dataDir, '-p', String(port), '-k', dataDir, '-c', 'listen_addresses=127.0.0.1'];
-    args.push('-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200');
+    args.push('-c', 'max_connections=200');
+    // Test clusters only: they must survive process crashes (the OS keeps the writes), not machine crashes.
+    if (temporary) args.push('-c', 'fsync=off', '-c', 'full_page_writes=off');
     const proc = spawnManaged(join(bin, 'postgres'), args, { ...(user ?? {}), cwd: dataDir });
     child = proc;
     await waitFor(`postgres on ${port}`, async () => {
@@ -115,7 +121,7 @@ export async function startPostgres(): Promise<PostgresServer> {
     },
     dispose: async () => {
       if (child) await stopProcess(child, 'SIGINT', 10_000);
-      await rm(dataDir, { recursive: true, force: true });
+      if (temporary) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,96 @@
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { freePort, waitFor } from './ports';
+import { exited, killGroup, recentOutput, spawnManaged, stopProcess } from './process';
+
+export type ServiceName = 'subscriptions' | 'dispatcher' | 'log-projector';
+
+export interface RunningService {
+  readonly name: ServiceName;
+  readonly httpUrl: string;
+  readonly grpcAddress: string;
+  readonly process: ChildProcess;
+  /** Waits until GET /health/ready answers 200. */
+  waitReady(timeoutMs?: number): Promise<void>;
+  /** SIGTERM and wait for exit (graceful shutdown). */
+  stop(): Promise<void>;
+  /** kill -9. */
+  kill(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  /** Starts the same service again with the same ports and environment. */
+  restart(): Promise<void>;
+  /** What the process printed lately (stdout and stderr). */
+  output(): string;
+}
+
+export const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+export function serviceEntry(name: ServiceName): string {
+  const entry = join(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  return entry;
+}
+
+/** Spawns a built service with its own free ports; resolves once it is ready. */
+export async function startService(
+  name: ServiceName,
+  env: Record<string, string>,
+  options: { waitReady?: boolean } = { waitReady: true },
+): Promise<RunningService> {
+  const httpPort = await freePort();
+  const grpcPort = await freePort();
+  const fullEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LOG_LEVEL: 'info',
+    HTTP_PORT: String(httpPort),
+    GRPC_PORT: String(grpcPort),
+    ...env,
+  };
+  let child: ChildProcess = spawnManaged(process.execPath, [serviceEntry(name)], { env: fullEnv, cwd: REPO_ROOT });
+  const httpUrl = `http://127.0.0.1:${httpPort}`;
+
+  const waitReady = async (timeoutMs = 60_000): Promise<void> => {
+    await waitFor(
+      `${name} ready`,
+      async () => {
+        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${recentOutput(child)}`);
+        try {
+          const res = await request(`${httpUrl}/health/ready`);
+          await res.body.dump();
+          return res.statusCode === 200;
+        } catch {
+          return false;
+        }
+      },
+      timeoutMs,
+    );
+  };
+
+  const service: RunningService = {
+    name,
+    httpUrl,
+    grpcAddress: `127.0.0.1:${grpcPort}`,
+    get process() {
+      return child;
+    },
+    waitReady,
+    stop: () => stopProcess(child, 'SIGTERM', 30_000),
+    kill: async () => {
+      killGroup(child, 'SIGKILL');
+      await exited(child);
+    },
+    pause: () => killGroup(child, 'SIGSTOP'),
+    resume: () => killGroup(child, 'SIGCONT'),
+    restart: async () => {
+      if (child.exitCode === null && child.signalCode === null) await stopProcess(child, 'SIGTERM', 30_000);
+      child = spawnManaged(process.execPath, [serviceEntry(name)], { env: fullEnv, cwd: REPO_ROOT });
+      await waitReady();
+    },
+    output: () => recentOutput(child),
+  };
+  if (options.waitReady !== false) await waitReady();
+  return service;
+}

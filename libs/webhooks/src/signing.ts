@@ -1,0 +1,38 @@
+import { createHmac } from 'node:crypto';
+import { secretKeyBytes } from './secrets';
+
+/** The content every timestamped scheme signs: `{id}.{timestamp}.{body}`. */
+function signedContent(id: string, timestampSeconds: number, body: string): string {
+  if (!Number.isSafeInteger(timestampSeconds)) throw new Error('timestamp must be whole seconds');
+  return `${id}.${timestampSeconds}.${body}`;
+}
+
+/**
+ * Standard Webhooks `webhook-signature`: one `v1,<base64>` per secret, space-separated, so a
+ * receiver holding either the old or the new secret verifies during a rotation.
+ */
+export function standardSignature(
+  secrets: readonly string[],
+  id: string,
+  timestampSeconds: number,
+  body: string,
+): string {
+  if (secrets.length === 0) throw new Error('at least one signing secret is required');
+  const content = signedContent(id, timestampSeconds, body);
+  return secrets
+    .map((secret) => `v1,${createHmac('sha256', secretKeyBytes(secret)).update(content).digest('base64')}`)
+    .join(' ');
+}
+
+/**
+ * Hex HMAC-SHA256 of the raw body keyed with the secret string itself: what receivers compute
+ * with `createHmac('sha256', secret).update(body)` (ELAN's `X-Webhook-Signature`).
+ */
+export function hexBodySignature(secret: string, body: string): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+/** Kaizen's `X-Webhooks-Signature`: `v1=<hex HMAC-SHA256 of "{id}.{timestamp}.{body}">`, keyed like the hex body signature. */
+export function kaizenSignature(secret: string, id: string, timestampSeconds: number, body: string): string {
+  return `v1=${createHmac('sha256', secret).update(signedContent(id, timestampSeconds, body)).digest('hex')}`;
+}
