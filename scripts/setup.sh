@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the system packages Hookstream needs when they are missing: nats-server,
-# PostgreSQL and kubectl (for the manifest checks). Safe to run again.
+# PostgreSQL. Safe to run again. The manifest checks also need kubectl 1.27+ (kustomize v5),
+# which Debian does not package: it ships with the development and CI machine images.
 set -euo pipefail
 
 missing=()
 command -v nats-server >/dev/null 2>&1 || [ -x /usr/sbin/nats-server ] || missing+=(nats-server)
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
-command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}"

@@ -27,7 +27,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO 8601 date-time whose calendar date exists (Date.parse rolls 02-30 over to March). */
+export function isIsoDateTime(value: string): boolean {
+  const match = ISO_DATE.exec(value);
+  if (!match || Number.isNaN(Date.parse(value))) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const calendar = new Date(Date.UTC(year, month - 1, day));
+  return calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day;
+}
 
 /** Checks the envelope's shape; the type's data schema is checked by the catalog. */
 export function validateEnvelope(value: unknown): EnvelopeResult {
@@ -41,7 +50,7 @@ export function validateEnvelope(value: unknown): EnvelopeResult {
   if (typeof type !== 'string' || !isEventType(type)) return fail('type must be a valid event type');
   if (typeof organizationId !== 'string' || !isToken(organizationId))
     return fail('organizationId must be 1-64 characters of [A-Za-z0-9_-]');
-  if (typeof occurredAt !== 'string' || !ISO_DATE.test(occurredAt) || Number.isNaN(Date.parse(occurredAt)))
+  if (typeof occurredAt !== 'string' || !isIsoDateTime(occurredAt))
     return fail('occurredAt must be an ISO 8601 date-time');
   if (source !== undefined && (typeof source !== 'string' || source.length > 255))
     return fail('source must be a string of at most 255 characters');

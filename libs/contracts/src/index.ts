@@ -5,3 +5,4 @@ export * from './envelope';
 export * from './profiles';
 export * from './subscription-facts';
 export * from './delivery-facts';
+export * from './catalog';

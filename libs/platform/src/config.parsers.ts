@@ -7,7 +7,8 @@ const fail = <T>(problem: string): ParseResult<T> => ({ ok: false, problem });
 function withDefault<T>(fallback: T | undefined, parse: (raw: string) => ParseResult<T>): Parser<T> {
   return {
     parse(raw) {
-      if (raw === undefined || raw.trim() === '') return fallback === undefined ? fail('is required') : ok(fallback);
+      if (raw === undefined || raw.trim() === '')
+        return fallback === undefined ? fail('is required') : ok(fallback);
       return parse(raw.trim());
     },
   };
@@ -137,7 +138,10 @@ export function secretKey(): Parser<Buffer> {
   });
 }
 
-export function oneOf<const V extends string>(values: readonly V[], options: { default?: V } = {}): Parser<V> {
+export function oneOf<const V extends string>(
+  values: readonly V[],
+  options: { default?: V } = {},
+): Parser<V> {
   return withDefault(options.default, (raw) =>
     (values as readonly string[]).includes(raw)
       ? ok(raw as V)

@@ -13,7 +13,17 @@ function natsMatches(filter: string, subject: string): boolean {
   return f.length === s.length;
 }
 
-const segment = fc.constantFrom('workflow', 'step', 'run', 'ACTOR', 'RUN', 'completed', 'failed', 'a-b', 'x_1');
+const segment = fc.constantFrom(
+  'workflow',
+  'step',
+  'run',
+  'ACTOR',
+  'RUN',
+  'completed',
+  'failed',
+  'a-b',
+  'x_1',
+);
 const type = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('.'));
 const pattern = fc.oneof(
   type,
@@ -23,10 +33,15 @@ const pattern = fc.oneof(
 );
 
 describe('validatePattern', () => {
-  it.each(['workflow.completed', 'workflow.*', 'workflow.>', 'workflow.step.*', '*', 'ACTOR.RUN.>', 'run_failed'])(
-    'accepts %s',
-    (p) => expect(validatePattern(p)).toBeNull(),
-  );
+  it.each([
+    'workflow.completed',
+    'workflow.*',
+    'workflow.>',
+    'workflow.step.*',
+    '*',
+    'ACTOR.RUN.>',
+    'run_failed',
+  ])('accepts %s', (p) => expect(validatePattern(p)).toBeNull());
 
   it.each([
     ['', 'empty'],

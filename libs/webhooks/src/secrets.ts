@@ -53,7 +53,8 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
 function requireKey(key: Buffer): void {
-  if (key.length !== KEY_BYTES) throw new Error(`encryption key must be ${KEY_BYTES} bytes, got ${key.length}`);
+  if (key.length !== KEY_BYTES)
+    throw new Error(`encryption key must be ${KEY_BYTES} bytes, got ${key.length}`);
 }
 
 /** AES-256-GCM with a fresh random IV; returns base64 of iv(12) | tag(16) | ciphertext. */
@@ -73,7 +74,9 @@ export function decryptSecret(encrypted: string, key: Buffer): string {
   const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES));
   decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
   try {
-    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]).toString(
+      'utf8',
+    );
   } catch {
     throw new Error('encrypted secret could not be decrypted: wrong key or altered data');
   }

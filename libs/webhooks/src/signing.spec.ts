@@ -80,7 +80,9 @@ describe('standardSignature', () => {
   });
 
   it('refuses a whsec_ secret whose key is not base64', () => {
-    expect(() => standardSignature(['whsec_not base64!'], 'dsp_1', 1700000000, '{}')).toThrow('not valid base64');
+    expect(() => standardSignature(['whsec_not base64!'], 'dsp_1', 1700000000, '{}')).toThrow(
+      'not valid base64',
+    );
   });
 });
 
@@ -100,8 +102,8 @@ describe('hexBodySignature', () => {
 
 describe('kaizenSignature', () => {
   it('is v1= and the hex HMAC-SHA256 of "{id}.{timestamp}.{body}"', () => {
-    expect(kaizenSignature('kaizen-secret-1', 'msg_1', 1700000000, '{"type":"execution.complete","data":{}}')).toBe(
-      'v1=e9027fd8a8d4cca33ef6fc1b78dba5ac696c3e72ac205b1f0bce89ecd74b3c9f',
-    );
+    expect(
+      kaizenSignature('kaizen-secret-1', 'msg_1', 1700000000, '{"type":"execution.complete","data":{}}'),
+    ).toBe('v1=e9027fd8a8d4cca33ef6fc1b78dba5ac696c3e72ac205b1f0bce89ecd74b3c9f');
   });
 });

@@ -34,5 +34,7 @@ export function hexBodySignature(secret: string, body: string): string {
 
 /** Kaizen's `X-Webhooks-Signature`: `v1=<hex HMAC-SHA256 of "{id}.{timestamp}.{body}">`, keyed like the hex body signature. */
 export function kaizenSignature(secret: string, id: string, timestampSeconds: number, body: string): string {
-  return `v1=${createHmac('sha256', secret).update(signedContent(id, timestampSeconds, body)).digest('hex')}`;
+  return `v1=${createHmac('sha256', secret)
+    .update(signedContent(id, timestampSeconds, body))
+    .digest('hex')}`;
 }

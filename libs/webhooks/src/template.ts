@@ -16,7 +16,8 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}
 
 /** null when the template renders valid JSON whatever the variables hold, otherwise why not. */
 export function validateTemplate(template: string): string | null {
-  if (template.length > MAX_TEMPLATE_LENGTH) return `payload template must be at most ${MAX_TEMPLATE_LENGTH} characters`;
+  if (template.length > MAX_TEMPLATE_LENGTH)
+    return `payload template must be at most ${MAX_TEMPLATE_LENGTH} characters`;
   try {
     // Values cannot change the structure (whole values stay one JSON value, strings are escaped),
     // so rendering with every variable unknown checks every possible rendering.

@@ -22,7 +22,10 @@ const file = {
 const locator = {
   type: ['object', 'null'],
   properties: Object.fromEntries(
-    ['role', 'text', 'label', 'placeholder', 'altText', 'title', 'css', 'xpath'].map((key) => [key, f.optionalString]),
+    ['role', 'text', 'label', 'placeholder', 'altText', 'title', 'css', 'xpath'].map((key) => [
+      key,
+      f.optionalString,
+    ]),
   ),
 };
 

@@ -1,0 +1,106 @@
+import {
+  attemptIdOf,
+  factMessageIds,
+  type Attempt,
+  type DeliveryFact,
+  type Dispatch,
+  type DispatchRef,
+} from '@hookstream/contracts';
+import { decideOutcome, type DeliveryOutcome } from '@hookstream/webhooks';
+import { refOfDispatch } from './fact.items';
+
+/** What one attempt produced, before the policy judged it. */
+export interface AttemptReport {
+  attempt: number;
+  startedAtMs: number;
+  durationMs: number;
+  status: number | null;
+  retryAfter: string | null;
+  responseBody: string | null;
+  error: string | null;
+}
+
+export interface AttemptDecision {
+  outcome: DeliveryOutcome;
+  /** Exactly one per attempt, under factMessageIds.attempt: a repeated attempt n stores only the first outcome. */
+  fact: DeliveryFact;
+}
+
+/** Judges an attempt by the retry policy and states the one fact that records it. */
+export function decideAttempt(
+  dispatch: Dispatch,
+  report: AttemptReport,
+  schedule: readonly number[],
+  now: Date,
+  random: () => number,
+): AttemptDecision {
+  const outcome = decideOutcome(
+    { status: report.status, retryAfter: report.retryAfter, error: report.error },
+    report.attempt,
+    schedule,
+    now,
+    random,
+  );
+  const occurredAt = now.toISOString();
+  const metadata = {
+    messageId: factMessageIds.attempt(dispatch.dispatchId, dispatch.round, report.attempt),
+    occurredAt,
+  };
+  const attempt: Attempt = {
+    attemptId: attemptIdOf(dispatch.dispatchId, dispatch.round, report.attempt),
+    attempt: report.attempt,
+    startedAt: new Date(report.startedAtMs).toISOString(),
+    durationMs: report.durationMs,
+    responseStatus: report.status,
+    responseBody: report.responseBody,
+    errorMessage: report.error ?? (outcome.kind === 'delivered' ? null : outcome.reason),
+    nextAttemptAt: null,
+  };
+  switch (outcome.kind) {
+    case 'delivered':
+      return {
+        outcome,
+        fact: {
+          type: 'dispatch.succeeded',
+          version: 1,
+          data: { ref: refOfDispatch(dispatch), attempt },
+          metadata,
+        },
+      };
+    case 'retry':
+      attempt.nextAttemptAt = new Date(now.getTime() + outcome.delayMs).toISOString();
+      return {
+        outcome,
+        fact: { type: 'dispatch.attempted', version: 1, data: { dispatch, attempt }, metadata },
+      };
+    case 'give_up': {
+      const data = {
+        ref: refOfDispatch(dispatch),
+        attempt,
+        reason: outcome.reason,
+        ...(outcome.disable ? { disableSubscription: true } : {}),
+      };
+      return { outcome, fact: { type: 'dispatch.failed', version: 1, data, metadata } };
+    }
+  }
+}
+
+/** A round ended without an HTTP attempt: the subscription is gone or disabled. */
+export function abandonedFact(ref: DispatchRef, reason: string, now: Date): DeliveryFact {
+  return {
+    type: 'dispatch.failed',
+    version: 1,
+    data: { ref: refOfDispatch(ref), attempt: null, reason },
+    metadata: {
+      messageId: factMessageIds.abandoned(ref.dispatchId, ref.round),
+      occurredAt: now.toISOString(),
+    },
+  };
+}
+
+/** Milliseconds until an `attempted` fact's next attempt is due; 0 or less means now. */
+export function msUntilDue(nextAttemptAt: string | null, nowMs: number): number {
+  if (nextAttemptAt === null) return 0;
+  const due = Date.parse(nextAttemptAt);
+  return Number.isNaN(due) ? 0 : due - nowMs;
+}

@@ -1,0 +1,36 @@
+import type { Dispatch } from '@hookstream/contracts';
+import { signedHeaders } from '@hookstream/webhooks';
+import { signingSecrets, type Route } from '../routing/route';
+import type { HttpRequest } from './http-sender';
+
+/**
+ * The request of one attempt: the body fixed at creation, a fresh timestamp and signatures, the
+ * dispatch id as `webhook-id` on every attempt, the subscriber's own headers (reserved names were
+ * refused when the subscription was written; a signed header always wins over a custom one).
+ */
+export function buildRequest(
+  dispatch: Dispatch,
+  route: Route,
+  nowMs: number,
+  defaultTimeoutMs: number,
+): HttpRequest {
+  const headers = signedHeaders({
+    profile: route.state.profile,
+    secrets: signingSecrets(route, nowMs),
+    dispatchId: dispatch.dispatchId,
+    subscriptionId: route.id,
+    timestampSeconds: Math.floor(nowMs / 1000),
+    body: dispatch.body,
+  });
+  if (route.headers.length > 0) {
+    const taken = new Set(Object.keys(headers).map((name) => name.toLowerCase()));
+    for (const [name, value] of route.headers) if (!taken.has(name.toLowerCase())) headers[name] = value;
+  }
+  if (dispatch.traceparent !== undefined) headers.traceparent = dispatch.traceparent;
+  return {
+    path: route.path,
+    headers,
+    body: dispatch.body,
+    timeoutMs: route.state.timeoutMs ?? defaultTimeoutMs,
+  };
+}

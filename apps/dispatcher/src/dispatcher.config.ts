@@ -1,0 +1,85 @@
+import { bool, ConfigError, duration, int, list, readConfig, secretKey, str } from '@hookstream/platform';
+import { parseAllowedTargets, parseSchedule, type AllowList } from '@hookstream/webhooks';
+
+/** Everything the dispatcher reads from its environment (ARCHITECTURE §9 and the service's own settings). */
+export interface DispatcherConfig {
+  natsUrl: string;
+  httpPort: number;
+  logLevel: string;
+  secretsKey: Buffer;
+  streamReplicas: number;
+  eventsMaxAgeMs: number;
+  deliveriesMaxAgeMs: number;
+  maxEventBytes: number;
+  deliveryTimeoutMs: number;
+  /** Delays after the first attempt, in milliseconds. */
+  retryScheduleMs: number[];
+  disableAfterMs: number;
+  /** DELIVERY_ALLOWED_TARGETS: targets reachable despite the address rules. */
+  allow: AllowList;
+  allowHttp: boolean;
+  deliveryConcurrency: number;
+  endpointConcurrency: number;
+  shutdownGraceMs: number;
+}
+
+export const DISPATCHER_CONFIG = Symbol('DISPATCHER_CONFIG');
+
+/** Reads and validates the configuration once at boot; a wrong variable stops the process naming it. */
+export function readDispatcherConfig(env: NodeJS.ProcessEnv = process.env): DispatcherConfig {
+  const raw = readConfig(
+    {
+      // One URL or a comma-separated list of cluster URLs.
+      NATS_URL: str({ default: 'nats://127.0.0.1:4222' }),
+      HTTP_PORT: int({ default: 8082, min: 1, max: 65535 }),
+      LOG_LEVEL: str({ default: 'info' }),
+      SECRETS_KEY: secretKey(),
+      STREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
+      EVENTS_MAX_AGE: duration({ default: '7d' }),
+      DELIVERIES_MAX_AGE: duration({ default: '30d' }),
+      MAX_EVENT_BYTES: int({ default: 262144, min: 1024 }),
+      DELIVERY_TIMEOUT_MS: int({ default: 15000, min: 100, max: 300_000 }),
+      DELIVERY_RETRY_SCHEDULE: str({ default: '5s,5m,30m,2h,5h,10h,10h' }),
+      DELIVERY_DISABLE_AFTER: duration({ default: '5d' }),
+      DELIVERY_ALLOWED_TARGETS: list({ default: [] }),
+      DELIVERY_ALLOW_HTTP: bool({ default: false }),
+      DELIVERY_CONCURRENCY: int({ default: 256, min: 1, max: 10_000 }),
+      DELIVERY_ENDPOINT_CONCURRENCY: int({ default: 32, min: 1, max: 1_000 }),
+      SHUTDOWN_GRACE_MS: int({ default: 25000, min: 0 }),
+    },
+    env,
+  );
+  // Parsed by the same functions that judge subscriptions' own policies and URLs.
+  const problems: string[] = [];
+  const parse = <T>(name: string, fn: () => T): T | undefined => {
+    try {
+      return fn();
+    } catch (error) {
+      problems.push(`${name} ${(error as Error).message}`);
+      return undefined;
+    }
+  };
+  const allow = parse('DELIVERY_ALLOWED_TARGETS', () =>
+    parseAllowedTargets(raw.DELIVERY_ALLOWED_TARGETS.join(',')),
+  );
+  const retryScheduleMs = parse('DELIVERY_RETRY_SCHEDULE', () => parseSchedule(raw.DELIVERY_RETRY_SCHEDULE));
+  if (allow === undefined || retryScheduleMs === undefined) throw new ConfigError(problems);
+  return {
+    natsUrl: raw.NATS_URL,
+    httpPort: raw.HTTP_PORT,
+    logLevel: raw.LOG_LEVEL,
+    secretsKey: raw.SECRETS_KEY,
+    streamReplicas: raw.STREAM_REPLICAS,
+    eventsMaxAgeMs: raw.EVENTS_MAX_AGE,
+    deliveriesMaxAgeMs: raw.DELIVERIES_MAX_AGE,
+    maxEventBytes: raw.MAX_EVENT_BYTES,
+    deliveryTimeoutMs: raw.DELIVERY_TIMEOUT_MS,
+    retryScheduleMs,
+    disableAfterMs: raw.DELIVERY_DISABLE_AFTER,
+    allow,
+    allowHttp: raw.DELIVERY_ALLOW_HTTP,
+    deliveryConcurrency: raw.DELIVERY_CONCURRENCY,
+    endpointConcurrency: raw.DELIVERY_ENDPOINT_CONCURRENCY,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
+  };
+}

@@ -1,0 +1,87 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+} from '@nestjs/common';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import { STREAMS } from '@hookstream/contracts';
+import { JETSTREAM_MANAGER, type RunningConsumer } from '@hookstream/messaging';
+import { HealthRegistry, type Logger } from '@hookstream/platform';
+import { AttemptRunner } from './delivery/attempt.runner';
+import { DeliveryConsumers, RETRIES_DURABLE } from './delivery/delivery.consumers';
+import { DISPATCHER_CONFIG, type DispatcherConfig } from './dispatcher.config';
+import { DISPATCHER_LOGGER } from './dispatcher.logger';
+import { DispatcherMetrics } from './dispatcher.metrics';
+import { FanoutConsumer } from './fanout/fanout.consumer';
+import { RoutingService } from './routing/routing.service';
+
+const RETRIES_GAUGE_INTERVAL_MS = 5_000;
+/** Attempts still running this close to the end of the grace are cut off and handed back. */
+const INTERRUPT_MARGIN_MS = 1_000;
+
+/**
+ * Start order: the routing table first (a dispatch must never meet a table that is still
+ * loading), then the consumers. Shutdown: stop pulling, let running attempts finish within the
+ * grace, hand back the rest; the messaging module then drains the connection.
+ */
+@Injectable()
+export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private consumers: RunningConsumer[] = [];
+  private ready = false;
+  private gaugeTimer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly routing: RoutingService,
+    private readonly fanout: FanoutConsumer,
+    private readonly deliveries: DeliveryConsumers,
+    private readonly attempts: AttemptRunner,
+    private readonly health: HealthRegistry,
+    private readonly metrics: DispatcherMetrics,
+    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+    @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
+    @Inject(DISPATCHER_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.health.register('routing', () => this.routing.status());
+    this.health.register('dispatcher', () =>
+      this.ready ? { ok: true, detail: 'consuming' } : { ok: false, detail: 'starting consumers' },
+    );
+    // Not awaited: the probes answer (not ready) while the table loads.
+    void this.start().catch((error: unknown) =>
+      this.logger.error({ err: error }, 'dispatcher did not start'),
+    );
+  }
+
+  private async start(): Promise<void> {
+    await this.routing.start();
+    this.consumers = [this.deliveries.startAttempts(), this.deliveries.startRetries(), this.fanout.start()];
+    await Promise.all(this.consumers.map((consumer) => consumer.started));
+    this.ready = true;
+    this.logger.info({ consumers: this.consumers.map((consumer) => consumer.name) }, 'dispatcher consuming');
+    this.gaugeTimer = setInterval(() => void this.updateRetriesGauge(), RETRIES_GAUGE_INTERVAL_MS);
+    this.gaugeTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.ready = false;
+    clearInterval(this.gaugeTimer);
+    const grace = this.config.shutdownGraceMs;
+    const interrupt = setTimeout(
+      () => this.attempts.interruptAll(),
+      Math.max(0, grace - INTERRUPT_MARGIN_MS),
+    );
+    await Promise.all(this.consumers.map((consumer) => consumer.stop(grace)));
+    clearTimeout(interrupt);
+  }
+
+  private async updateRetriesGauge(): Promise<void> {
+    try {
+      const info = await this.jsm.consumers.info(STREAMS.deliveries, RETRIES_DURABLE);
+      this.metrics.retriesPending.set(info.num_pending + info.num_ack_pending);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'retries gauge not updated');
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import { Metrics } from '@hookstream/platform';
+
+export type AttemptOutcomeLabel = 'succeeded' | 'retrying' | 'failed';
+
+/** 2xx, 3xx, 4xx, 5xx or none (no response): bounded label values whatever endpoints answer. */
+export function statusClass(status: number | null): string {
+  if (status === null || status < 100 || status > 599) return 'none';
+  return `${Math.floor(status / 100)}xx`;
+}
+
+/** The dispatcher's own series on /metrics. */
+@Injectable()
+export class DispatcherMetrics {
+  readonly dispatchesCreated;
+  readonly attempts;
+  readonly attemptDuration;
+  readonly deliveryLatency;
+  readonly retriesPending;
+  readonly subscriptionsDisabled;
+  readonly eventsRejected;
+  readonly endpointSaturated;
+  readonly abandoned;
+
+  constructor(metrics: Metrics) {
+    this.dispatchesCreated = metrics.counter({
+      name: 'hookstream_dispatches_created_total',
+      help: 'Dispatches created by the fan-out (one per event and matching subscription)',
+    });
+    this.attempts = metrics.counter<'outcome' | 'status_class'>({
+      name: 'hookstream_delivery_attempts_total',
+      help: 'HTTP delivery attempts by outcome and response status class',
+      labelNames: ['outcome', 'status_class'],
+    });
+    this.attemptDuration = metrics.histogram<'status_class'>({
+      name: 'hookstream_delivery_attempt_duration_seconds',
+      help: 'Duration of one HTTP delivery attempt, connect to last body byte read',
+      labelNames: ['status_class'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30],
+    });
+    this.deliveryLatency = metrics.histogram({
+      name: 'hookstream_delivery_latency_seconds',
+      help: 'From the event stored on EVENTS to the 2xx response of its dispatch',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 86400],
+    });
+    this.retriesPending = metrics.gauge({
+      name: 'hookstream_delivery_retries_pending',
+      help: 'Failed attempts waiting for their next attempt (retries consumer pending and ack-pending)',
+    });
+    this.subscriptionsDisabled = metrics.counter<'reason'>({
+      name: 'hookstream_subscriptions_disabled_total',
+      help: 'Subscriptions disabled by the dispatcher',
+      labelNames: ['reason'],
+    });
+    this.eventsRejected = metrics.counter<'reason'>({
+      name: 'hookstream_events_rejected_total',
+      help: 'Events terminated by the fan-out without delivery, by reason',
+      labelNames: ['reason'],
+    });
+    this.endpointSaturated = metrics.counter({
+      name: 'hookstream_delivery_endpoint_saturated_total',
+      help: 'Messages handed back because their endpoint had its maximum of requests in flight',
+    });
+    this.abandoned = metrics.counter<'reason'>({
+      name: 'hookstream_dispatches_abandoned_total',
+      help: 'Dispatch rounds ended without an attempt (subscription deleted or disabled)',
+      labelNames: ['reason'],
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import { JETSTREAM_MANAGER, MessagingModule } from '@hookstream/messaging';
+import { PlatformModule } from '@hookstream/platform';
+import { AttemptRunner } from './delivery/attempt.runner';
+import { DeliveryConsumers } from './delivery/delivery.consumers';
+import { Disabler, FAILURE_HISTORY } from './disabling/disabler.service';
+import { FailureHistory } from './disabling/failure-history';
+import { DISPATCHER_CONFIG, type DispatcherConfig } from './dispatcher.config';
+import { DispatcherLifecycle } from './dispatcher.lifecycle';
+import { dispatcherLoggerProvider } from './dispatcher.logger';
+import { DispatcherMetrics } from './dispatcher.metrics';
+import { FanoutConsumer } from './fanout/fanout.consumer';
+import { RoutingService } from './routing/routing.service';
+
+/** The dispatcher: NATS in, HTTP out. No Postgres: readiness is NATS, its consumers and the routing table. */
+@Module({})
+export class DispatcherModule {
+  static forRoot(config: DispatcherConfig): DynamicModule {
+    return {
+      module: DispatcherModule,
+      imports: [
+        PlatformModule.forRoot(),
+        MessagingModule.forRoot({
+          servers: config.natsUrl,
+          name: 'dispatcher',
+          provision: {
+            replicas: config.streamReplicas,
+            eventsMaxAgeMs: config.eventsMaxAgeMs,
+            deliveriesMaxAgeMs: config.deliveriesMaxAgeMs,
+          },
+          shutdownGraceMs: config.shutdownGraceMs,
+        }),
+      ],
+      providers: [
+        { provide: DISPATCHER_CONFIG, useValue: config },
+        dispatcherLoggerProvider,
+        DispatcherMetrics,
+        RoutingService,
+        {
+          provide: FAILURE_HISTORY,
+          useFactory: (jsm: JetStreamManager) => new FailureHistory(jsm),
+          inject: [JETSTREAM_MANAGER],
+        },
+        Disabler,
+        AttemptRunner,
+        DeliveryConsumers,
+        FanoutConsumer,
+        DispatcherLifecycle,
+      ],
+    };
+  }
+}

@@ -1,0 +1,61 @@
+import { EventCatalog, sampleDataOf, type SubscriptionState } from '@hookstream/contracts';
+import type { Route } from '../routing/route';
+import { checkEvent, type EventCheckDeps } from './fanout.check';
+
+const catalog = new EventCatalog();
+const route = { id: 'wh_1', state: { events: ['*'] } as unknown as SubscriptionState } as Route;
+
+function deps(routes: readonly Route[] = [route], maxEventBytes = 262144): EventCheckDeps {
+  return {
+    validate: (organizationId, type, data) => catalog.validate(organizationId, type, data),
+    matching: () => routes,
+    maxEventBytes,
+  };
+}
+
+const envelope = (overrides: Record<string, unknown> = {}) => ({
+  id: 'evt_1',
+  type: 'run_failed',
+  organizationId: 'org_a',
+  occurredAt: '2026-01-01T00:00:00.000Z',
+  data: sampleDataOf('run_failed'),
+  ...overrides,
+});
+const raw = (value: unknown): Uint8Array =>
+  Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
+
+describe('checkEvent', () => {
+  it('accepts a valid built-in event and returns the subscriptions selecting it', () => {
+    const result = checkEvent('events.org_a.run_failed', raw(envelope()), deps());
+    expect(result.ok && result.routes).toEqual([route]);
+  });
+
+  it('accepts a valid event nobody subscribed to, with nothing to deliver', () => {
+    const result = checkEvent('events.org_a.run_failed', raw(envelope()), deps([]));
+    expect(result.ok && result.routes).toEqual([]);
+  });
+
+  it.each([
+    ['bad_subject', 'subscriptions.org_a.x', envelope()],
+    ['invalid_json', 'events.org_a.run_failed', '{"id":'],
+    ['invalid_envelope', 'events.org_a.run_failed', envelope({ id: 'has space' })],
+    ['subject_mismatch', 'events.org_b.run_failed', envelope()],
+    ['subject_mismatch', 'events.org_a.run_completed', envelope()],
+    ['invalid_data', 'events.org_a.run_failed', envelope({ data: { robotId: 5 } })],
+  ])('rejects %s', (code, subject, body) => {
+    const result = checkEvent(subject, raw(body), deps());
+    expect(!result.ok && result.rejection.code).toBe(code);
+  });
+
+  it('rejects an oversized event before parsing it', () => {
+    const result = checkEvent('events.org_a.run_failed', raw(envelope()), deps([route], 64));
+    expect(!result.ok && result.rejection.code).toBe('too_large');
+  });
+
+  it('accepts an organization type it cannot know only when a subscription selects it', () => {
+    const custom = envelope({ type: 'invoice.paid', data: { amount: 3 } });
+    expect(checkEvent('events.org_a.invoice.paid', raw(custom), deps()).ok).toBe(true);
+    const unrouted = checkEvent('events.org_a.invoice.paid', raw(custom), deps([]));
+    expect(!unrouted.ok && unrouted.rejection.code).toBe('unknown_type');
+  });
+});

@@ -1,0 +1,59 @@
+import { decodeEnvelope, parseEventSubject, type EventEnvelope } from '@hookstream/contracts';
+import type { Route } from '../routing/route';
+
+export type RejectCode =
+  | 'bad_subject'
+  | 'invalid_json'
+  | 'too_large'
+  | 'invalid_envelope'
+  | 'subject_mismatch'
+  | 'unknown_type'
+  | 'invalid_data';
+
+export interface Rejection {
+  code: RejectCode;
+  message: string;
+}
+
+export type EventCheck =
+  { ok: true; envelope: EventEnvelope; routes: readonly Route[] } | { ok: false; rejection: Rejection };
+
+export interface EventCheckDeps {
+  /** The catalog's verdict on `data` (built-in types; organizations' own types where known). */
+  validate(
+    organizationId: string,
+    type: string,
+    data: unknown,
+  ): { ok: true } | { ok: false; code: string; message: string };
+  /** Active subscriptions selecting the type. */
+  matching(organizationId: string, type: string): readonly Route[];
+  maxEventBytes: number;
+}
+
+/**
+ * Decides whether an EVENTS message is delivered, and to whom. Organizations' own types are
+ * registered with the subscriptions service only (its Postgres), so a type unknown here is
+ * accepted when its envelope is well formed and a subscription selects it: the ingest API
+ * validated it against the organization's schema, and rejecting it would lose a delivery.
+ */
+export function checkEvent(subject: string, raw: Uint8Array, deps: EventCheckDeps): EventCheck {
+  const parsed = parseEventSubject(subject);
+  if (!parsed) return reject('bad_subject', `subject ${subject} is not events.<organization>.<type>`);
+  const decoded = decodeEnvelope(raw, parsed, deps.maxEventBytes);
+  if (!decoded.ok) return reject(decoded.problem.code, decoded.problem.message);
+  const { envelope } = decoded;
+  const routes = deps.matching(envelope.organizationId, envelope.type);
+  const verdict = deps.validate(envelope.organizationId, envelope.type, envelope.data);
+  if (verdict.ok) return { ok: true, envelope, routes };
+  if (verdict.code !== 'unknown_type') return reject('invalid_data', verdict.message);
+  if (routes.length === 0)
+    return reject(
+      'unknown_type',
+      `event type "${envelope.type}" is not built in and no subscription selects it`,
+    );
+  return { ok: true, envelope, routes };
+}
+
+function reject(code: RejectCode, message: string): EventCheck {
+  return { ok: false, rejection: { code, message } };
+}

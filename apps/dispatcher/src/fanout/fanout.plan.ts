@@ -1,0 +1,72 @@
+import {
+  dispatchIdOf,
+  factMessageIds,
+  type DeliveryFact,
+  type Dispatch,
+  type EventEnvelope,
+} from '@hookstream/contracts';
+import { renderBody } from '@hookstream/webhooks';
+import type { Route } from '../routing/route';
+
+export interface FanoutContext {
+  /** When the event was stored on EVENTS. */
+  publishedAt: string;
+  /** When the dispatches are created (now). */
+  createdAt: string;
+  /** W3C trace context of the publisher, carried to every attempt. */
+  traceparent?: string;
+}
+
+export interface FanoutPlan {
+  facts: DeliveryFact[];
+  /** Subscriptions whose body could not be rendered: logged, never retried (the template cannot change). */
+  unrenderable: Array<{ route: Route; error: string }>;
+}
+
+/** One `dispatch.created` fact per matching subscription, body rendered once for every attempt. */
+export function planFanout(
+  event: EventEnvelope,
+  routes: readonly Route[],
+  context: FanoutContext,
+): FanoutPlan {
+  const facts: DeliveryFact[] = [];
+  const unrenderable: FanoutPlan['unrenderable'] = [];
+  for (const route of routes) {
+    const dispatchId = dispatchIdOf(event.id, route.id);
+    let body: string;
+    try {
+      body = renderBody({
+        profile: route.state.profile,
+        event,
+        dispatchId,
+        subscriptionId: route.id,
+        payloadTemplate: route.state.payloadTemplate,
+        createdAt: context.createdAt,
+      });
+    } catch (error) {
+      unrenderable.push({ route, error: (error as Error).message });
+      continue;
+    }
+    const dispatch: Dispatch = {
+      dispatchId,
+      round: '',
+      organizationId: event.organizationId,
+      subscriptionId: route.id,
+      eventId: event.id,
+      eventType: event.type,
+      test: false,
+      event,
+      body,
+      createdAt: context.createdAt,
+      publishedAt: context.publishedAt,
+    };
+    if (context.traceparent !== undefined) dispatch.traceparent = context.traceparent;
+    facts.push({
+      type: 'dispatch.created',
+      version: 1,
+      data: dispatch,
+      metadata: { messageId: factMessageIds.created(dispatchId, ''), occurredAt: context.createdAt },
+    });
+  }
+  return { facts, unrenderable };
+}

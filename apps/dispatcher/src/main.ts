@@ -1,0 +1,20 @@
+import 'reflect-metadata';
+import { bootstrapService, exitOnConfigError } from '@hookstream/platform';
+import { readDispatcherConfig } from './dispatcher.config';
+import { DispatcherModule } from './dispatcher.module';
+
+/** Time left after the attempts' grace for closing pools and draining NATS. */
+const CLOSE_MARGIN_MS = 5_000;
+
+async function main(): Promise<void> {
+  const config = exitOnConfigError(() => readDispatcherConfig());
+  await bootstrapService({
+    name: 'dispatcher',
+    module: DispatcherModule.forRoot(config),
+    httpPort: config.httpPort,
+    logLevel: config.logLevel,
+    shutdownGraceMs: config.shutdownGraceMs + CLOSE_MARGIN_MS,
+  });
+}
+
+void main();

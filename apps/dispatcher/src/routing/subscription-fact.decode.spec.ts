@@ -1,0 +1,67 @@
+import { decodeSubscriptionFact } from './subscription-fact.decode';
+
+const encode = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value));
+
+const data = {
+  id: 'wh_1',
+  organizationId: 'org_a',
+  name: 'n',
+  url: 'https://example.com/',
+  events: ['*'],
+  active: true,
+  profile: 'kaizen',
+  payloadTemplate: null,
+  headers: { 'X-Team': 'a' },
+  retryPolicy: { schedule: ['1s'] },
+  timeoutMs: 5000,
+  metadata: {},
+  secrets: [{ ciphertext: 'abc', expiresAt: null }],
+  disabledReason: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+const metadata = { messageId: 'm', occurredAt: '2026-01-01T00:00:00.000Z' };
+
+describe('decodeSubscriptionFact', () => {
+  it('reads a changed and a deleted fact', () => {
+    const changed = decodeSubscriptionFact(
+      encode({ type: 'subscription.changed', version: 1, data, metadata }),
+    );
+    expect(changed.ok && changed.fact.type).toBe('subscription.changed');
+    const deleted = decodeSubscriptionFact(
+      encode({
+        type: 'subscription.deleted',
+        version: 1,
+        data: { id: 'wh_1', organizationId: 'org_a' },
+        metadata,
+      }),
+    );
+    expect(deleted.ok && deleted.fact.data.id).toBe('wh_1');
+  });
+
+  it.each([
+    ['not JSON', Buffer.from('{')],
+    ['another version', encode({ type: 'subscription.changed', version: 2, data, metadata })],
+    ['an unknown type', encode({ type: 'subscription.moved', version: 1, data, metadata })],
+    [
+      'an unknown profile',
+      encode({ type: 'subscription.changed', version: 1, data: { ...data, profile: 'x' }, metadata }),
+    ],
+    [
+      'a non-string header',
+      encode({ type: 'subscription.changed', version: 1, data: { ...data, headers: { a: 1 } }, metadata }),
+    ],
+    [
+      'secrets in clear',
+      encode({ type: 'subscription.changed', version: 1, data: { ...data, secrets: ['whsec_x'] }, metadata }),
+    ],
+    [
+      'a bad updatedAt',
+      encode({ type: 'subscription.changed', version: 1, data: { ...data, updatedAt: 'later' }, metadata }),
+    ],
+  ])('refuses %s with a reason', (_what, raw) => {
+    const result = decodeSubscriptionFact(raw);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.reason.length).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,62 @@
+import { isProfile, type SubscriptionFact, type SubscriptionState } from '@hookstream/contracts';
+
+export type DecodedSubscriptionFact = { ok: true; fact: SubscriptionFact } | { ok: false; reason: string };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isStringOrNull = (value: unknown): value is string | null =>
+  value === null || typeof value === 'string';
+
+/** What the routing table relies on; a state missing any of it is skipped with the reason logged. */
+function stateProblem(data: Record<string, unknown>): string | null {
+  if (!isString(data.id) || !isString(data.organizationId)) return 'id and organizationId must be strings';
+  if (!isString(data.url)) return 'url must be a string';
+  if (!Array.isArray(data.events) || !data.events.every(isString)) return 'events must be a list of patterns';
+  if (typeof data.active !== 'boolean') return 'active must be a boolean';
+  if (!isProfile(data.profile)) return 'profile is unknown';
+  if (!isStringOrNull(data.payloadTemplate)) return 'payloadTemplate must be a string or null';
+  if (!isRecord(data.headers) || !Object.values(data.headers).every(isString))
+    return 'headers must map names to strings';
+  const policy = data.retryPolicy;
+  if (
+    policy !== null &&
+    !(isRecord(policy) && Array.isArray(policy.schedule) && policy.schedule.every(isString))
+  )
+    return 'retryPolicy must be null or {schedule: string[]}';
+  if (data.timeoutMs !== null && (typeof data.timeoutMs !== 'number' || !(data.timeoutMs > 0)))
+    return 'timeoutMs must be a positive number or null';
+  if (
+    !Array.isArray(data.secrets) ||
+    !data.secrets.every((s) => isRecord(s) && isString(s.ciphertext) && isStringOrNull(s.expiresAt))
+  )
+    return 'secrets must be a list of encrypted secrets';
+  if (!isStringOrNull(data.disabledReason)) return 'disabledReason must be a string or null';
+  if (!isString(data.updatedAt) || Number.isNaN(Date.parse(data.updatedAt)))
+    return 'updatedAt must be a date';
+  return null;
+}
+
+/** Decodes one SUBSCRIPTIONS message (ARCHITECTURE §2). */
+export function decodeSubscriptionFact(raw: Uint8Array): DecodedSubscriptionFact {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+  } catch {
+    return { ok: false, reason: 'not valid JSON' };
+  }
+  if (!isRecord(value) || value.version !== 1 || !isRecord(value.data))
+    return { ok: false, reason: 'not a fact' };
+  const data = value.data;
+  if (value.type === 'subscription.deleted') {
+    if (!isString(data.id) || !isString(data.organizationId))
+      return { ok: false, reason: 'deleted fact without ids' };
+    return { ok: true, fact: value as unknown as SubscriptionFact };
+  }
+  if (value.type !== 'subscription.changed')
+    return { ok: false, reason: `unknown fact type ${String(value.type)}` };
+  const problem = stateProblem(data);
+  if (problem !== null) return { ok: false, reason: problem };
+  const fact = value as unknown as Extract<SubscriptionFact, { type: 'subscription.changed' }>;
+  return { ok: true, fact: { ...fact, data: data as unknown as SubscriptionState } };
+}

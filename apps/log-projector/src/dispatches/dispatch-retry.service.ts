@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  DISPATCH_ID_HEADER,
+  FACT_TYPE_HEADER,
+  factMessageIds,
+  subjects,
+  type Clock,
+  type DeliveryFact,
+  type Dispatch,
+  type EventEnvelope,
+  type IdGenerator,
+} from '@hookstream/contracts';
+import { Publisher } from '@hookstream/messaging';
+import { conflict, notFound } from '@hookstream/platform';
+import { DataSource } from 'typeorm';
+import type { DispatchRow } from '../projection/delivery-log.rows';
+import { DISPATCH_COLUMNS, fromDispatchRecord, names, type DispatchRecord } from '../projector/projection.sql';
+import { CLOCK, ID_GENERATOR } from '../app.tokens';
+
+export interface RetryStarted {
+  dispatchId: string;
+  round: string;
+}
+
+/** The round a manual retry starts: same dispatch id, event and rendered body as stored. */
+export function retryRound(row: DispatchRow, round: string, now: Date): Dispatch | null {
+  if (row.eventData === null || row.requestBody === null || row.eventOccurredAt === null) return null;
+  const event: EventEnvelope = {
+    id: row.eventId,
+    type: row.eventType,
+    organizationId: row.organizationId,
+    occurredAt: row.eventOccurredAt,
+    data: row.eventData,
+  };
+  if (row.eventSource !== null) event.source = row.eventSource;
+  if (row.eventSubject !== null) event.subject = row.eventSubject;
+  return {
+    dispatchId: row.id,
+    round,
+    organizationId: row.organizationId,
+    subscriptionId: row.subscriptionId,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    test: row.test,
+    event,
+    body: row.requestBody,
+    createdAt: now.toISOString(),
+    publishedAt: row.publishedAt ?? now.toISOString(),
+  };
+}
+
+/**
+ * POST /webhook-dispatches/:id/retry publishes a `dispatch.created` fact for a new round; the
+ * dispatcher delivers it like any other (and abandons it if the subscription is gone or disabled).
+ */
+@Injectable()
+export class DispatchRetryService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly publisher: Publisher,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+  ) {}
+
+  async retry(organizationId: string, dispatchId: string): Promise<RetryStarted> {
+    const rows = await this.dataSource.query<DispatchRecord[]>(
+      `SELECT ${names(DISPATCH_COLUMNS)} FROM dispatches WHERE id = $1 AND organization_id = $2`,
+      [dispatchId, organizationId],
+    );
+    const record = rows[0];
+    if (!record) throw notFound(`webhook dispatch ${dispatchId}`);
+    const round = this.ids.next('rnd');
+    const now = this.clock.now();
+    const dispatch = retryRound(fromDispatchRecord(record), round, now);
+    if (!dispatch) throw conflict(`webhook dispatch ${dispatchId} has no recorded request yet; try again shortly`);
+    const msgId = factMessageIds.created(dispatchId, round);
+    const fact: DeliveryFact = {
+      type: 'dispatch.created',
+      version: 1,
+      data: dispatch,
+      metadata: { messageId: msgId, occurredAt: now.toISOString() },
+    };
+    await this.publisher.publish(subjects.delivery(organizationId, dispatch.subscriptionId, 'created'), fact, {
+      msgId,
+      headers: { [DISPATCH_ID_HEADER]: dispatchId, [FACT_TYPE_HEADER]: fact.type },
+    });
+    return { dispatchId, round };
+  }
+}

@@ -1,0 +1,51 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { systemClock, ulidIds } from '@hookstream/contracts';
+import { MessagingModule } from '@hookstream/messaging';
+import { PlatformModule } from '@hookstream/platform';
+import { CLOCK, ID_GENERATOR } from './app.tokens';
+import { DeliveriesGrpcController } from './deliveries-grpc/deliveries.grpc.controller';
+import { DispatchRetryService } from './dispatches/dispatch-retry.service';
+import { DispatchesHttpController } from './dispatches/dispatches.http.controller';
+import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from './log-projector.config';
+import { DeliveryLogQueries } from './logs/delivery-log.queries';
+import { LogsHttpController } from './logs/logs.http.controller';
+import { OutcomeFeed } from './projector/outcome.feed';
+import { ProjectionSchemaService } from './projector/projection-schema.service';
+import { logProjectorDataSourceOptions } from './projector/projection.schema';
+import { ProjectorService } from './projector/projector.service';
+
+@Module({})
+export class LogProjectorModule {
+  static forRoot(config: LogProjectorConfig): DynamicModule {
+    return {
+      module: LogProjectorModule,
+      imports: [
+        PlatformModule.forRoot(),
+        TypeOrmModule.forRoot(logProjectorDataSourceOptions(config.DATABASE_URL)),
+        MessagingModule.forRoot({
+          servers: config.NATS_URL,
+          name: 'log-projector',
+          // The projector publishes manual retries to DELIVERIES, so it may be the first to need the streams.
+          provision: {
+            replicas: config.STREAM_REPLICAS,
+            eventsMaxAgeMs: config.EVENTS_MAX_AGE,
+            deliveriesMaxAgeMs: config.DELIVERIES_MAX_AGE,
+          },
+          shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+        }),
+      ],
+      controllers: [LogsHttpController, DispatchesHttpController, DeliveriesGrpcController],
+      providers: [
+        { provide: LOG_PROJECTOR_CONFIG, useValue: config },
+        { provide: CLOCK, useValue: systemClock },
+        { provide: ID_GENERATOR, useValue: ulidIds },
+        ProjectionSchemaService,
+        OutcomeFeed,
+        ProjectorService,
+        DeliveryLogQueries,
+        DispatchRetryService,
+      ],
+    };
+  }
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiKeyGuard, CurrentTenant, notFound, type Tenant } from '@hookstream/platform';
+import { DeliveryLogQueries } from './delivery-log.queries';
+import { DEFAULT_LOG_LIMIT, LogsQuery, toAttemptStatus, toLogEntry, type LogPage } from './log.dto';
+
+/** Delivery logs (ARCHITECTURE §5): every attempt, retries included, newest first. */
+@Controller('webhooks')
+@UseGuards(ApiKeyGuard)
+export class LogsHttpController {
+  constructor(private readonly queries: DeliveryLogQueries) {}
+
+  // Declared before ':id/logs' so that the literal path is never read as a subscription id.
+  @Get('logs/all')
+  all(@CurrentTenant() tenant: Tenant, @Query() query: LogsQuery): Promise<LogPage> {
+    return this.page(tenant, query);
+  }
+
+  /**
+   * A subscription is known here through its deliveries: one without any dispatch in the
+   * caller's organization (unknown, another organization's, or not delivered to yet) is 404.
+   */
+  @Get(':id/logs')
+  async forSubscription(
+    @CurrentTenant() tenant: Tenant,
+    @Param('id') subscriptionId: string,
+    @Query() query: LogsQuery,
+  ): Promise<LogPage> {
+    if (!(await this.queries.subscriptionKnown(tenant.organizationId, subscriptionId)))
+      throw notFound(`webhook ${subscriptionId}`);
+    return this.page(tenant, query, subscriptionId);
+  }
+
+  private async page(tenant: Tenant, query: LogsQuery, subscriptionId?: string): Promise<LogPage> {
+    const limit = query.limit ?? DEFAULT_LOG_LIMIT;
+    const offset = query.offset ?? 0;
+    const { items, total } = await this.queries.listLogs({
+      organizationId: tenant.organizationId,
+      subscriptionId,
+      eventType: query.eventType,
+      status: query.status === undefined ? undefined : toAttemptStatus(query.status),
+      limit,
+      offset,
+    });
+    return { items: items.map(toLogEntry), total, limit, offset };
+  }
+}

@@ -1,0 +1,182 @@
+import type { AttemptRow, DispatchRow, DispatchStatus } from '../projection/delivery-log.rows';
+
+/** Column lists and row mappings shared by the writer, the reads and the rebuild comparison. */
+
+export const DISPATCH_COLUMNS = [
+  ['id', 'text'],
+  ['organization_id', 'text'],
+  ['subscription_id', 'text'],
+  ['event_id', 'text'],
+  ['event_type', 'text'],
+  ['event_data', 'jsonb'],
+  ['event_occurred_at', 'text'],
+  ['event_source', 'text'],
+  ['event_subject', 'text'],
+  ['published_at', 'timestamptz'],
+  ['request_body', 'text'],
+  ['test', 'boolean'],
+  ['round', 'text'],
+  ['status', 'text'],
+  ['attempt_count', 'integer'],
+  ['created_at', 'timestamptz'],
+  ['finished_at', 'timestamptz'],
+  ['last_response_status', 'integer'],
+  ['next_attempt_at', 'timestamptz'],
+] as const;
+
+export const ATTEMPT_COLUMNS = [
+  ['id', 'text'],
+  ['dispatch_id', 'text'],
+  ['round', 'text'],
+  ['attempt', 'integer'],
+  ['organization_id', 'text'],
+  ['subscription_id', 'text'],
+  ['event_id', 'text'],
+  ['event_type', 'text'],
+  ['test', 'boolean'],
+  ['status', 'text'],
+  ['response_status', 'integer'],
+  ['duration_ms', 'integer'],
+  ['error_message', 'text'],
+  ['response_body', 'text'],
+  ['request_body', 'text'],
+  ['started_at', 'timestamptz'],
+  ['finished_at', 'timestamptz'],
+  ['next_attempt_at', 'timestamptz'],
+  ['seq', 'bigint'],
+] as const;
+
+export const ROUND_COLUMNS = [
+  ['dispatch_id', 'text'],
+  ['round', 'text'],
+  ['request_body', 'text'],
+  ['created_at', 'timestamptz'],
+] as const;
+
+type Columns = ReadonlyArray<readonly [string, string]>;
+
+export const names = (columns: Columns, prefix = ''): string => columns.map(([n]) => `${prefix}${n}`).join(', ');
+
+/** `AS x(id text, ...)` for jsonb_to_recordset: one parameter carries a whole batch of rows. */
+export const recordset = (columns: Columns): string => columns.map(([n, t]) => `${n} ${t}`).join(', ');
+
+export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+export interface DispatchRecord {
+  id: string;
+  organization_id: string;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  event_data: Record<string, unknown> | null;
+  event_occurred_at: string | null;
+  event_source: string | null;
+  event_subject: string | null;
+  published_at: Date | string | null;
+  request_body: string | null;
+  test: boolean;
+  round: string;
+  status: string;
+  attempt_count: number;
+  created_at: Date | string;
+  finished_at: Date | string | null;
+  last_response_status: number | null;
+  next_attempt_at: Date | string | null;
+}
+
+export interface AttemptRecord {
+  id: string;
+  dispatch_id: string;
+  round: string;
+  attempt: number;
+  organization_id: string;
+  subscription_id: string;
+  event_id: string;
+  event_type: string;
+  test: boolean;
+  status: string;
+  response_status: number | null;
+  duration_ms: number;
+  error_message: string | null;
+  response_body: string | null;
+  request_body: string | null;
+  started_at: Date | string;
+  finished_at: Date | string;
+  next_attempt_at: Date | string | null;
+  seq: string | number;
+}
+
+export const isoOf = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
+export const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : isoOf(value));
+
+export function toDispatchRecord(row: DispatchRow): DispatchRecord {
+  return {
+    id: row.id,
+    organization_id: row.organizationId,
+    subscription_id: row.subscriptionId,
+    event_id: row.eventId,
+    event_type: row.eventType,
+    event_data: row.eventData,
+    event_occurred_at: row.eventOccurredAt,
+    event_source: row.eventSource,
+    event_subject: row.eventSubject,
+    published_at: row.publishedAt,
+    request_body: row.requestBody,
+    test: row.test,
+    round: row.round,
+    status: row.status,
+    attempt_count: row.attemptCount,
+    created_at: row.createdAt,
+    finished_at: row.finishedAt,
+    last_response_status: row.lastResponseStatus,
+    next_attempt_at: row.nextAttemptAt,
+  };
+}
+
+export function fromDispatchRecord(r: DispatchRecord): DispatchRow {
+  return {
+    id: r.id,
+    organizationId: r.organization_id,
+    subscriptionId: r.subscription_id,
+    eventId: r.event_id,
+    eventType: r.event_type,
+    eventData: r.event_data,
+    eventOccurredAt: r.event_occurred_at,
+    eventSource: r.event_source,
+    eventSubject: r.event_subject,
+    publishedAt: isoOrNull(r.published_at),
+    requestBody: r.request_body,
+    test: r.test,
+    round: r.round,
+    status: r.status as DispatchStatus,
+    attemptCount: r.attempt_count,
+    createdAt: isoOf(r.created_at),
+    finishedAt: isoOrNull(r.finished_at),
+    lastResponseStatus: r.last_response_status,
+    nextAttemptAt: isoOrNull(r.next_attempt_at),
+  };
+}
+
+export function toAttemptRecord(row: AttemptRow): AttemptRecord {
+  return {
+    id: row.id,
+    dispatch_id: row.dispatchId,
+    round: row.round,
+    attempt: row.attempt,
+    organization_id: row.organizationId,
+    subscription_id: row.subscriptionId,
+    event_id: row.eventId,
+    event_type: row.eventType,
+    test: row.test,
+    status: row.status,
+    response_status: row.responseStatus,
+    duration_ms: row.durationMs,
+    error_message: row.errorMessage,
+    response_body: row.responseBody,
+    request_body: row.requestBody,
+    started_at: row.startedAt,
+    finished_at: row.finishedAt,
+    next_attempt_at: row.nextAttemptAt,
+    seq: row.seq,
+  };
+}

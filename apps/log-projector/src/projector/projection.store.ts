@@ -1,0 +1,201 @@
+import type { DataSource, QueryRunner } from 'typeorm';
+import { refOf, type DeliveryFact } from '@hookstream/contracts';
+import type { DispatchRow } from '../projection/delivery-log.rows';
+import { projectBatch, type SequencedFact } from '../projection/delivery-log.project';
+import type { ProjectionId } from '../projection/delivery-log.version';
+import {
+  ATTEMPT_COLUMNS,
+  DISPATCH_COLUMNS,
+  fromDispatchRecord,
+  names,
+  quoteIdent,
+  recordset,
+  ROUND_COLUMNS,
+  toAttemptRecord,
+  toDispatchRecord,
+  type DispatchRecord,
+} from './projection.sql';
+
+/**
+ * Taken by every batch transaction and by the switch to rebuilt tables, so that a batch never
+ * writes into tables that are being swapped, and a swap never misses a committed batch.
+ */
+export const PROJECTION_WRITE_LOCK = 7_426_115_010;
+
+/** One message of DELIVERIES: `fact` is undefined when it could not be decoded (skipped, but counted). */
+export interface StreamItem {
+  seq: number;
+  fact: DeliveryFact | undefined;
+}
+
+export interface Checkpoint {
+  version: number;
+  lastSeq: number;
+}
+
+export interface AppliedBatch {
+  /** The checkpoint after the batch. */
+  lastSeq: number;
+  /** Facts above the previous checkpoint that were new to the read model (for watchers). */
+  news: SequencedFact[];
+  applied: number;
+  skipped: number;
+}
+
+/** The checkpoint belongs to a newer projection version: another process rebuilt the tables. */
+export class ProjectionSupersededError extends Error {
+  constructor(found: number, mine: number) {
+    super(`the tables hold projection version ${found}, this process projects version ${mine}`);
+    this.name = 'ProjectionSupersededError';
+  }
+}
+
+/** Writes batches of facts into one schema's projection tables, each batch with its checkpoint. */
+export class ProjectionStore {
+  private readonly dispatches: string;
+  private readonly rounds: string;
+  private readonly attempts: string;
+  private readonly checkpoints: string;
+
+  /**
+   * `writeLock`: take PROJECTION_WRITE_LOCK in each batch (the live tables). Scratch tables of a
+   * rebuild or a verification have a single writer and must not hold up the live projector.
+   */
+  constructor(
+    private readonly dataSource: DataSource,
+    readonly schema: string,
+    readonly projection: ProjectionId,
+    private readonly options: { writeLock: boolean } = { writeLock: true },
+  ) {
+    const table = (name: string) => `${quoteIdent(schema)}.${name}`;
+    this.dispatches = table('dispatches');
+    this.rounds = table('dispatch_rounds');
+    this.attempts = table('attempts');
+    this.checkpoints = table('checkpoints');
+  }
+
+  async checkpoint(runner?: QueryRunner): Promise<Checkpoint | null> {
+    const rows = await (runner ?? this.dataSource).query<Array<{ version: number; last_seq: string }>>(
+      `SELECT version, last_seq FROM ${this.checkpoints} WHERE projection = $1`,
+      [this.projection.name],
+    );
+    const row = rows[0];
+    return row ? { version: row.version, lastSeq: Number(row.last_seq) } : null;
+  }
+
+  /** Applies the items above the checkpoint and moves the checkpoint to the last item, in one transaction. */
+  async apply(items: readonly StreamItem[]): Promise<AppliedBatch> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      try {
+        const result = await this.applyWithin(runner, items);
+        await runner.commitTransaction();
+        return result;
+      } catch (error) {
+        await runner.rollbackTransaction().catch(() => undefined);
+        throw error;
+      }
+    } finally {
+      await runner.release();
+    }
+  }
+
+  /** The same inside a transaction the caller owns (the rebuild's final catch-up). */
+  async applyWithin(runner: QueryRunner, items: readonly StreamItem[]): Promise<AppliedBatch> {
+    if (this.options.writeLock) await runner.query('SELECT pg_advisory_xact_lock($1)', [PROJECTION_WRITE_LOCK]);
+    const checkpoint = await this.checkpointForUpdate(runner);
+    if (checkpoint && checkpoint.version > this.projection.version)
+      throw new ProjectionSupersededError(checkpoint.version, this.projection.version);
+    const from = checkpoint?.lastSeq ?? 0;
+    const fresh = items.filter((item) => item.seq > from);
+    const last = items.reduce((max, item) => Math.max(max, item.seq), from);
+    const facts = fresh.flatMap((item) => (item.fact ? [{ seq: item.seq, fact: item.fact }] : []));
+    const news = facts.length > 0 ? await this.write(runner, facts) : [];
+    if (last > from || !checkpoint) await this.saveCheckpoint(runner, last);
+    return { lastSeq: last, news, applied: facts.length, skipped: items.length - fresh.length };
+  }
+
+  private async checkpointForUpdate(runner: QueryRunner): Promise<Checkpoint | null> {
+    const rows = await runner.query<Array<{ version: number; last_seq: string }>>(
+      `SELECT version, last_seq FROM ${this.checkpoints} WHERE projection = $1 FOR UPDATE`,
+      [this.projection.name],
+    );
+    const row = rows[0];
+    return row ? { version: row.version, lastSeq: Number(row.last_seq) } : null;
+  }
+
+  private async saveCheckpoint(runner: QueryRunner, lastSeq: number): Promise<void> {
+    await runner.query(
+      `INSERT INTO ${this.checkpoints} (projection, version, last_seq) VALUES ($1, $2, $3)
+       ON CONFLICT (projection) DO UPDATE SET version = EXCLUDED.version, last_seq = EXCLUDED.last_seq`,
+      [this.projection.name, this.projection.version, lastSeq],
+    );
+  }
+
+  /** Set-based: a handful of statements per batch whatever its size. Returns the facts that were news. */
+  private async write(runner: QueryRunner, facts: SequencedFact[]): Promise<SequencedFact[]> {
+    const ids = [...new Set(facts.map(({ fact }) => refOf(fact).dispatchId))];
+    const stored = await runner.query<DispatchRecord[]>(
+      `SELECT ${names(DISPATCH_COLUMNS)} FROM ${this.dispatches} WHERE id = ANY($1::text[])`,
+      [ids],
+    );
+    const current = new Map<string, DispatchRow>(stored.map((r) => [r.id, fromDispatchRecord(r)]));
+    const batch = projectBatch(current, facts);
+
+    if (batch.dispatches.length > 0) {
+      const updates = DISPATCH_COLUMNS.filter(([n]) => n !== 'id')
+        .map(([n]) => `${n} = EXCLUDED.${n}`)
+        .join(', ');
+      await runner.query(
+        `INSERT INTO ${this.dispatches} (${names(DISPATCH_COLUMNS)})
+         SELECT ${names(DISPATCH_COLUMNS)} FROM jsonb_to_recordset($1::jsonb) AS x(${recordset(DISPATCH_COLUMNS)})
+         ON CONFLICT (id) DO UPDATE SET ${updates}`,
+        [JSON.stringify(batch.dispatches.map(toDispatchRecord))],
+      );
+    }
+    if (batch.rounds.length > 0) {
+      const records = batch.rounds.map((r) => ({
+        dispatch_id: r.dispatchId,
+        round: r.round,
+        request_body: r.requestBody,
+        created_at: r.createdAt,
+      }));
+      await runner.query(
+        `INSERT INTO ${this.rounds} (${names(ROUND_COLUMNS)})
+         SELECT ${names(ROUND_COLUMNS)} FROM jsonb_to_recordset($1::jsonb) AS x(${recordset(ROUND_COLUMNS)})
+         ON CONFLICT DO NOTHING`,
+        [JSON.stringify(records)],
+      );
+    }
+    let inserted = new Set<string>();
+    if (batch.attempts.length > 0) {
+      const columns = ATTEMPT_COLUMNS.map(([n]) =>
+        n === 'request_body' ? 'COALESCE(x.request_body, r.request_body)' : `x.${n}`,
+      ).join(', ');
+      const rows = await runner.query<Array<{ id: string }>>(
+        `INSERT INTO ${this.attempts} (${names(ATTEMPT_COLUMNS)})
+         SELECT ${columns} FROM jsonb_to_recordset($1::jsonb) AS x(${recordset(ATTEMPT_COLUMNS)})
+         LEFT JOIN ${this.rounds} r ON r.dispatch_id = x.dispatch_id AND r.round = x.round
+         ON CONFLICT (id) DO NOTHING
+         RETURNING id`,
+        [JSON.stringify(batch.attempts.map(toAttemptRecord))],
+      );
+      inserted = new Set(rows.map((row) => row.id));
+    }
+    if (batch.backfills.length > 0) {
+      await runner.query(
+        `UPDATE ${this.attempts} a SET request_body = r.request_body
+           FROM jsonb_to_recordset($1::jsonb) AS k(dispatch_id text, round text), ${this.rounds} r
+          WHERE a.dispatch_id = k.dispatch_id AND a.round = k.round AND a.request_body IS NULL
+            AND r.dispatch_id = a.dispatch_id AND r.round = a.round`,
+        [JSON.stringify(batch.backfills.map((k) => ({ dispatch_id: k.dispatchId, round: k.round })))],
+      );
+    }
+    // An attempt inserted now is news once, even if its fact came twice in the batch.
+    return batch.notable
+      .filter((item) => item.attemptId === null || inserted.delete(item.attemptId))
+      .map(({ seq, fact }) => ({ seq, fact }));
+  }
+}

@@ -1,0 +1,204 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { DataSource } from 'typeorm';
+import { decodeDeliveryFact, STREAMS, subjects } from '@hookstream/contracts';
+import { backoffMs, JETSTREAM, JETSTREAM_MANAGER, orderedStream, type OrderedStream } from '@hookstream/messaging';
+import { HealthRegistry, Metrics, type HealthResult } from '@hookstream/platform';
+import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from '../log-projector.config';
+import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log.version';
+import { deliveriesLastSeq } from '../rebuild/deliveries.replay';
+import { rebuildProjection } from '../rebuild/projection.rebuild';
+import { Batcher } from './fact.batcher';
+import { OutcomeFeed } from './outcome.feed';
+import { liveSchemaOf } from './projection.schema';
+import { ProjectionStore, ProjectionSupersededError, type StreamItem } from './projection.store';
+
+type State = 'starting' | 'rebuilding' | 'running' | 'superseded' | 'stopped';
+
+const LAG_REFRESH_MS = 1_000;
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Projects DELIVERIES into the read tables: an ordered consumer from the checkpoint + 1, facts
+ * written in batches, each batch in one transaction with the checkpoint. A crash at any moment
+ * loses only uncommitted work, which the next start reads again.
+ */
+@Injectable()
+export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Projector');
+  private readonly abort = new AbortController();
+  private state: State = 'starting';
+  private detail = 'starting';
+  private store: ProjectionStore | undefined;
+  private stream: OrderedStream | undefined;
+  private batcher: Batcher<StreamItem> | undefined;
+  private checkpoint = 0;
+  private streamLastSeq = 0;
+  private lagTimer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly lag;
+  private readonly checkpointGauge;
+  private readonly facts;
+  private readonly batchSeconds;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+    @Inject(LOG_PROJECTOR_CONFIG) private readonly config: LogProjectorConfig,
+    private readonly health: HealthRegistry,
+    private readonly feed: OutcomeFeed,
+    metrics: Metrics,
+  ) {
+    this.lag = metrics.gauge({ name: 'log_projector_lag', help: 'DELIVERIES last sequence minus the checkpoint' });
+    this.checkpointGauge = metrics.gauge({
+      name: 'log_projector_checkpoint',
+      help: 'Last DELIVERIES sequence committed to the read tables',
+    });
+    this.facts = metrics.counter({
+      name: 'log_projector_facts_total',
+      help: 'DELIVERIES messages handled, by result',
+      labelNames: ['result'],
+    });
+    this.batchSeconds = metrics.histogram({
+      name: 'log_projector_batch_seconds',
+      help: 'Time to write one batch with its checkpoint',
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    });
+  }
+
+  onModuleInit(): void {
+    this.health.register('projector', () => this.healthCheck());
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = this.start();
+    void this.refreshLag();
+    this.lagTimer = setInterval(() => void this.refreshLag(), LAG_REFRESH_MS);
+    this.lagTimer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.lagTimer);
+    this.abort.abort();
+    await this.running;
+    // Stop reading first, then write what was read: a clean stop leaves nothing to read again.
+    await this.stream?.stop();
+    await this.batcher?.flush().catch(() => undefined);
+    if (this.state === 'running') this.state = 'stopped';
+  }
+
+  private healthCheck(): HealthResult {
+    const lag = Math.max(0, this.streamLastSeq - this.checkpoint);
+    const position = `lag ${lag} (checkpoint ${this.checkpoint}, stream ${this.streamLastSeq})`;
+    if (this.state !== 'running') return { ok: false, detail: `${this.state}: ${this.detail}; ${position}` };
+    const stream = this.stream?.status();
+    if (stream && !stream.healthy) return { ok: false, detail: `consumer: ${stream.detail}; ${position}` };
+    return { ok: true, detail: position };
+  }
+
+  /** Rebuilds first when the tables hold another projection version, then follows the stream. */
+  private async start(): Promise<void> {
+    for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
+      try {
+        const store = new ProjectionStore(this.dataSource, await liveSchemaOf(this.dataSource), DELIVERY_LOG_PROJECTION);
+        const found = await store.checkpoint();
+        if (found && found.version !== DELIVERY_LOG_PROJECTION.version) {
+          this.state = 'rebuilding';
+          this.detail = `projection version ${found.version} found, ${DELIVERY_LOG_PROJECTION.version} expected`;
+          this.logger.log(`${this.detail}: rebuilding from DELIVERIES`);
+          const log = (message: string) => this.logger.log(message);
+          await rebuildProjection({ dataSource: this.dataSource, js: this.js, jsm: this.jsm, log });
+        }
+        this.checkpoint = (await store.checkpoint())?.lastSeq ?? 0;
+        this.checkpointGauge.set(this.checkpoint);
+        this.store = store;
+        this.follow(store);
+        this.state = 'running';
+        this.detail = 'following DELIVERIES';
+        this.logger.log(`projecting DELIVERIES from sequence ${this.checkpoint + 1}`);
+        return;
+      } catch (error) {
+        this.detail = error instanceof Error ? error.message : String(error);
+        const delay = backoffMs(attempt, 500, 10_000);
+        this.logger.warn(`cannot start projecting: ${this.detail}; retrying in ${delay} ms`);
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private follow(store: ProjectionStore): void {
+    const batcher = new Batcher<StreamItem>({
+      maxItems: this.config.PROJECTOR_BATCH_SIZE,
+      maxDelayMs: this.config.PROJECTOR_BATCH_MS,
+      write: (items) => this.write(store, items),
+    });
+    this.batcher = batcher;
+    this.stream = orderedStream({
+      js: this.js,
+      stream: STREAMS.deliveries,
+      filterSubject: subjects.allDeliveries(),
+      startSeq: this.checkpoint + 1,
+      onMessage: (msg) => batcher.push({ seq: msg.seq, fact: decodeDeliveryFact(msg.data) }),
+    });
+    void this.stream.caughtUp.then(
+      () => this.logger.log('caught up with DELIVERIES'),
+      () => undefined,
+    );
+  }
+
+  /** Retries a failed batch (Postgres away) until it is written or the service stops. */
+  private async write(store: ProjectionStore, items: StreamItem[]): Promise<void> {
+    for (let attempt = 0; this.state !== 'superseded'; attempt++) {
+      const end = this.batchSeconds.startTimer();
+      try {
+        const result = await store.apply(items);
+        end();
+        this.checkpoint = result.lastSeq;
+        this.checkpointGauge.set(result.lastSeq);
+        this.lag.set(Math.max(0, this.streamLastSeq - result.lastSeq));
+        const undecodable = items.filter((item) => item.fact === undefined).length;
+        this.facts.inc({ result: 'applied' }, result.applied);
+        this.facts.inc({ result: 'skipped' }, result.skipped);
+        if (undecodable > 0) {
+          this.facts.inc({ result: 'undecodable' }, undecodable);
+          this.logger.warn(`${undecodable} DELIVERIES message(s) up to ${result.lastSeq} are not delivery facts; skipped`);
+        }
+        this.feed.publish(result.news);
+        return;
+      } catch (error) {
+        if (error instanceof ProjectionSupersededError) {
+          this.state = 'superseded';
+          this.detail = error.message;
+          this.logger.error(`${error.message}: this process stops projecting`);
+          void this.stream?.stop();
+          return;
+        }
+        if (this.abort.signal.aborted) return;
+        const delay = backoffMs(attempt, 250, 5_000);
+        this.logger.warn(`batch up to ${items.at(-1)?.seq} not written: ${String(error)}; retrying in ${delay} ms`);
+        await sleep(delay, this.abort.signal);
+      }
+    }
+  }
+
+  private async refreshLag(): Promise<void> {
+    try {
+      this.streamLastSeq = await deliveriesLastSeq(this.jsm);
+      this.lag.set(Math.max(0, this.streamLastSeq - this.checkpoint));
+    } catch {
+      // NATS unreachable: readiness says so through the nats check; keep the last known value.
+    }
+  }
+}

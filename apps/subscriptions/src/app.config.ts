@@ -1,0 +1,46 @@
+import { ConfigError, bool, duration, int, oneOf, readConfig, secretKey, str, url } from '@hookstream/platform';
+import { type AllowList, parseAllowedTargets } from '@hookstream/webhooks';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Every variable the subscriptions service reads (ARCHITECTURE §9 names plus its own). */
+export const subscriptionsConfigSpec = {
+  NATS_URL: str({ default: 'nats://127.0.0.1:4222' }),
+  DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }),
+  HTTP_PORT: int({ default: 8081, min: 0, max: 65535 }),
+  GRPC_PORT: int({ default: 50051, min: 0, max: 65535 }),
+  ADMIN_TOKEN: str(),
+  SECRETS_KEY: secretKey(),
+  DELIVERY_ALLOWED_TARGETS: str({ default: '', allowEmpty: true }),
+  DELIVERY_ALLOW_HTTP: bool({ default: false }),
+  LOG_LEVEL: oneOf(LOG_LEVELS, { default: 'info' }),
+  STREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
+  EVENTS_MAX_AGE: duration({ default: '7d' }),
+  DELIVERIES_MAX_AGE: duration({ default: '30d' }),
+  MAX_EVENT_BYTES: int({ default: 262_144, min: 1024, max: 8 * 1024 * 1024 }),
+  SECRET_ROTATION_GRACE: duration({ default: '24h' }),
+  SHUTDOWN_GRACE_MS: int({ default: 25_000, min: 0 }),
+};
+
+const readVariables = (env: NodeJS.ProcessEnv) => readConfig(subscriptionsConfigSpec, env);
+type RawConfig = ReturnType<typeof readVariables>;
+
+export interface SubscriptionsConfig extends RawConfig {
+  /** DELIVERY_ALLOWED_TARGETS, parsed. */
+  allowList: AllowList;
+}
+
+export function readSubscriptionsConfig(env: NodeJS.ProcessEnv = process.env): SubscriptionsConfig {
+  const config = readVariables(env);
+  const problems: string[] = [];
+  // A short admin token is guessable, and the admin API creates keys for any organization.
+  if (config.ADMIN_TOKEN.length < 16) problems.push('ADMIN_TOKEN must be at least 16 characters');
+  let allowList: AllowList | undefined;
+  try {
+    allowList = parseAllowedTargets(config.DELIVERY_ALLOWED_TARGETS);
+  } catch (error) {
+    problems.push(`DELIVERY_ALLOWED_TARGETS ${(error as Error).message}`);
+  }
+  if (problems.length > 0 || !allowList) throw new ConfigError(problems);
+  return { ...config, allowList };
+}

@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { EventTypesGrpcController } from './event-types.grpc.controller';
+import { EventTypesHttpController } from './event-types.http.controller';
+import { EventTypesService } from './event-types.service';
+
+@Module({
+  controllers: [EventTypesHttpController, EventTypesGrpcController],
+  providers: [EventTypesService],
+  exports: [EventTypesService],
+})
+export class EventTypesModule {}

@@ -1,0 +1,41 @@
+import { Controller, UseGuards } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
+import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
+import { defined, parseJsonObject } from '../common/grpc';
+import { EventsService, type IngestResult } from './events.service';
+
+interface GrpcEvent {
+  id: string;
+  type: string;
+  organization_id?: string;
+  occurred_at: string;
+  source?: string;
+  subject?: string;
+  data_json: string;
+}
+
+/** hookstream.v1.Events.Publish: the envelope rebuilt from the message, then the same checks as POST /events. */
+@Controller()
+@UseGuards(ApiKeyGuard)
+export class EventsGrpcController {
+  constructor(private readonly events: EventsService) {}
+
+  @GrpcMethod('Events', 'Publish')
+  async publish(
+    @Payload() request: { events: GrpcEvent[] },
+    @CurrentTenant() tenant: Tenant,
+  ): Promise<{ results: IngestResult[] }> {
+    const envelopes = request.events.map((event, index) =>
+      defined({
+        id: event.id,
+        type: event.type,
+        organizationId: event.organization_id,
+        occurredAt: event.occurred_at,
+        source: event.source,
+        subject: event.subject,
+        data: parseJsonObject(`events[${index}].data_json`, event.data_json),
+      }),
+    );
+    return { results: await this.events.ingest(tenant.organizationId, envelopes, true) };
+  }
+}

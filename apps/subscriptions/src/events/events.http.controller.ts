@@ -1,0 +1,42 @@
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiExtraModels,
+  ApiHeader,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
+import { EventBatchDoc, EventEnvelopeDoc, IngestBatchResultDoc, IngestResultDoc } from './event.dto';
+import { splitBatch } from './event.ingest';
+import { EventsService, type IngestResult } from './events.service';
+
+@ApiTags('events')
+@ApiBearerAuth('api-key')
+@ApiHeader({ name: 'X-Organization-Id', required: false })
+@ApiExtraModels(EventEnvelopeDoc, EventBatchDoc, IngestResultDoc, IngestBatchResultDoc)
+@UseGuards(ApiKeyGuard)
+@Controller('events')
+export class EventsHttpController {
+  constructor(private readonly events: EventsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiBody({
+    description: 'One event, or {"events": [...]} with up to 100; 400 refuses the whole request, nothing is stored.',
+    schema: { oneOf: [{ $ref: getSchemaPath(EventEnvelopeDoc) }, { $ref: getSchemaPath(EventBatchDoc) }] },
+  })
+  @ApiAcceptedResponse({
+    schema: { oneOf: [{ $ref: getSchemaPath(IngestResultDoc) }, { $ref: getSchemaPath(IngestBatchResultDoc) }] },
+  })
+  async ingest(
+    @CurrentTenant() tenant: Tenant,
+    @Body() body: unknown,
+  ): Promise<IngestResult | { events: IngestResult[] }> {
+    const { batch, events } = splitBatch(body);
+    const results = await this.events.ingest(tenant.organizationId, events, batch);
+    return batch ? { events: results } : results[0]!;
+  }
+}

@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type EventEnvelope, subjects } from '@hookstream/contracts';
+import { Publisher } from '@hookstream/messaging';
+import { DomainError, unavailable, validationFailed } from '@hookstream/platform';
+import type { SubscriptionsConfig } from '../app.config';
+import { CONFIG } from '../app.tokens';
+import { EventTypesService } from '../event-types/event-types.service';
+import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event.ingest';
+
+export interface IngestResult {
+  id: string;
+  /** An event with this id was already stored: it is not delivered again. */
+  duplicate: boolean;
+}
+
+/**
+ * POST /events and Events.Publish: every event of a request is checked before any is published,
+ * so a refused request stores nothing. Each event is published under its id as Nats-Msg-Id: the
+ * stream keeps one copy per id, and the answer says which ones were already there.
+ */
+@Injectable()
+export class EventsService {
+  constructor(
+    private readonly eventTypes: EventTypesService,
+    private readonly publisher: Publisher,
+    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+  ) {}
+
+  async ingest(organizationId: string, inputs: unknown[], batch: boolean): Promise<IngestResult[]> {
+    if (inputs.length === 0) throw validationFailed('events must hold at least one event');
+    if (inputs.length > MAX_EVENTS_PER_REQUEST)
+      throw validationFailed(`events must hold at most ${MAX_EVENTS_PER_REQUEST} events`);
+    const envelopes: EventEnvelope[] = [];
+    for (const [index, input] of inputs.entries()) {
+      const type = (input as { type?: unknown } | null)?.type;
+      // A type registered a moment ago on another replica is found by reloading once.
+      if (typeof type === 'string') await this.eventTypes.has(organizationId, type);
+      const checked = checkEvent(input, {
+        organizationId,
+        maxBytes: this.config.MAX_EVENT_BYTES,
+        catalog: this.eventTypes.catalog,
+        index: batch ? index : undefined,
+      });
+      if (!checked.ok) throw new DomainError(checked.problem.code, checked.problem.message);
+      envelopes.push(checked.envelope);
+    }
+    try {
+      const results = await this.publisher.publishMany(
+        envelopes.map((event) => ({
+          subject: subjects.event(event.organizationId, event.type),
+          payload: event,
+          msgId: event.id,
+        })),
+      );
+      return envelopes.map((event, index) => ({ id: event.id, duplicate: results[index]!.duplicate }));
+    } catch (error) {
+      // Some may be stored: the same request again stores the rest and reports those as duplicates.
+      throw unavailable('events could not be stored right now; retry the request', { cause: error });
+    }
+  }
+}

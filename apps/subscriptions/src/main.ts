@@ -1,0 +1,41 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { bootstrapService, exitOnConfigError } from '@hookstream/platform';
+import { readSubscriptionsConfig } from './app.config';
+import { AppModule } from './app.module';
+import { publishOpenApi } from './docs/openapi';
+
+/** libs/contracts/proto of the repository (or image) this file runs from, whether from src or dist. */
+function protoDir(): string {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'libs', 'contracts', 'proto');
+    if (existsSync(join(candidate, 'subscriptions.proto'))) return candidate;
+    if (dirname(dir) === dir) throw new Error(`libs/contracts/proto not found above ${__dirname}`);
+  }
+}
+const REQUEST_BODY_LIMIT = 1024 * 1024;
+
+async function main(): Promise<void> {
+  const config = exitOnConfigError(() => readSubscriptionsConfig());
+  const protos = protoDir();
+  const app = await bootstrapService({
+    name: 'subscriptions',
+    module: AppModule.forRoot(config),
+    httpPort: config.HTTP_PORT,
+    grpc: {
+      port: config.GRPC_PORT,
+      packageName: 'hookstream.v1',
+      protoFiles: [join(protos, 'subscriptions.proto'), join(protos, 'events.proto')],
+    },
+    logLevel: config.LOG_LEVEL,
+    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    // An ingest request carries at least one whole event, whatever MAX_EVENT_BYTES allows.
+    bodyLimitBytes: Math.max(REQUEST_BODY_LIMIT, config.MAX_EVENT_BYTES + 4096),
+  });
+  publishOpenApi(app);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`subscriptions failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,6 @@
+import { InitialSchema1763890000000 } from './1763890000000-initial-schema';
+
+/** In order; the migrations table is `migrations_subscriptions`. */
+export const subscriptionsMigrations = [InitialSchema1763890000000];
+
+export const SUBSCRIPTIONS_MIGRATIONS_TABLE = 'migrations_subscriptions';

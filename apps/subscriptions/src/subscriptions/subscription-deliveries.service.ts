@@ -1,0 +1,148 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import {
+  type Clock,
+  type IdGenerator,
+  STREAMS,
+  type SubscriptionState,
+  decodeDeliveryFact,
+  decodeEnvelope,
+  dispatchIdOf,
+  parseEventSubject,
+  sampleDataOf,
+  subjects,
+} from '@hookstream/contracts';
+import { JETSTREAM, Publisher } from '@hookstream/messaging';
+import { isDomainError, unavailable, validationFailed } from '@hookstream/platform';
+import { matchesAny } from '@hookstream/webhooks';
+import type { SubscriptionsConfig } from '../app.config';
+import { CLOCK, CONFIG, IDS } from '../app.tokens';
+import { scanStream } from '../common/stream-scan';
+import { EventTypesService } from '../event-types/event-types.service';
+import { MAX_REPLAY_EVENTS, type ReplayDto, type TestDeliveryDto } from './subscription-actions.dto';
+import { type CreatedDispatch, createdDispatch, testEvent } from './subscription.dispatch';
+import { latestFailed, type RoundOutcome } from './subscription.replay-selection';
+import { SubscriptionsService } from './subscriptions.service';
+
+export const DEFAULT_TEST_EVENT_TYPE = 'workflow.completed';
+const PUBLISH_CHUNK = 100;
+
+/**
+ * Deliveries the subscriptions service starts itself: test events and replays. Both publish
+ * `dispatch.created` facts straight onto DELIVERIES for one subscription; the dispatcher's
+ * attempt consumer takes them from there like any other round.
+ */
+@Injectable()
+export class SubscriptionDeliveriesService {
+  private readonly logger = new Logger(SubscriptionDeliveriesService.name);
+
+  constructor(
+    private readonly subscriptions: SubscriptionsService,
+    private readonly eventTypes: EventTypesService,
+    private readonly publisher: Publisher,
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(IDS) private readonly ids: IdGenerator,
+  ) {}
+
+  async test(organizationId: string, id: string, dto: TestDeliveryDto): Promise<{ dispatchId: string }> {
+    const subscription = await this.subscriptions.get(organizationId, id);
+    const type = dto.eventType ?? DEFAULT_TEST_EVENT_TYPE;
+    if (!(await this.eventTypes.has(organizationId, type))) throw validationFailed(`unknown event type "${type}"`);
+    const data = dto.data ?? sampleDataOf(type) ?? {};
+    const check = this.eventTypes.catalog.validate(organizationId, type, data);
+    if (!check.ok) throw validationFailed(check.message);
+    const now = this.clock.now();
+    const event = testEvent({ organizationId, type, data, ids: this.ids, now });
+    const dispatch = createdDispatch({
+      subscription,
+      event,
+      round: this.ids.next('rnd'),
+      test: true,
+      now,
+      publishedAt: now.toISOString(),
+    });
+    await this.publish([dispatch]);
+    return { dispatchId: dispatch.fact.data.dispatchId };
+  }
+
+  /** Re-dispatches matching events of a time window under one new round; at most MAX_REPLAY_EVENTS per call. */
+  async replay(
+    organizationId: string,
+    id: string,
+    dto: ReplayDto,
+  ): Promise<{ replayId: string; count: number; truncated: boolean }> {
+    const subscription = await this.subscriptions.get(organizationId, id);
+    const now = this.clock.now();
+    const since = new Date(dto.since);
+    const until = dto.until === undefined ? now : new Date(dto.until);
+    if (until.getTime() <= since.getTime()) throw validationFailed('until must be after since');
+    const round = this.ids.next('rnd');
+    let count = 0;
+    let truncated = false;
+    let chunk: CreatedDispatch[] = [];
+    try {
+      const onlyFailed = dto.onlyFailed ? await this.failedDispatches(subscription, since, until) : undefined;
+      for await (const msg of scanStream(this.js, {
+        stream: STREAMS.events,
+        filterSubject: subjects.eventFilter(organizationId, '*'),
+        since,
+        until,
+      })) {
+        const where = parseEventSubject(msg.subject);
+        if (!where || !matchesAny(subscription.events, where.type)) continue;
+        const decoded = decodeEnvelope(msg.data, where, this.config.MAX_EVENT_BYTES);
+        if (!decoded.ok) continue;
+        const event = decoded.envelope;
+        if (onlyFailed && !onlyFailed.has(dispatchIdOf(event.id, subscription.id))) continue;
+        if (count === MAX_REPLAY_EVENTS) {
+          truncated = true;
+          break;
+        }
+        chunk.push(createdDispatch({ subscription, event, round, test: false, now, publishedAt: msg.time.toISOString() }));
+        count++;
+        if (chunk.length === PUBLISH_CHUNK) {
+          await this.publish(chunk);
+          chunk = [];
+        }
+      }
+    } catch (error) {
+      if (isDomainError(error)) throw error;
+      throw unavailable('the event log could not be read', { cause: error });
+    }
+    await this.publish(chunk);
+    this.logger.log(`replay ${round} of ${id}: ${count} dispatches${truncated ? ' (truncated)' : ''}`);
+    return { replayId: round, count, truncated };
+  }
+
+  /** Dispatches of this subscription whose latest finished round in the window failed. */
+  private async failedDispatches(subscription: SubscriptionState, since: Date, until: Date): Promise<Set<string>> {
+    const outcomes: RoundOutcome[] = [];
+    for (const kind of ['failed', 'succeeded'] as const) {
+      const scan = scanStream(this.js, {
+        stream: STREAMS.deliveries,
+        filterSubject: subjects.delivery(subscription.organizationId, subscription.id, kind),
+        since,
+        until: new Date(Math.max(until.getTime(), this.clock.now().getTime())),
+      });
+      for await (const msg of scan) {
+        const fact = decodeDeliveryFact(msg.data);
+        if (fact?.type !== 'dispatch.failed' && fact?.type !== 'dispatch.succeeded') continue;
+        outcomes.push({ dispatchId: fact.data.ref.dispatchId, round: fact.data.ref.round, outcome: kind });
+      }
+    }
+    return latestFailed(outcomes);
+  }
+
+  private async publish(dispatches: CreatedDispatch[]): Promise<void> {
+    if (dispatches.length === 0) return;
+    try {
+      await this.publisher.publishMany(
+        dispatches.map((d) => ({ subject: d.subject, payload: d.fact, msgId: d.msgId, headers: d.headers })),
+      );
+    } catch (error) {
+      throw unavailable('the delivery log is not reachable right now', { cause: error });
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import {
+  DISPATCH_ID_HEADER,
+  FACT_TYPE_HEADER,
+  type DeliveryFact,
+  type EventEnvelope,
+  type IdGenerator,
+  type SubscriptionState,
+  dispatchIdOf,
+  factMessageIds,
+  subjects,
+} from '@hookstream/contracts';
+import { renderBody } from '@hookstream/webhooks';
+
+/** A `dispatch.created` fact ready to publish on DELIVERIES. */
+export interface CreatedDispatch {
+  subject: string;
+  msgId: string;
+  headers: Record<string, string>;
+  fact: Extract<DeliveryFact, { type: 'dispatch.created' }>;
+}
+
+/**
+ * Starts a round of one (event, subscription) dispatch: the test and replay paths publish these
+ * themselves (the dispatcher's fan-out does the same for live events). The dispatch id depends
+ * only on the event and the subscription, so a replay continues the original dispatch under a
+ * new round.
+ */
+export function createdDispatch(input: {
+  subscription: SubscriptionState;
+  event: EventEnvelope;
+  round: string;
+  test: boolean;
+  now: Date;
+  /** When the event was stored on EVENTS (now for a test event, which never is). */
+  publishedAt: string;
+}): CreatedDispatch {
+  const { subscription, event, round, test } = input;
+  const dispatchId = dispatchIdOf(event.id, subscription.id);
+  const createdAt = input.now.toISOString();
+  const body = renderBody({
+    profile: subscription.profile,
+    event,
+    dispatchId,
+    subscriptionId: subscription.id,
+    payloadTemplate: subscription.payloadTemplate,
+    createdAt,
+    test,
+  });
+  const msgId = factMessageIds.created(dispatchId, round);
+  return {
+    subject: subjects.delivery(subscription.organizationId, subscription.id, 'created'),
+    msgId,
+    headers: { [DISPATCH_ID_HEADER]: dispatchId, [FACT_TYPE_HEADER]: 'dispatch.created' },
+    fact: {
+      type: 'dispatch.created',
+      version: 1,
+      data: {
+        dispatchId,
+        round,
+        organizationId: subscription.organizationId,
+        subscriptionId: subscription.id,
+        eventId: event.id,
+        eventType: event.type,
+        test,
+        event,
+        body,
+        createdAt,
+        publishedAt: input.publishedAt,
+      },
+      metadata: { messageId: msgId, occurredAt: createdAt },
+    },
+  };
+}
+
+/** A test event: marked by its id (`evt_test_...`) and source, never stored on EVENTS. */
+export function testEvent(input: {
+  organizationId: string;
+  type: string;
+  data: Record<string, unknown>;
+  ids: IdGenerator;
+  now: Date;
+}): EventEnvelope {
+  return {
+    id: `evt_test_${input.ids.next('evt').slice('evt_'.length)}`,
+    type: input.type,
+    organizationId: input.organizationId,
+    occurredAt: input.now.toISOString(),
+    source: 'hookstream.test',
+    data: input.data,
+  };
+}

@@ -1,0 +1,155 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PROFILES, type Profile, type SubscriptionState } from '@hookstream/contracts';
+import { Present } from '../common/validation';
+import type { SubscriptionDraft, SubscriptionPatch } from './subscription.state';
+
+export const MAX_PATTERNS = 100;
+export const MIN_TIMEOUT_MS = 1_000;
+export const MAX_TIMEOUT_MS = 60_000;
+
+export class RetryPolicyDto {
+  @ApiProperty({ type: [String], example: ['10s', '1m', '10m'], description: 'Delays after the first attempt.' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  schedule: string[];
+}
+
+/** Fields shared by create and update; on update every field is optional. */
+class SubscriptionFieldsDto {
+  @ApiPropertyOptional({ description: 'Wire format of bodies and signature headers.', enum: PROFILES })
+  @Present()
+  @IsIn(PROFILES)
+  profile?: Profile;
+
+  @ApiPropertyOptional({ description: 'JSON template with {{variables}}; null for the profile body.', nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(16_384)
+  payloadTemplate?: string | null;
+
+  @ApiPropertyOptional({ description: 'Custom request headers, at most 20.', type: 'object', additionalProperties: { type: 'string' } })
+  @Present()
+  @IsObject()
+  headers?: Record<string, string>;
+
+  @ApiPropertyOptional({ type: RetryPolicyDto, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RetryPolicyDto)
+  retryPolicy?: RetryPolicyDto | null;
+
+  @ApiPropertyOptional({ minimum: MIN_TIMEOUT_MS, maximum: MAX_TIMEOUT_MS, nullable: true })
+  @IsOptional()
+  @IsInt()
+  @Min(MIN_TIMEOUT_MS)
+  @Max(MAX_TIMEOUT_MS)
+  timeoutMs?: number | null;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Free-form, at most 16 KiB.' })
+  @Present()
+  @IsObject()
+  metadata?: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Signing secret (write-only), whsec_<base64> or 8-255 characters.' })
+  @Present()
+  @IsString()
+  @MaxLength(255)
+  secret?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @Present()
+  @IsBoolean()
+  active?: boolean;
+}
+
+export class CreateSubscriptionDto extends SubscriptionFieldsDto {
+  @ApiProperty({ minLength: 1, maxLength: 255 })
+  @IsString()
+  @Length(1, 255)
+  name: string;
+
+  @ApiProperty({ maxLength: 2048, example: 'https://example.com/webhooks' })
+  @IsString()
+  @MaxLength(2048)
+  url: string;
+
+  @ApiProperty({ type: [String], example: ['workflow.*'], description: 'Event type patterns: exact, prefix.*, prefix.> or *.' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PATTERNS)
+  @IsString({ each: true })
+  events: string[];
+}
+
+export class UpdateSubscriptionDto extends SubscriptionFieldsDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 255 })
+  @Present()
+  @IsString()
+  @Length(1, 255)
+  name?: string;
+
+  @ApiPropertyOptional({ maxLength: 2048 })
+  @Present()
+  @IsString()
+  @MaxLength(2048)
+  url?: string;
+
+  @ApiPropertyOptional({ type: [String] })
+  @Present()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_PATTERNS)
+  @IsString({ each: true })
+  events?: string[];
+}
+
+export function toDraft(dto: CreateSubscriptionDto): SubscriptionDraft {
+  return {
+    name: dto.name,
+    url: dto.url,
+    events: [...dto.events],
+    active: dto.active ?? true,
+    profile: dto.profile ?? 'standard',
+    payloadTemplate: dto.payloadTemplate ?? null,
+    headers: { ...(dto.headers ?? {}) },
+    retryPolicy: dto.retryPolicy ? { schedule: [...dto.retryPolicy.schedule] } : null,
+    timeoutMs: dto.timeoutMs ?? null,
+    metadata: dto.metadata ?? {},
+  };
+}
+
+/** Only the fields the caller sent; null stays null (it clears the field). */
+export function toPatch(dto: UpdateSubscriptionDto): SubscriptionPatch {
+  const patch: SubscriptionPatch = {};
+  if (dto.name !== undefined) patch.name = dto.name;
+  if (dto.url !== undefined) patch.url = dto.url;
+  if (dto.events !== undefined) patch.events = [...dto.events];
+  if (dto.active !== undefined) patch.active = dto.active;
+  if (dto.profile !== undefined) patch.profile = dto.profile;
+  if (dto.payloadTemplate !== undefined) patch.payloadTemplate = dto.payloadTemplate;
+  if (dto.headers !== undefined) patch.headers = { ...dto.headers };
+  if (dto.retryPolicy !== undefined)
+    patch.retryPolicy = dto.retryPolicy === null ? null : { schedule: [...dto.retryPolicy.schedule] };
+  if (dto.timeoutMs !== undefined) patch.timeoutMs = dto.timeoutMs;
+  if (dto.metadata !== undefined) patch.metadata = dto.metadata;
+  return patch;
+}

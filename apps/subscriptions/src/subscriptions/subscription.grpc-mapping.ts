@@ -1,0 +1,114 @@
+import { defined, parseJsonObject } from '../common/grpc';
+import type { SubscriptionResponse } from './subscription.response';
+
+/** hookstream.v1 messages as @grpc/proto-loader hands them over (keepCase, defaults, oneofs). */
+export interface GrpcRetryPolicy {
+  schedule: string[];
+}
+
+export interface GrpcCreateRequest {
+  name: string;
+  url: string;
+  events: string[];
+  active?: boolean;
+  secret?: string;
+  headers: Record<string, string>;
+  profile?: string;
+  payload_template?: string;
+  retry_policy?: GrpcRetryPolicy;
+  timeout_ms?: number;
+  metadata_json?: string;
+}
+
+export interface GrpcUpdateRequest {
+  id: string;
+  name?: string;
+  url?: string;
+  events: string[];
+  active?: boolean;
+  secret?: string;
+  headers: Record<string, string>;
+  replace_headers: boolean;
+  profile?: string;
+  payload_template?: string;
+  retry_policy?: GrpcRetryPolicy;
+  timeout_ms?: number;
+  metadata_json?: string;
+}
+
+export interface GrpcSubscription {
+  id: string;
+  organization_id: string;
+  name: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  profile: string;
+  payload_template?: string;
+  headers: Record<string, string>;
+  retry_policy?: GrpcRetryPolicy;
+  timeout_ms?: number;
+  metadata_json: string;
+  disabled_reason?: string;
+  created_at: string;
+  updated_at: string;
+  secret?: string;
+}
+
+/** The CreateSubscriptionDto-shaped object: the same class-validator rules then apply as over HTTP. */
+export function fromCreateRequest(request: GrpcCreateRequest): Record<string, unknown> {
+  return defined({
+    name: request.name,
+    url: request.url,
+    events: request.events,
+    active: request.active,
+    secret: request.secret,
+    headers: request.headers,
+    profile: request.profile,
+    payloadTemplate: request.payload_template,
+    retryPolicy: request.retry_policy ? { schedule: request.retry_policy.schedule } : undefined,
+    timeoutMs: request.timeout_ms,
+    metadata: request.metadata_json === undefined ? undefined : parseJsonObject('metadata_json', request.metadata_json),
+  });
+}
+
+/** proto3 cannot send null: empty values clear the nullable fields (see subscriptions.proto). */
+export function fromUpdateRequest(request: GrpcUpdateRequest): Record<string, unknown> {
+  const retryPolicy = request.retry_policy;
+  return defined({
+    name: request.name,
+    url: request.url,
+    events: request.events.length > 0 ? request.events : undefined,
+    active: request.active,
+    secret: request.secret,
+    headers: request.replace_headers ? request.headers : undefined,
+    profile: request.profile,
+    payloadTemplate: request.payload_template === undefined ? undefined : request.payload_template || null,
+    retryPolicy:
+      retryPolicy === undefined ? undefined : retryPolicy.schedule.length === 0 ? null : { schedule: retryPolicy.schedule },
+    timeoutMs: request.timeout_ms === undefined ? undefined : request.timeout_ms || null,
+    metadata: request.metadata_json === undefined ? undefined : parseJsonObject('metadata_json', request.metadata_json),
+  });
+}
+
+export function toGrpcSubscription(response: SubscriptionResponse): GrpcSubscription {
+  const message: GrpcSubscription = {
+    id: response.id,
+    organization_id: response.organizationId,
+    name: response.name,
+    url: response.url,
+    events: response.events,
+    active: response.active,
+    profile: response.profile,
+    headers: response.headers,
+    metadata_json: JSON.stringify(response.metadata),
+    created_at: response.createdAt,
+    updated_at: response.updatedAt,
+  };
+  if (response.payloadTemplate !== null) message.payload_template = response.payloadTemplate;
+  if (response.retryPolicy !== null) message.retry_policy = { schedule: response.retryPolicy.schedule };
+  if (response.timeoutMs !== null) message.timeout_ms = response.timeoutMs;
+  if (response.disabledReason !== null) message.disabled_reason = response.disabledReason;
+  if (response.secret !== undefined) message.secret = response.secret;
+  return message;
+}

@@ -1,0 +1,87 @@
+import type { EncryptedSecret, Profile, RetryPolicy, SubscriptionFact, SubscriptionState } from '@hookstream/contracts';
+import { liveSecrets } from './subscription.secrets';
+
+/** The fields a caller chooses when creating a subscription (already validated). */
+export interface SubscriptionDraft {
+  name: string;
+  url: string;
+  events: string[];
+  active: boolean;
+  profile: Profile;
+  payloadTemplate: string | null;
+  headers: Record<string, string>;
+  retryPolicy: RetryPolicy | null;
+  timeoutMs: number | null;
+  metadata: Record<string, unknown>;
+}
+
+/** A partial update: absent fields keep their value; null clears a nullable one. */
+export type SubscriptionPatch = Partial<SubscriptionDraft>;
+
+export function createState(input: {
+  id: string;
+  organizationId: string;
+  draft: SubscriptionDraft;
+  secrets: EncryptedSecret[];
+  now: Date;
+}): SubscriptionState {
+  const at = input.now.toISOString();
+  return {
+    id: input.id,
+    organizationId: input.organizationId,
+    ...input.draft,
+    secrets: input.secrets,
+    disabledReason: null,
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+/**
+ * Applies a patch. Any change also drops secrets whose grace period is over. Enabling clears the
+ * reason a subscription was disabled; a caller disabling it leaves no reason (it was deliberate).
+ */
+export function applyPatch(
+  state: SubscriptionState,
+  patch: SubscriptionPatch,
+  now: Date,
+  secrets: EncryptedSecret[] = state.secrets,
+): SubscriptionState {
+  const defined = Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined));
+  const next: SubscriptionState = {
+    ...state,
+    ...defined,
+    secrets: liveSecrets(secrets, now),
+    updatedAt: now.toISOString(),
+  };
+  if (patch.active !== undefined) next.disabledReason = null;
+  return next;
+}
+
+/** Applies the dispatcher's decision to stop delivering (410, or failing for too long). */
+export function disableState(state: SubscriptionState, reason: string, now: Date): SubscriptionState {
+  return { ...applyPatch(state, {}, now), active: false, disabledReason: reason };
+}
+
+export function changedFact(state: SubscriptionState, messageId: string, now: Date): SubscriptionFact {
+  return {
+    type: 'subscription.changed',
+    version: 1,
+    data: state,
+    metadata: { messageId, occurredAt: now.toISOString() },
+  };
+}
+
+export function deletedFact(
+  subscription: { id: string; organizationId: string },
+  messageId: string,
+  now: Date,
+): SubscriptionFact {
+  const at = now.toISOString();
+  return {
+    type: 'subscription.deleted',
+    version: 1,
+    data: { id: subscription.id, organizationId: subscription.organizationId, deletedAt: at },
+    metadata: { messageId, occurredAt: at },
+  };
+}

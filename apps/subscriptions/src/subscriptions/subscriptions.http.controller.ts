@@ -1,0 +1,101 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
+import {
+  DEFAULT_LIST_LIMIT,
+  ListSubscriptionsQuery,
+  ReplayDto,
+  ReplayResponse,
+  TestDeliveryDto,
+  TestDeliveryResponse,
+} from './subscription-actions.dto';
+import { CreateSubscriptionDto, UpdateSubscriptionDto } from './subscription.dto';
+import { SubscriptionListResponse, SubscriptionResponse, toResponse } from './subscription.response';
+import { SubscriptionDeliveriesService } from './subscription-deliveries.service';
+import { SubscriptionsService } from './subscriptions.service';
+
+@ApiTags('webhooks')
+@ApiBearerAuth('api-key')
+@ApiHeader({ name: 'X-Organization-Id', required: false, description: "Default: the key's default organization." })
+@UseGuards(ApiKeyGuard)
+@Controller('webhooks')
+export class SubscriptionsHttpController {
+  constructor(
+    private readonly subscriptions: SubscriptionsService,
+    private readonly deliveries: SubscriptionDeliveriesService,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: SubscriptionResponse, description: 'Includes `secret`, shown this once.' })
+  async create(@CurrentTenant() tenant: Tenant, @Body() body: CreateSubscriptionDto): Promise<SubscriptionResponse> {
+    const { state, secret } = await this.subscriptions.create(tenant.organizationId, body);
+    return toResponse(state, secret);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: SubscriptionListResponse })
+  async list(@CurrentTenant() tenant: Tenant, @Query() query: ListSubscriptionsQuery): Promise<SubscriptionListResponse> {
+    const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+    const offset = query.offset ?? 0;
+    const { items, total } = await this.subscriptions.list(tenant.organizationId, { limit, offset });
+    return { items: items.map((state) => toResponse(state)), total, limit, offset };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: SubscriptionResponse })
+  async get(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<SubscriptionResponse> {
+    return toResponse(await this.subscriptions.get(tenant.organizationId, id));
+  }
+
+  @Patch(':id')
+  @ApiOkResponse({ type: SubscriptionResponse })
+  async update(
+    @CurrentTenant() tenant: Tenant,
+    @Param('id') id: string,
+    @Body() body: UpdateSubscriptionDto,
+  ): Promise<SubscriptionResponse> {
+    return toResponse(await this.subscriptions.update(tenant.organizationId, id, body));
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  async remove(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<void> {
+    await this.subscriptions.remove(tenant.organizationId, id);
+  }
+
+  @Post(':id/test')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: TestDeliveryResponse })
+  test(
+    @CurrentTenant() tenant: Tenant,
+    @Param('id') id: string,
+    @Body() body: TestDeliveryDto,
+  ): Promise<TestDeliveryResponse> {
+    return this.deliveries.test(tenant.organizationId, id, body);
+  }
+
+  @Post(':id/rotate-secret')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SubscriptionResponse, description: 'Includes the new `secret`, shown this once.' })
+  async rotateSecret(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<SubscriptionResponse> {
+    const { state, secret } = await this.subscriptions.rotateSecret(tenant.organizationId, id);
+    return toResponse(state, secret);
+  }
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: ReplayResponse })
+  replay(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Body() body: ReplayDto): Promise<ReplayResponse> {
+    return this.deliveries.replay(tenant.organizationId, id, body);
+  }
+}

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { EventTypesModule } from '../event-types/event-types.module';
+import { OutboxModule } from '../outbox/outbox.module';
+import { SubscriptionDeliveriesService } from './subscription-deliveries.service';
+import { SubscriptionsDisabler } from './subscriptions.disabler';
+import { SubscriptionsGrpcController } from './subscriptions.grpc.controller';
+import { SubscriptionsHttpController } from './subscriptions.http.controller';
+import { SubscriptionsService } from './subscriptions.service';
+
+@Module({
+  imports: [EventTypesModule, OutboxModule],
+  controllers: [SubscriptionsHttpController, SubscriptionsGrpcController],
+  providers: [SubscriptionsService, SubscriptionDeliveriesService, SubscriptionsDisabler],
+})
+export class SubscriptionsModule {}

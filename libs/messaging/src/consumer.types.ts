@@ -1,0 +1,42 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import type { DurableConsumerSpec } from './durable-consumer';
+import type { MessagingLogger } from './logger';
+import type { HandlerOutcome } from './outcome';
+
+export interface HandlerContext {
+  /** Tells the server the message is still being worked on (the runner also does it by itself). */
+  working(): void;
+  /** 1 on the first delivery. */
+  deliveryCount: number;
+}
+
+export interface ConsumerSpec extends DurableConsumerSpec {
+  /** Most handlers running at once in this process. */
+  concurrency: number;
+  /** Never throws on purpose: a throw is logged and the message offered again after a short delay. */
+  handler: (msg: JsMsg, ctx: HandlerContext) => Promise<HandlerOutcome>;
+  /** Called after a message was terminated (recorded as rejected, counted). */
+  onTerminated?: (msg: JsMsg, reason: string) => void;
+  logger?: MessagingLogger;
+  /** Messages pulled ahead of free slots; they wait in memory under their ack wait (default min(concurrency, 128)). */
+  maxBuffered?: number;
+}
+
+export interface ConsumerStatus {
+  healthy: boolean;
+  detail: string;
+  inFlight: number;
+  heartbeatsMissed: number;
+  lastMessageAt?: Date;
+}
+
+export interface RunningConsumer {
+  readonly name: string;
+  /** Resolves once the consumer exists and messages are being pulled. */
+  readonly started: Promise<void>;
+  /** Stops pulling, waits up to graceMs for running handlers, hands back the rest (nak, no delay). */
+  stop(graceMs?: number): Promise<void>;
+  status(): ConsumerStatus;
+}
+
+export const DEFAULT_STOP_GRACE_MS = 25_000;

@@ -1,0 +1,12 @@
+export * from './connection';
+export * from './streams';
+export * from './publisher';
+export * from './outcome';
+export * from './consumer.types';
+export * from './consumer';
+export * from './durable-consumer';
+export * from './ordered-stream';
+export * from './messaging.tokens';
+export * from './messaging.module';
+export { backoffMs, handlerErrorDelayMs } from './backoff';
+export type { MessagingLogger } from './logger';

@@ -1,0 +1,167 @@
+import { ClosedConnectionError } from '@nats-io/nats-core';
+import {
+  DeliverPolicy,
+  type ConsumerMessages,
+  type JetStreamClient,
+  type JsMsg,
+  type OrderedConsumerOptions,
+} from '@nats-io/jetstream';
+import { backoffMs, sleep } from './backoff';
+import { defaultLogger, errorMessage, type MessagingLogger } from './logger';
+
+export type OrderedDeliverPolicy = 'all' | 'last_per_subject' | 'new' | 'start_sequence' | 'start_time';
+
+export interface OrderedStreamOptions {
+  js: JetStreamClient;
+  stream: string;
+  filterSubject: string;
+  /** With deliverPolicy start_sequence (implied when given alone). */
+  startSeq?: number;
+  deliverPolicy?: OrderedDeliverPolicy;
+  /** With deliverPolicy start_time (implied when given alone). */
+  startTime?: Date;
+  /** Called one message at a time, in stream order. A throw is retried (same message) until it passes. */
+  onMessage(msg: JsMsg): void | Promise<void>;
+  logger?: MessagingLogger;
+}
+
+export interface OrderedStreamStatus {
+  healthy: boolean;
+  detail: string;
+  /** Stream sequence of the last message handled. */
+  lastSeq: number;
+  caughtUp: boolean;
+  heartbeatsMissed: number;
+}
+
+export interface OrderedStream {
+  stop(): Promise<void>;
+  /** Resolves once the messages present at start have been handled; rejects if stopped before. */
+  caughtUp: Promise<void>;
+  status(): OrderedStreamStatus;
+}
+
+const POLICIES: Record<OrderedDeliverPolicy, DeliverPolicy> = {
+  all: DeliverPolicy.All,
+  last_per_subject: DeliverPolicy.LastPerSubject,
+  new: DeliverPolicy.New,
+  start_sequence: DeliverPolicy.StartSequence,
+  start_time: DeliverPolicy.StartTime,
+};
+
+/** Where to (re)start: the requested position first, then just after the last message handled. */
+export function orderedConsumerOptions(
+  options: Pick<OrderedStreamOptions, 'filterSubject' | 'startSeq' | 'deliverPolicy' | 'startTime'>,
+  lastSeq: number,
+): Partial<OrderedConsumerOptions> {
+  const base = { filter_subjects: options.filterSubject };
+  if (lastSeq > 0) return { ...base, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 };
+  const policy =
+    options.deliverPolicy ??
+    (options.startSeq !== undefined ? 'start_sequence' : options.startTime ? 'start_time' : 'all');
+  if (policy === 'start_sequence') {
+    return { ...base, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, options.startSeq ?? 1) };
+  }
+  if (policy === 'start_time') {
+    if (!options.startTime) throw new Error('deliverPolicy start_time needs startTime');
+    return { ...base, deliver_policy: DeliverPolicy.StartTime, opt_start_time: options.startTime.toISOString() };
+  }
+  return { ...base, deliver_policy: POLICIES[policy] };
+}
+
+/**
+ * Reads a stream in order through an ordered consumer (no acks, recreated by the client after
+ * gaps and server restarts). Used for state that is rebuilt by replaying: the routing table,
+ * the projections.
+ */
+export function orderedStream(options: OrderedStreamOptions): OrderedStream {
+  const logger = options.logger ?? defaultLogger('OrderedStream');
+  const name = `${options.stream}>${options.filterSubject}`;
+  const abort = new AbortController();
+  let messages: ConsumerMessages | undefined;
+  let lastSeq = 0;
+  let isCaughtUp = false;
+  let heartbeatsMissed = 0;
+  let detail = 'starting';
+  let consuming = false;
+  let markCaughtUp!: () => void;
+  let failCaughtUp!: (err: Error) => void;
+  const caughtUp = new Promise<void>((resolve, reject) => {
+    markCaughtUp = () => {
+      isCaughtUp = true;
+      resolve();
+    };
+    failCaughtUp = reject;
+  });
+  caughtUp.catch(() => undefined);
+
+  const handle = async (msg: JsMsg): Promise<void> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await options.onMessage(msg);
+        break;
+      } catch (err) {
+        // Order matters more than progress here: the same message again, never the next one.
+        logger.error(`${name}: handler failed on seq ${msg.seq} (attempt ${attempt + 1}): ${errorMessage(err)}`);
+        await sleep(backoffMs(attempt, 250, 5_000), abort.signal);
+        if (abort.signal.aborted) return;
+      }
+    }
+    lastSeq = msg.seq;
+    if (!isCaughtUp && msg.info.pending === 0) markCaughtUp();
+  };
+
+  const watch = async (current: ConsumerMessages): Promise<void> => {
+    for await (const event of current.status()) {
+      if (event.type === 'heartbeat') heartbeatsMissed = 0;
+      if (event.type === 'heartbeats_missed') heartbeatsMissed = event.count;
+      if (event.type === 'ordered_consumer_recreated') logger.log(`${name}: consumer recreated at seq ${lastSeq + 1}`);
+    }
+  };
+
+  const run = async (): Promise<void> => {
+    for (let failures = 0; !abort.signal.aborted; ) {
+      try {
+        const consumer = await options.js.consumers.get(options.stream, orderedConsumerOptions(options, lastSeq));
+        if (lastSeq === 0 && (await consumer.info(true)).num_pending === 0) markCaughtUp();
+        messages = await consumer.consume({ max_messages: 256 });
+        void watch(messages);
+        if (abort.signal.aborted) break;
+        consuming = true;
+        detail = `reading ${options.filterSubject}`;
+        failures = 0;
+        for await (const msg of messages) {
+          heartbeatsMissed = 0;
+          await handle(msg);
+          if (abort.signal.aborted) break;
+        }
+      } catch (err) {
+        if (err instanceof ClosedConnectionError) break;
+        failures++;
+        detail = errorMessage(err);
+        logger.warn(`${name}: ${detail}; retrying`);
+      }
+      consuming = false;
+      if (!abort.signal.aborted) await sleep(backoffMs(failures, 250, 5_000), abort.signal);
+    }
+    consuming = false;
+    if (!isCaughtUp) failCaughtUp(new Error(`${name} stopped before catching up`));
+  };
+  const done = run();
+
+  return {
+    caughtUp,
+    status: () => ({
+      healthy: consuming && heartbeatsMissed === 0,
+      detail,
+      lastSeq,
+      caughtUp: isCaughtUp,
+      heartbeatsMissed,
+    }),
+    stop: async () => {
+      abort.abort();
+      void messages?.close();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,150 @@
+import { createHash } from 'node:crypto';
+import type { Metadata } from '@grpc/grpc-js';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { type Clock, systemClock } from '@hookstream/contracts';
+import { forbidden, unauthorized, unavailable } from './errors';
+
+/** Who is calling: the organization the request acts for and the key that proved it. */
+export interface Tenant {
+  organizationId: string;
+  apiKeyId: string;
+}
+
+/** A live (not revoked) key as stored. */
+export interface ApiKeyRecord {
+  id: string;
+  defaultOrganizationId: string;
+  organizationIds: readonly string[];
+}
+
+export interface ApiKeyAuthOptions {
+  /** How long a found key is trusted without asking Postgres again; revocation takes effect within it. */
+  cacheTtlMs?: number;
+  /** Unknown keys are remembered more briefly, so a key created a moment ago works almost at once. */
+  negativeCacheTtlMs?: number;
+  maxCachedKeys?: number;
+  clock?: Clock;
+}
+
+export const API_KEY_AUTH_OPTIONS = Symbol('API_KEY_AUTH_OPTIONS');
+
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** The token of `Bearer <token>`; anything else is unauthorized. */
+export function bearerToken(authorization: string | undefined): string {
+  if (authorization === undefined || authorization.trim() === '') throw unauthorized('missing API key');
+  const match = /^Bearer +([^\s]+)\s*$/i.exec(authorization.trim());
+  if (!match) throw unauthorized("malformed Authorization header, expected 'Bearer <api key>'");
+  return match[1]!;
+}
+
+/** The requested organization when the key belongs to it; the key's default when none is asked for. */
+export function selectTenant(key: ApiKeyRecord, organizationHeader: string | undefined): Tenant {
+  const requested = organizationHeader?.trim();
+  if (requested === undefined || requested === '')
+    return { organizationId: key.defaultOrganizationId, apiKeyId: key.id };
+  if (requested !== key.defaultOrganizationId && !key.organizationIds.includes(requested))
+    throw forbidden(`this API key has no access to organization ${requested}`);
+  return { organizationId: requested, apiKeyId: key.id };
+}
+
+const LOOKUP_SQL = `
+  SELECT k.id, k.default_organization_id,
+         ARRAY(SELECT o.organization_id FROM api_key_organizations o WHERE o.api_key_id = k.id) AS organization_ids
+    FROM api_keys k
+   WHERE k.key_hash = $1 AND k.revoked_at IS NULL`;
+
+interface LookupRow {
+  id: string;
+  default_organization_id: string;
+  organization_ids: string[];
+}
+
+interface CacheEntry {
+  record: ApiKeyRecord | null;
+  expiresAt: number;
+}
+
+@Injectable()
+export class ApiKeyAuthenticator {
+  private readonly cache = new Map<string, CacheEntry>();
+  private readonly inFlight = new Map<string, Promise<ApiKeyRecord | null>>();
+  private readonly ttlMs: number;
+  private readonly negativeTtlMs: number;
+  private readonly maxEntries: number;
+  private readonly clock: Clock;
+
+  /** Without a DataSource (a service with no database) every authentication answers unavailable. */
+  constructor(
+    @Optional() private readonly dataSource?: DataSource,
+    @Optional() @Inject(API_KEY_AUTH_OPTIONS) options: ApiKeyAuthOptions = {},
+  ) {
+    this.ttlMs = options.cacheTtlMs ?? 3000;
+    this.negativeTtlMs = options.negativeCacheTtlMs ?? 1000;
+    this.maxEntries = options.maxCachedKeys ?? 10_000;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  async authenticate(
+    authorization: string | undefined,
+    organizationHeader: string | undefined,
+  ): Promise<Tenant> {
+    const record = await this.lookup(hashApiKey(bearerToken(authorization)));
+    if (record === null) throw unauthorized('invalid or revoked API key');
+    return selectTenant(record, organizationHeader);
+  }
+
+  /** Same rules with the gRPC metadata `authorization` and `x-organization-id`. */
+  authenticateGrpc(metadata: Metadata): Promise<Tenant> {
+    const first = (name: string): string | undefined => {
+      const value = metadata.get(name)[0];
+      return typeof value === 'string' ? value : value?.toString('utf8');
+    };
+    return this.authenticate(first('authorization'), first('x-organization-id'));
+  }
+
+  private async lookup(keyHash: string): Promise<ApiKeyRecord | null> {
+    const now = this.clock.now().getTime();
+    const cached = this.cache.get(keyHash);
+    if (cached && cached.expiresAt > now) return cached.record;
+    // Concurrent requests with the same key share one query.
+    const pending = this.inFlight.get(keyHash);
+    if (pending) return pending;
+    const query = this.query(keyHash).finally(() => this.inFlight.delete(keyHash));
+    this.inFlight.set(keyHash, query);
+    const record = await query;
+    this.remember(keyHash, record, now);
+    return record;
+  }
+
+  private async query(keyHash: string): Promise<ApiKeyRecord | null> {
+    if (!this.dataSource) throw unavailable('API key authentication needs a database');
+    let rows: LookupRow[];
+    try {
+      rows = await this.dataSource.query<LookupRow[]>(LOOKUP_SQL, [keyHash]);
+    } catch (cause) {
+      throw unavailable('API keys cannot be checked right now', { cause });
+    }
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      id: row.id,
+      defaultOrganizationId: row.default_organization_id,
+      organizationIds: row.organization_ids,
+    };
+  }
+
+  private remember(keyHash: string, record: ApiKeyRecord | null, now: number): void {
+    this.cache.delete(keyHash);
+    // Oldest first out: Map iteration follows insertion order.
+    while (this.cache.size >= this.maxEntries) {
+      const oldest = this.cache.keys().next();
+      if (oldest.done) break;
+      this.cache.delete(oldest.value);
+    }
+    this.cache.set(keyHash, { record, expiresAt: now + (record ? this.ttlMs : this.negativeTtlMs) });
+  }
+}

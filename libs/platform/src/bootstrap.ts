@@ -1,0 +1,121 @@
+import { dirname } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { type IEntryNestModule, NestFactory } from '@nestjs/core';
+import { type GrpcOptions, Transport } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { HttpErrorFilter } from './errors.filters';
+import { fromBodyParserError } from './errors.mapping';
+import { createLogger, type Logger, NestPinoLogger } from './logger';
+import { httpMetricsMiddleware } from './metrics';
+import { createValidationPipe } from './validation';
+
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface GrpcServerOptions {
+  port: number;
+  packageName: string | string[];
+  protoFiles: string[];
+  /** Where `import` statements of the protos are resolved; defaults to the protos' folders. */
+  includeDirs?: string[];
+}
+
+export interface BootstrapOptions {
+  name: string;
+  module: IEntryNestModule;
+  httpPort: number;
+  /** HTTP and gRPC bind 0.0.0.0 unless given (tests bind 127.0.0.1). */
+  host?: string;
+  grpc?: GrpcServerOptions;
+  logLevel?: string;
+  /** After SIGTERM/SIGINT the process exits at the latest this long later, even if closing hangs. */
+  shutdownGraceMs?: number;
+  bodyLimitBytes?: number;
+}
+
+type ErrorMiddleware = (
+  error: unknown,
+  request: unknown,
+  response: unknown,
+  next: (error?: unknown) => void,
+) => void;
+
+/** body-parser failures become domain errors before Nest sees them, so invalid JSON keeps its own type. */
+const bodyParserErrors: ErrorMiddleware = (error, _request, _response, next) =>
+  next(fromBodyParserError(error) ?? error);
+
+/**
+ * The HTTP behaviour every service shares: JSON bodies up to the limit, error bodies, validation,
+ * request metrics. For apps created with `bodyParser: false` (bootstrapService, or tests building
+ * their own app from a testing module).
+ */
+export function configureHttpApp(
+  app: NestExpressApplication,
+  options: { logger?: Logger; bodyLimitBytes?: number } = {},
+): void {
+  const logger = options.logger ?? createLogger('http');
+  app.disable('x-powered-by');
+  app.use(httpMetricsMiddleware());
+  app.useBodyParser('json', { limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES });
+  app.use(bodyParserErrors);
+  app.useGlobalFilters(new HttpErrorFilter(logger));
+  app.useGlobalPipes(createValidationPipe());
+}
+
+function connectGrpc(app: INestApplication, grpc: GrpcServerOptions, host: string): void {
+  const options: GrpcOptions = {
+    transport: Transport.GRPC,
+    options: {
+      url: `${host}:${grpc.port}`,
+      package: grpc.packageName,
+      protoPath: grpc.protoFiles,
+      loader: {
+        keepCase: true,
+        longs: String,
+        enums: String,
+        defaults: true,
+        oneofs: true,
+        includeDirs: grpc.includeDirs ?? [...new Set(grpc.protoFiles.map((file) => dirname(file)))],
+      },
+    },
+  };
+  // The gRPC server shares the app's filters and pipes: Nest binds a hybrid microservice's handlers
+  // as it connects, too early for filters of its own. HttpErrorFilter answers rpc calls in gRPC terms.
+  app.connectMicroservice(options, { inheritAppConfig: true });
+}
+
+/** Bounds shutdown: Kubernetes kills at its own deadline anyway, better to exit with a log line first. */
+function boundShutdown(app: INestApplication, graceMs: number, logger: Logger): void {
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ graceMs }, 'shutdown did not finish within the grace period, exiting');
+      process.exit(1);
+    }, graceMs).unref();
+  };
+  for (const signal of signals) process.once(signal, onSignal);
+  (app.getHttpServer() as NodeJS.EventEmitter).once('close', () => {
+    for (const signal of signals) process.removeListener(signal, onSignal);
+  });
+}
+
+/** Creates, configures and starts one service: HTTP (and gRPC when asked) on all interfaces. */
+export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
+  const logger = createLogger(options.name, options.logLevel ?? 'info');
+  const app = await NestFactory.create<NestExpressApplication>(options.module, {
+    logger: new NestPinoLogger(logger),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  configureHttpApp(app, { logger, bodyLimitBytes: options.bodyLimitBytes });
+  app.enableShutdownHooks();
+  boundShutdown(app, options.shutdownGraceMs ?? 25_000, logger);
+  const host = options.host ?? '0.0.0.0';
+  if (options.grpc) {
+    connectGrpc(app, options.grpc, host);
+    await app.startAllMicroservices();
+  }
+  await app.listen(options.httpPort, host);
+  logger.info({ httpPort: options.httpPort, grpcPort: options.grpc?.port, host }, 'listening');
+  return app;
+}

@@ -1,0 +1,74 @@
+import type { ArgumentMetadata } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { DomainError } from './errors';
+import { createValidationPipe } from './validation';
+
+class RetryPolicyDto {
+  @IsInt()
+  @Min(0)
+  maxAttempts: number;
+}
+
+class CreateDto {
+  @IsString()
+  @MaxLength(255)
+  name: string;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => RetryPolicyDto)
+  retryPolicy?: RetryPolicyDto;
+}
+
+const body: ArgumentMetadata = { type: 'body', metatype: CreateDto };
+
+async function failureOf(value: unknown): Promise<DomainError> {
+  try {
+    await createValidationPipe().transform(value, body);
+  } catch (error) {
+    if (error instanceof DomainError) return error;
+    throw error;
+  }
+  throw new Error('expected a validation failure');
+}
+
+describe('createValidationPipe', () => {
+  it('returns an instance of the DTO when the input is valid', async () => {
+    const value: unknown = await createValidationPipe().transform(
+      { name: 'orders', retryPolicy: { maxAttempts: 3 } },
+      body,
+    );
+    expect(value).toBeInstanceOf(CreateDto);
+    expect((value as CreateDto).retryPolicy).toBeInstanceOf(RetryPolicyDto);
+  });
+
+  it('names the property and the rule it breaks', async () => {
+    const error = await failureOf({ name: 'x'.repeat(256) });
+    expect(error.code).toBe('validation_failed');
+    expect(error.message).toBe('name must be shorter than or equal to 255 characters');
+  });
+
+  it('refuses unknown fields instead of dropping them', async () => {
+    expect((await failureOf({ name: 'a', foo: 1 })).message).toBe('property foo should not exist');
+  });
+
+  it('gives nested properties their full path', async () => {
+    const error = await failureOf({ name: 'a', retryPolicy: { maxAttempts: -1, extra: true } });
+    expect(error.message).toBe(
+      'property retryPolicy.extra should not exist; retryPolicy.maxAttempts must not be less than 0',
+    );
+    expect(error.details).toEqual({
+      problems: [
+        { property: 'retryPolicy.extra', message: 'property retryPolicy.extra should not exist' },
+        { property: 'retryPolicy.maxAttempts', message: 'retryPolicy.maxAttempts must not be less than 0' },
+      ],
+    });
+  });
+
+  it('reports every problem of a missing body', async () => {
+    expect((await failureOf(undefined)).message).toBe(
+      'name must be shorter than or equal to 255 characters; name must be a string',
+    );
+  });
+});
