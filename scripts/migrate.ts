@@ -6,7 +6,10 @@
 import type { MigrationInterface } from 'typeorm';
 import { exitOnConfigError, readConfig, url } from '@hookstream/platform';
 import { openMigrationDataSource, runMigrationsLocked } from '../apps/subscriptions/src/database/data-source';
-import { SUBSCRIPTIONS_MIGRATIONS_TABLE, subscriptionsMigrations } from '../apps/subscriptions/src/migrations';
+import {
+  SUBSCRIPTIONS_MIGRATIONS_TABLE,
+  subscriptionsMigrations,
+} from '../apps/subscriptions/src/migrations';
 import { logProjectorMigrations } from '../apps/log-projector/src/migrations';
 
 interface MigrationSet {
@@ -40,7 +43,9 @@ if (require.main === module) {
     const { DATABASE_URL } = readConfig({ DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }) });
     const applied = await runMigrations(DATABASE_URL);
     for (const [service, names] of Object.entries(applied))
-      process.stdout.write(`${service}: ${names.length === 0 ? 'up to date' : `applied ${names.join(', ')}`}\n`);
+      process.stdout.write(
+        `${service}: ${names.length === 0 ? 'up to date' : `applied ${names.join(', ')}`}\n`,
+      );
   }).catch((error: unknown) => {
     process.stderr.write(`migrations failed: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

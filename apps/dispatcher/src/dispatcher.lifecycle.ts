@@ -69,11 +69,19 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
     clearInterval(this.gaugeTimer);
     const grace = this.config.shutdownGraceMs;
     const interrupt = setTimeout(
-      () => this.attempts.interruptAll(),
+      () => {
+        const count = this.attempts.interruptAll();
+        if (count > 0)
+          this.logger.warn(
+            { count, graceMs: grace },
+            'attempts still running at the end of the grace handed back',
+          );
+      },
       Math.max(0, grace - INTERRUPT_MARGIN_MS),
     );
     await Promise.all(this.consumers.map((consumer) => consumer.stop(grace)));
     clearTimeout(interrupt);
+    this.logger.info('consumers stopped');
   }
 
   private async updateRetriesGauge(): Promise<void> {

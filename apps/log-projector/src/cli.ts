@@ -30,7 +30,11 @@ async function main(command: string | undefined): Promise<number> {
     servers: config.NATS_URL,
     name: `log-projector-${command}`,
     signal: abort.signal,
-    logger: { log: () => undefined, warn: (m: string) => process.stderr.write(`${m}\n`), error: () => undefined },
+    logger: {
+      log: () => undefined,
+      warn: (m: string) => process.stderr.write(`${m}\n`),
+      error: () => undefined,
+    },
   });
   clearTimeout(timer);
   try {

@@ -10,7 +10,8 @@ function deliveriesProto(): string {
   for (let dir = __dirname; ; dir = dirname(dir)) {
     const candidate = join(dir, 'libs', 'contracts', 'proto', 'deliveries.proto');
     if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error(`libs/contracts/proto/deliveries.proto not found above ${__dirname}`);
+    if (dirname(dir) === dir)
+      throw new Error(`libs/contracts/proto/deliveries.proto not found above ${__dirname}`);
   }
 }
 

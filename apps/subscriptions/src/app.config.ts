@@ -1,4 +1,14 @@
-import { ConfigError, bool, duration, int, oneOf, readConfig, secretKey, str, url } from '@hookstream/platform';
+import {
+  ConfigError,
+  bool,
+  duration,
+  int,
+  oneOf,
+  readConfig,
+  secretKey,
+  str,
+  url,
+} from '@hookstream/platform';
 import { type AllowList, parseAllowedTargets } from '@hookstream/webhooks';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

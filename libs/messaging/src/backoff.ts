@@ -1,5 +1,10 @@
 /** Exponential backoff with full jitter, so that replicas reconnecting together spread out. */
-export function backoffMs(attempt: number, baseMs = 250, maxMs = 5_000, random: () => number = Math.random): number {
+export function backoffMs(
+  attempt: number,
+  baseMs = 250,
+  maxMs = 5_000,
+  random: () => number = Math.random,
+): number {
   const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt));
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }

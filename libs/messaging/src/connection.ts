@@ -1,5 +1,5 @@
-import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
+import { connect as nodeConnect } from '@nats-io/transport-node';
 import { backoffMs, sleep } from './backoff';
 import { defaultLogger, errorMessage, type MessagingLogger } from './logger';
 
@@ -23,6 +23,10 @@ export interface ConnectNatsOptions {
   /** Gives up waiting for the first connection (application shutdown during boot). */
   signal?: AbortSignal;
 }
+
+// transport-node re-exports its types through a subpath that this tsconfig's module resolution
+// does not follow; the core package declares the same types.
+const connect = nodeConnect as (options: ConnectionOptions) => Promise<NatsConnection>;
 
 const statuses = new WeakMap<NatsConnection, NatsConnectionStatus>();
 
@@ -65,7 +69,12 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsConn
 export function natsConnectionStatus(nc: NatsConnection): NatsConnectionStatus {
   const tracked = statuses.get(nc);
   if (tracked) return { ...tracked };
-  return { state: nc.isClosed() ? 'closed' : 'connected', server: nc.getServer(), since: new Date(), reconnects: 0 };
+  return {
+    state: nc.isClosed() ? 'closed' : 'connected',
+    server: nc.getServer(),
+    since: new Date(),
+    reconnects: 0,
+  };
 }
 
 /** Health check shape shared by the messaging probes. */

@@ -76,20 +76,24 @@ export class ConsumerLoop implements RunningConsumer {
       this.tryNak(entry.msg);
     }
     if (unfinished.length > 0) {
-      this.logger.warn(`${this.name}: ${unfinished.length} handlers still running after ${graceMs} ms; handed back`);
+      this.logger.warn(
+        `${this.name}: ${unfinished.length} handlers still running after ${graceMs} ms; handed back`,
+      );
     }
-    await Promise.race([this.loopDone, sleep(Math.max(1_000, graceMs))]);
+    const bound = new AbortController();
+    await Promise.race([this.loopDone, sleep(Math.max(1_000, graceMs), bound.signal)]);
+    bound.abort();
     this.slots.dispose();
     this.enter('stopped', 'stopped');
   }
 
   private async run(): Promise<void> {
-    for (let failures = 0; !this.abort.signal.aborted; ) {
+    for (let failures = 0; !this.abort.signal.aborted;) {
       try {
         const info = await ensureDurableConsumer(await this.deps.jsm(), this.spec, this.logger);
         if (this.abort.signal.aborted) break;
         const consumer = this.deps.js.consumers.getConsumerFromInfo(info);
-        const buffered = this.spec.maxBuffered ?? Math.min(this.spec.concurrency, 128);
+        const buffered = this.spec.maxBuffered ?? Math.min(Math.ceil(this.spec.concurrency / 2), 128);
         const messages = await consumer.consume({ max_messages: Math.max(1, buffered) });
         this.messages = messages;
         if (this.abort.signal.aborted) void messages.close();

@@ -1,7 +1,12 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { ConsumerLoop } from './consumer-loop';
-import { DEFAULT_STOP_GRACE_MS, type ConsumerSpec, type ConsumerStatus, type RunningConsumer } from './consumer.types';
+import {
+  DEFAULT_STOP_GRACE_MS,
+  type ConsumerSpec,
+  type ConsumerStatus,
+  type RunningConsumer,
+} from './consumer.types';
 import { defaultLogger, type MessagingLogger } from './logger';
 import { orderedStream, type OrderedStream, type OrderedStreamOptions } from './ordered-stream';
 import { supportsTermReason } from './outcome';
@@ -97,7 +102,11 @@ export class ConsumerRunner {
 }
 
 /** Starts one consumer without a runner (scripts and tests). */
-export function runConsumer(js: JetStreamClient, spec: ConsumerSpec, options?: ConsumerRunnerOptions): RunningConsumer {
+export function runConsumer(
+  js: JetStreamClient,
+  spec: ConsumerSpec,
+  options?: ConsumerRunnerOptions,
+): RunningConsumer {
   return new ConsumerRunner(js, options).start(spec);
 }
 

@@ -18,7 +18,11 @@ export interface ConsumerSpec extends DurableConsumerSpec {
   /** Called after a message was terminated (recorded as rejected, counted). */
   onTerminated?: (msg: JsMsg, reason: string) => void;
   logger?: MessagingLogger;
-  /** Messages pulled ahead of free slots; they wait in memory under their ack wait (default min(concurrency, 128)). */
+  /**
+   * Messages pulled ahead of free slots (default half the concurrency, at most 128). They wait in
+   * memory while their ack wait runs, unseen by the keep-alive: keep ackWaitMs above twice the
+   * longest handler run, or a buffered message is redelivered while it waits.
+   */
   maxBuffered?: number;
 }
 

@@ -63,10 +63,18 @@ export async function ensureDurableConsumer(
   }
   logger.log(`updating consumer ${spec.stream}/${spec.durable}: ${drift.join(', ')}`);
   const { ack_wait, max_ack_pending, max_deliver, filter_subject } = desired;
-  return jsm.consumers.update(spec.stream, spec.durable, { ack_wait, max_ack_pending, max_deliver, filter_subject });
+  return jsm.consumers.update(spec.stream, spec.durable, {
+    ack_wait,
+    max_ack_pending,
+    max_deliver,
+    filter_subject,
+  });
 }
 
-async function findConsumer(jsm: JetStreamManager, spec: DurableConsumerSpec): Promise<ConsumerInfo | undefined> {
+async function findConsumer(
+  jsm: JetStreamManager,
+  spec: DurableConsumerSpec,
+): Promise<ConsumerInfo | undefined> {
   try {
     return await jsm.consumers.info(spec.stream, spec.durable);
   } catch (err) {

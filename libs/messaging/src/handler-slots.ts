@@ -24,7 +24,8 @@ export class HandlerSlots {
     private readonly capacity: number,
     private readonly workingAfterMs: number,
   ) {
-    if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`concurrency must be a positive integer`);
+    if (!Number.isInteger(capacity) || capacity < 1)
+      throw new Error(`concurrency must be a positive integer`);
     this.ticker = setInterval(() => this.keepAlive(), Math.max(20, Math.floor(workingAfterMs / 2)));
     this.ticker.unref();
   }

@@ -4,7 +4,10 @@ describe('orderedConsumerOptions', () => {
   const filterSubject = 'subscriptions.>';
 
   it('maps each deliver policy onto the consumer options', () => {
-    expect(orderedConsumerOptions({ filterSubject }, 0)).toEqual({ filter_subjects: filterSubject, deliver_policy: 'all' });
+    expect(orderedConsumerOptions({ filterSubject }, 0)).toEqual({
+      filter_subjects: filterSubject,
+      deliver_policy: 'all',
+    });
     expect(orderedConsumerOptions({ filterSubject, deliverPolicy: 'last_per_subject' }, 0)).toEqual({
       filter_subjects: filterSubject,
       deliver_policy: 'last_per_subject',
@@ -23,7 +26,9 @@ describe('orderedConsumerOptions', () => {
       deliver_policy: 'by_start_time',
       opt_start_time: '2026-01-01T00:00:00.000Z',
     });
-    expect(() => orderedConsumerOptions({ filterSubject, deliverPolicy: 'start_time' }, 0)).toThrow(/startTime/);
+    expect(() => orderedConsumerOptions({ filterSubject, deliverPolicy: 'start_time' }, 0)).toThrow(
+      /startTime/,
+    );
   });
 
   it('resumes right after the last message handled, whatever the first policy was', () => {

@@ -55,16 +55,25 @@ export function orderedConsumerOptions(
   lastSeq: number,
 ): Partial<OrderedConsumerOptions> {
   const base = { filter_subjects: options.filterSubject };
-  if (lastSeq > 0) return { ...base, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 };
+  if (lastSeq > 0)
+    return { ...base, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: lastSeq + 1 };
   const policy =
     options.deliverPolicy ??
     (options.startSeq !== undefined ? 'start_sequence' : options.startTime ? 'start_time' : 'all');
   if (policy === 'start_sequence') {
-    return { ...base, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, options.startSeq ?? 1) };
+    return {
+      ...base,
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: Math.max(1, options.startSeq ?? 1),
+    };
   }
   if (policy === 'start_time') {
     if (!options.startTime) throw new Error('deliverPolicy start_time needs startTime');
-    return { ...base, deliver_policy: DeliverPolicy.StartTime, opt_start_time: options.startTime.toISOString() };
+    return {
+      ...base,
+      deliver_policy: DeliverPolicy.StartTime,
+      opt_start_time: options.startTime.toISOString(),
+    };
   }
   return { ...base, deliver_policy: POLICIES[policy] };
 }
@@ -102,7 +111,9 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
         break;
       } catch (err) {
         // Order matters more than progress here: the same message again, never the next one.
-        logger.error(`${name}: handler failed on seq ${msg.seq} (attempt ${attempt + 1}): ${errorMessage(err)}`);
+        logger.error(
+          `${name}: handler failed on seq ${msg.seq} (attempt ${attempt + 1}): ${errorMessage(err)}`,
+        );
         await sleep(backoffMs(attempt, 250, 5_000), abort.signal);
         if (abort.signal.aborted) return;
       }
@@ -115,14 +126,18 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
     for await (const event of current.status()) {
       if (event.type === 'heartbeat') heartbeatsMissed = 0;
       if (event.type === 'heartbeats_missed') heartbeatsMissed = event.count;
-      if (event.type === 'ordered_consumer_recreated') logger.log(`${name}: consumer recreated at seq ${lastSeq + 1}`);
+      if (event.type === 'ordered_consumer_recreated')
+        logger.log(`${name}: consumer recreated at seq ${lastSeq + 1}`);
     }
   };
 
   const run = async (): Promise<void> => {
-    for (let failures = 0; !abort.signal.aborted; ) {
+    for (let failures = 0; !abort.signal.aborted;) {
       try {
-        const consumer = await options.js.consumers.get(options.stream, orderedConsumerOptions(options, lastSeq));
+        const consumer = await options.js.consumers.get(
+          options.stream,
+          orderedConsumerOptions(options, lastSeq),
+        );
         if (lastSeq === 0 && (await consumer.info(true)).num_pending === 0) markCaughtUp();
         messages = await consumer.consume({ max_messages: 256 });
         void watch(messages);

@@ -1,11 +1,13 @@
 import type { JsMsg } from '@nats-io/jetstream';
 
 /** What a handler decided for one message; `settle` is the only place that turns it into an acknowledgement. */
-export type HandlerOutcome = { kind: 'ack' } | { kind: 'nak'; delayMs?: number } | { kind: 'term'; reason: string };
+export type HandlerOutcome =
+  { kind: 'ack' } | { kind: 'nak'; delayMs?: number } | { kind: 'term'; reason: string };
 
 export const Outcome = {
   ack: (): HandlerOutcome => ({ kind: 'ack' }),
-  nak: (delayMs?: number): HandlerOutcome => (delayMs === undefined ? { kind: 'nak' } : { kind: 'nak', delayMs }),
+  nak: (delayMs?: number): HandlerOutcome =>
+    delayMs === undefined ? { kind: 'nak' } : { kind: 'nak', delayMs },
   term: (reason: string): HandlerOutcome => ({ kind: 'term', reason }),
 };
 

@@ -91,7 +91,9 @@ export class Publisher {
       ),
     );
     const failures = settled.flatMap((result, index) =>
-      result.status === 'rejected' ? [{ index, msgId: items[index]!.msgId, error: result.reason as unknown }] : [],
+      result.status === 'rejected'
+        ? [{ index, msgId: items[index]!.msgId, error: result.reason as unknown }]
+        : [],
     );
     if (failures.length > 0) throw new PublishManyError(failures, items.length);
     return settled.map((result) => (result as PromiseFulfilledResult<PublishResult>).value);

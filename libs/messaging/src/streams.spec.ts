@@ -4,11 +4,17 @@ import { streamConfigs } from './streams';
 const ms = (n: number) => n * 1_000_000;
 
 describe('streamConfigs', () => {
-  const configs = streamConfigs({ replicas: 3, eventsMaxAgeMs: 7 * 86_400_000, deliveriesMaxAgeMs: 30 * 86_400_000 });
+  const configs = streamConfigs({
+    replicas: 3,
+    eventsMaxAgeMs: 7 * 86_400_000,
+    deliveriesMaxAgeMs: 30 * 86_400_000,
+  });
   const byName = Object.fromEntries(configs.map((c) => [c.name, c]));
 
   it('declares the three streams of the architecture on file storage, discarding the oldest', () => {
-    expect(Object.keys(byName).sort()).toEqual([STREAMS.deliveries, STREAMS.events, STREAMS.subscriptions].sort());
+    expect(Object.keys(byName).sort()).toEqual(
+      [STREAMS.deliveries, STREAMS.events, STREAMS.subscriptions].sort(),
+    );
     for (const config of configs) {
       expect(config).toMatchObject({ retention: 'limits', storage: 'file', discard: 'old', num_replicas: 3 });
       expect(config.duplicate_window).toBe(ms(120_000));
@@ -17,7 +23,10 @@ describe('streamConfigs', () => {
 
   it('bounds events and deliveries by age and keeps the last subscription state per subject', () => {
     expect(byName[STREAMS.events]).toMatchObject({ subjects: ['events.>'], max_age: ms(7 * 86_400_000) });
-    expect(byName[STREAMS.deliveries]).toMatchObject({ subjects: ['deliveries.>'], max_age: ms(30 * 86_400_000) });
+    expect(byName[STREAMS.deliveries]).toMatchObject({
+      subjects: ['deliveries.>'],
+      max_age: ms(30 * 86_400_000),
+    });
     expect(byName[STREAMS.subscriptions]).toMatchObject({
       subjects: ['subscriptions.>'],
       max_age: 0,

@@ -107,9 +107,9 @@ export class AttemptRunner implements OnApplicationShutdown {
   }
 
   /** Cuts off attempts still running when the shutdown grace ends: they are handed back, not recorded. */
-  interruptAll(): void {
+  interruptAll(): number {
     this.interrupted = true;
-    this.sender.abortAll();
+    return this.sender.abortAll();
   }
 
   async onApplicationShutdown(): Promise<void> {

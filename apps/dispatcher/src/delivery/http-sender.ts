@@ -75,9 +75,11 @@ export class HttpSender {
     return this.inFlight.size;
   }
 
-  /** Cuts off every running attempt (end of the shutdown grace). */
-  abortAll(): void {
+  /** Cuts off every running attempt (end of the shutdown grace); returns how many. */
+  abortAll(): number {
+    const count = this.inFlight.size;
     for (const controller of this.inFlight) controller.abort(SHUTDOWN);
+    return count;
   }
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
 import { request } from 'undici';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import {
@@ -32,6 +33,7 @@ export class DispatcherHarness {
   readonly publisher: Publisher;
   private readonly collectors: Array<{ stop(): Promise<void> }> = [];
   private readonly services: RunningService[] = [];
+  private readonly live = new Set<string>();
 
   private constructor(
     readonly nats: NatsServer,
@@ -86,9 +88,14 @@ export class DispatcherHarness {
       createdAt: now,
       updatedAt: now,
       ...input,
-      secrets: plain.map((s) => ({ ciphertext: encryptSecret(s.plain, this.secretsKey), expiresAt: s.expiresAt })),
+      secrets: plain.map((s) => ({
+        ciphertext: encryptSecret(s.plain, this.secretsKey),
+        expiresAt: s.expiresAt,
+      })),
     };
     await this.storeSubscription(state);
+    this.live.add(state.id);
+    await this.routesLoaded();
     return { state, secret: plain[0]!.plain, secrets: plain.map((s) => s.plain) };
   }
 
@@ -100,7 +107,9 @@ export class DispatcherHarness {
       data: state,
       metadata: { messageId, occurredAt: state.updatedAt },
     };
-    await this.publisher.publish(subjects.subscription(state.organizationId, state.id), fact, { msgId: messageId });
+    await this.publisher.publish(subjects.subscription(state.organizationId, state.id), fact, {
+      msgId: messageId,
+    });
   }
 
   async deleteSubscription(state: SubscriptionState): Promise<void> {
@@ -111,7 +120,28 @@ export class DispatcherHarness {
       data: { id: state.id, organizationId: state.organizationId, deletedAt },
       metadata: { messageId: `${state.id}:deleted`, occurredAt: deletedAt },
     };
-    await this.publisher.publish(subjects.subscription(state.organizationId, state.id), fact, { msgId: `${state.id}:deleted` });
+    await this.publisher.publish(subjects.subscription(state.organizationId, state.id), fact, {
+      msgId: `${state.id}:deleted`,
+    });
+    this.live.delete(state.id);
+    await this.routesLoaded();
+  }
+
+  /** Waits until every running dispatcher holds exactly the subscriptions stored so far (its readiness detail says). */
+  async routesLoaded(): Promise<void> {
+    for (const service of this.services) {
+      if (service.process.exitCode !== null || service.process.signalCode !== null) continue;
+      await waitFor(`${service.name} holding ${this.live.size} subscriptions`, async () => {
+        try {
+          const report = (await (await request(`${service.httpUrl}/health/ready`)).body.json()) as {
+            checks?: { routing?: { detail?: string } };
+          };
+          return Number.parseInt(report.checks?.routing?.detail ?? '', 10) === this.live.size;
+        } catch {
+          return false;
+        }
+      });
+    }
   }
 
   event(organizationId: string, type: string, data: Record<string, unknown>): EventEnvelope {
@@ -126,7 +156,10 @@ export class DispatcherHarness {
   }
 
   async publishEvent(event: EventEnvelope, headers?: Record<string, string>): Promise<void> {
-    await this.publisher.publish(subjects.event(event.organizationId, event.type), event, { msgId: event.id, headers });
+    await this.publisher.publish(subjects.event(event.organizationId, event.type), event, {
+      msgId: event.id,
+      headers,
+    });
   }
 
   /** Every fact stored on DELIVERIES for the organization, from the start, as they arrive. */
@@ -138,7 +171,11 @@ export class DispatcherHarness {
 
   /** Events stored on EVENTS under a filter (such as `events.<org>.webhook.disabled`). */
   events(filterSubject: string): Collected<EventEnvelope> {
-    return this.collect(STREAMS.events, filterSubject, (data) => JSON.parse(Buffer.from(data).toString()) as EventEnvelope);
+    return this.collect(
+      STREAMS.events,
+      filterSubject,
+      (data) => JSON.parse(Buffer.from(data).toString()) as EventEnvelope,
+    );
   }
 
   async metric(service: RunningService, name: string, labels: Record<string, string> = {}): Promise<number> {
@@ -162,7 +199,11 @@ export class DispatcherHarness {
     await this.nats.dispose();
   }
 
-  private collect<T>(stream: string, filterSubject: string, decode: (data: Uint8Array) => T | undefined): Collected<T> {
+  private collect<T>(
+    stream: string,
+    filterSubject: string,
+    decode: (data: Uint8Array) => T | undefined,
+  ): Collected<T> {
     const items: T[] = [];
     const reader: OrderedStream = orderedStream({
       js: this.js,
@@ -189,12 +230,19 @@ export class DispatcherHarness {
 /** Facts of one dispatch, in stream order. */
 export function factsOf(facts: DeliveryFact[], dispatchId: string): DeliveryFact[] {
   return facts.filter((fact) => {
-    const ref = fact.type === 'dispatch.created' ? fact.data : fact.type === 'dispatch.attempted' ? fact.data.dispatch : fact.data.ref;
+    const ref =
+      fact.type === 'dispatch.created'
+        ? fact.data
+        : fact.type === 'dispatch.attempted'
+          ? fact.data.dispatch
+          : fact.data.ref;
     return ref.dispatchId === dispatchId;
   });
 }
 
 /** Whether the dispatch reached succeeded or failed. */
 export function isSettled(facts: DeliveryFact[], dispatchId: string): boolean {
-  return factsOf(facts, dispatchId).some((fact) => fact.type === 'dispatch.succeeded' || fact.type === 'dispatch.failed');
+  return factsOf(facts, dispatchId).some(
+    (fact) => fact.type === 'dispatch.succeeded' || fact.type === 'dispatch.failed',
+  );
 }

@@ -5,7 +5,14 @@ import { filter, map, type Observable } from 'rxjs';
 import { isEventType, refOf, factKindOf } from '@hookstream/contracts';
 import { ApiKeyGuard, CurrentTenant, notFound, validationFailed, type Tenant } from '@hookstream/platform';
 import { DeliveryLogQueries } from '../logs/delivery-log.queries';
-import { DEFAULT_LOG_LIMIT, LOG_STATUSES, MAX_LOG_LIMIT, toAttemptStatus, toLogEntry, type LogStatus } from '../logs/log.dto';
+import {
+  DEFAULT_LOG_LIMIT,
+  LOG_STATUSES,
+  MAX_LOG_LIMIT,
+  toAttemptStatus,
+  toLogEntry,
+  type LogStatus,
+} from '../logs/log.dto';
 import { OutcomeFeed } from '../projector/outcome.feed';
 import {
   toDispatchMessage,
@@ -54,9 +61,13 @@ export class DeliveriesGrpcController {
     const offset = request.offset ?? 0;
     if (status !== undefined && !(LOG_STATUSES as readonly string[]).includes(status))
       throw validationFailed(`status must be one of ${LOG_STATUSES.join(', ')}`);
-    if (eventType !== undefined && !isEventType(eventType)) throw validationFailed('event_type must be a valid event type');
+    if (eventType !== undefined && !isEventType(eventType))
+      throw validationFailed('event_type must be a valid event type');
     if (limit > MAX_LOG_LIMIT) throw validationFailed(`limit must be at most ${MAX_LOG_LIMIT}`);
-    if (subscriptionId !== undefined && !(await this.queries.subscriptionKnown(tenant.organizationId, subscriptionId)))
+    if (
+      subscriptionId !== undefined &&
+      !(await this.queries.subscriptionKnown(tenant.organizationId, subscriptionId))
+    )
       throw notFound(`webhook ${subscriptionId}`);
     const { items, total } = await this.queries.listLogs({
       organizationId: tenant.organizationId,
@@ -97,7 +108,8 @@ export class DeliveriesGrpcController {
     const subscriptionId = request.subscription_id || undefined;
     const kinds = request.kinds ?? [];
     const unknownKind = kinds.find((kind) => !KINDS.includes(kind));
-    if (unknownKind !== undefined) throw validationFailed(`unknown kind "${unknownKind}"; kinds are ${KINDS.join(', ')}`);
+    if (unknownKind !== undefined)
+      throw validationFailed(`unknown kind "${unknownKind}"; kinds are ${KINDS.join(', ')}`);
     let unsent = 0;
     return this.feed.facts.pipe(
       filter(({ fact }) => {

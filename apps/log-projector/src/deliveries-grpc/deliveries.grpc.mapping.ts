@@ -107,7 +107,8 @@ export function toDispatchMessage({ dispatch, calls }: DispatchWithCalls): Dispa
 export function toOutcomeMessage(fact: DeliveryFact): DeliveryOutcomeMessage {
   const ref = refOf(fact);
   const attempt = attemptOf(fact);
-  const errorMessage = fact.type === 'dispatch.failed' ? (attempt?.errorMessage ?? fact.data.reason) : attempt?.errorMessage;
+  const errorMessage =
+    fact.type === 'dispatch.failed' ? (attempt?.errorMessage ?? fact.data.reason) : attempt?.errorMessage;
   return {
     kind: factKindOf(fact),
     dispatch_id: ref.dispatchId,

@@ -14,7 +14,12 @@ import { Publisher } from '@hookstream/messaging';
 import { conflict, notFound } from '@hookstream/platform';
 import { DataSource } from 'typeorm';
 import type { DispatchRow } from '../projection/delivery-log.rows';
-import { DISPATCH_COLUMNS, fromDispatchRecord, names, type DispatchRecord } from '../projector/projection.sql';
+import {
+  DISPATCH_COLUMNS,
+  fromDispatchRecord,
+  names,
+  type DispatchRecord,
+} from '../projector/projection.sql';
 import { CLOCK, ID_GENERATOR } from '../app.tokens';
 
 export interface RetryStarted {
@@ -72,7 +77,8 @@ export class DispatchRetryService {
     const round = this.ids.next('rnd');
     const now = this.clock.now();
     const dispatch = retryRound(fromDispatchRecord(record), round, now);
-    if (!dispatch) throw conflict(`webhook dispatch ${dispatchId} has no recorded request yet; try again shortly`);
+    if (!dispatch)
+      throw conflict(`webhook dispatch ${dispatchId} has no recorded request yet; try again shortly`);
     const msgId = factMessageIds.created(dispatchId, round);
     const fact: DeliveryFact = {
       type: 'dispatch.created',
@@ -80,10 +86,14 @@ export class DispatchRetryService {
       data: dispatch,
       metadata: { messageId: msgId, occurredAt: now.toISOString() },
     };
-    await this.publisher.publish(subjects.delivery(organizationId, dispatch.subscriptionId, 'created'), fact, {
-      msgId,
-      headers: { [DISPATCH_ID_HEADER]: dispatchId, [FACT_TYPE_HEADER]: fact.type },
-    });
+    await this.publisher.publish(
+      subjects.delivery(organizationId, dispatch.subscriptionId, 'created'),
+      fact,
+      {
+        msgId,
+        headers: { [DISPATCH_ID_HEADER]: dispatchId, [FACT_TYPE_HEADER]: fact.type },
+      },
+    );
     return { dispatchId, round };
   }
 }

@@ -115,7 +115,10 @@ export class DeliveryLogQueries {
     };
   }
 
-  private async callsOf(organizationId: string, dispatchIds: string[]): Promise<Map<string, AttemptRecord[]>> {
+  private async callsOf(
+    organizationId: string,
+    dispatchIds: string[],
+  ): Promise<Map<string, AttemptRecord[]>> {
     const byDispatch = new Map<string, AttemptRecord[]>();
     if (dispatchIds.length === 0) return byDispatch;
     // Rounds sort as strings ('' first, then time-sortable rnd_ ids): this is chronological order.

@@ -35,7 +35,9 @@ export class DeliveryLog1763900000000 implements MigrationInterface {
     await db.query(
       `CREATE INDEX dispatches_by_subscription ON dispatches (organization_id, subscription_id, created_at DESC, id DESC)`,
     );
-    await db.query(`CREATE INDEX dispatches_by_event_type ON dispatches (organization_id, event_type, created_at DESC)`);
+    await db.query(
+      `CREATE INDEX dispatches_by_event_type ON dispatches (organization_id, event_type, created_at DESC)`,
+    );
     await db.query(`
       CREATE TABLE dispatch_rounds (
         dispatch_id text NOT NULL,
@@ -74,7 +76,9 @@ export class DeliveryLog1763900000000 implements MigrationInterface {
     await db.query(
       `CREATE INDEX attempts_by_event_type ON attempts (organization_id, event_type, started_at DESC, id DESC)`,
     );
-    await db.query(`CREATE INDEX attempts_by_organization ON attempts (organization_id, started_at DESC, id DESC)`);
+    await db.query(
+      `CREATE INDEX attempts_by_organization ON attempts (organization_id, started_at DESC, id DESC)`,
+    );
     await db.query(`
       CREATE TABLE checkpoints (
         projection text PRIMARY KEY,
@@ -84,6 +88,7 @@ export class DeliveryLog1763900000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['checkpoints', 'attempts', 'dispatch_rounds', 'dispatches']) await db.query(`DROP TABLE ${table}`);
+    for (const table of ['checkpoints', 'attempts', 'dispatch_rounds', 'dispatches'])
+      await db.query(`DROP TABLE ${table}`);
   }
 }

@@ -3,7 +3,12 @@ import { dispatchOf, facts } from '../testing/delivery-facts.factory';
 import { evolveAttempt } from './attempt.evolve';
 import { RESPONSE_BODY_MAX_BYTES } from './delivery-log.rows';
 
-const d = dispatchOf({ organizationId: 'org_a', subscriptionId: 'wh_1', eventId: 'evt_1', eventType: 'run_failed' });
+const d = dispatchOf({
+  organizationId: 'org_a',
+  subscriptionId: 'wh_1',
+  eventId: 'evt_1',
+  eventType: 'run_failed',
+});
 
 describe('evolveAttempt', () => {
   it('records a failed attempt with a retry scheduled as RETRYING with its own body', () => {
@@ -30,7 +35,9 @@ describe('evolveAttempt', () => {
       requestBody: 'body',
       nextAttemptAt: null,
     });
-    expect(evolveAttempt(null, facts.failed(d, 8, { status: null, error: 'timeout' }), 9, null)).toMatchObject({
+    expect(
+      evolveAttempt(null, facts.failed(d, 8, { status: null, error: 'timeout' }), 9, null),
+    ).toMatchObject({
       status: 'FAILED',
       responseStatus: null,
       errorMessage: 'timeout',

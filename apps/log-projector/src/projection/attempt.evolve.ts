@@ -11,7 +11,8 @@ function fromAttempt(
   requestBody: string | null,
   seq: number,
 ): AttemptRow {
-  const responseBody = attempt.responseBody === null ? null : truncateUtf8(attempt.responseBody, RESPONSE_BODY_MAX_BYTES);
+  const responseBody =
+    attempt.responseBody === null ? null : truncateUtf8(attempt.responseBody, RESPONSE_BODY_MAX_BYTES);
   return {
     id: attempt.attemptId,
     dispatchId: ref.dispatchId,
@@ -53,7 +54,14 @@ export function evolveAttempt(
     case 'dispatch.created':
       return null;
     case 'dispatch.attempted':
-      return fromAttempt(ref, fact.data.attempt, 'RETRYING', fact.data.attempt.errorMessage, fact.data.dispatch.body, seq);
+      return fromAttempt(
+        ref,
+        fact.data.attempt,
+        'RETRYING',
+        fact.data.attempt.errorMessage,
+        fact.data.dispatch.body,
+        seq,
+      );
     case 'dispatch.succeeded':
       return fromAttempt(ref, fact.data.attempt, 'SUCCEEDED', fact.data.attempt.errorMessage, knownBody, seq);
     case 'dispatch.failed': {

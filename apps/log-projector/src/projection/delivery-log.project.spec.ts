@@ -26,13 +26,18 @@ class MemoryStore {
     }
     for (const attempt of out.attempts) {
       if (this.attempts.has(attempt.id)) continue;
-      const body = attempt.requestBody ?? this.rounds.get(`${attempt.dispatchId}/${attempt.round}`)?.requestBody ?? null;
+      const body =
+        attempt.requestBody ?? this.rounds.get(`${attempt.dispatchId}/${attempt.round}`)?.requestBody ?? null;
       this.attempts.set(attempt.id, { ...attempt, requestBody: body });
     }
     for (const key of out.backfills) {
       const body = this.rounds.get(`${key.dispatchId}/${key.round}`)?.requestBody ?? null;
       for (const [id, attempt] of this.attempts) {
-        if (attempt.dispatchId === key.dispatchId && attempt.round === key.round && attempt.requestBody === null)
+        if (
+          attempt.dispatchId === key.dispatchId &&
+          attempt.round === key.round &&
+          attempt.requestBody === null
+        )
           this.attempts.set(id, { ...attempt, requestBody: body });
       }
     }
@@ -96,13 +101,21 @@ const workload = fc
 describe('projectBatch', () => {
   it('projects a dispatch with retries, a success and a later round', () => {
     const d = dispatchOf({ organizationId: 'org_a', subscriptionId: 'wh_1', eventId: 'evt_1' });
-    const r = dispatchOf({ organizationId: 'org_a', subscriptionId: 'wh_1', eventId: 'evt_1', round: 'rnd_1', at: 60 });
+    const r = dispatchOf({
+      organizationId: 'org_a',
+      subscriptionId: 'wh_1',
+      eventId: 'evt_1',
+      round: 'rnd_1',
+      at: 60,
+    });
     const store = run(
       [facts.created(d), facts.attempted(d, 1), facts.succeeded(d, 2), facts.created(r), facts.abandoned(r)],
       2,
     );
     const { dispatches, attempts } = store.snapshot();
-    expect(dispatches).toEqual([expect.objectContaining({ round: 'rnd_1', status: 'FAILED', createdAt: d.createdAt })]);
+    expect(dispatches).toEqual([
+      expect.objectContaining({ round: 'rnd_1', status: 'FAILED', createdAt: d.createdAt }),
+    ]);
     expect(attempts.map((a) => [a.round, a.attempt, a.status, a.requestBody])).toEqual(
       expect.arrayContaining([
         ['', 1, 'RETRYING', d.body],
@@ -114,7 +127,13 @@ describe('projectBatch', () => {
 
   it('gives attempts recorded before their round was known that round body', () => {
     const d = dispatchOf({ organizationId: 'org_a', subscriptionId: 'wh_1', eventId: 'evt_1' });
-    const r = dispatchOf({ organizationId: 'org_a', subscriptionId: 'wh_1', eventId: 'evt_1', round: 'rnd_1', at: 60 });
+    const r = dispatchOf({
+      organizationId: 'org_a',
+      subscriptionId: 'wh_1',
+      eventId: 'evt_1',
+      round: 'rnd_1',
+      at: 60,
+    });
     const store = run([facts.created(d), facts.created(r), facts.succeeded(d, 1)], 1);
     expect(store.snapshot().attempts).toEqual([expect.objectContaining({ round: '', requestBody: d.body })]);
     const reversed = run([facts.succeeded(d, 1), facts.created(r), facts.created(d)], 1);

@@ -7,7 +7,13 @@ const fold = (...list: DeliveryFact[]): DispatchRow | null =>
   list.reduce<DispatchRow | null>((row, fact) => evolveDispatch(row, fact), null);
 
 const original = dispatchOf({ organizationId: 'org_a', subscriptionId: 'wh_1', eventId: 'evt_1' });
-const retry = dispatchOf({ organizationId: 'org_a', subscriptionId: 'wh_1', eventId: 'evt_1', round: 'rnd_01', at: 60 });
+const retry = dispatchOf({
+  organizationId: 'org_a',
+  subscriptionId: 'wh_1',
+  eventId: 'evt_1',
+  round: 'rnd_01',
+  at: 60,
+});
 
 describe('evolveDispatch', () => {
   it('starts ACTIVE with the event and the rendered body', () => {
@@ -32,7 +38,12 @@ describe('evolveDispatch', () => {
     expect(retrying).toMatchObject({ status: 'ACTIVE', attemptCount: 1, lastResponseStatus: 500 });
     expect(retrying?.nextAttemptAt).not.toBeNull();
     const done = evolveDispatch(retrying, facts.succeeded(original, 2, { durationMs: 250 }));
-    expect(done).toMatchObject({ status: 'SUCCEEDED', attemptCount: 2, lastResponseStatus: 200, nextAttemptAt: null });
+    expect(done).toMatchObject({
+      status: 'SUCCEEDED',
+      attemptCount: 2,
+      lastResponseStatus: 200,
+      nextAttemptAt: null,
+    });
     expect(done.finishedAt).toBe(new Date(Date.parse(original.createdAt) + 2 * 60_000 + 250).toISOString());
   });
 
@@ -51,8 +62,16 @@ describe('evolveDispatch', () => {
   });
 
   it('lets a later attempt win over an earlier one arriving late', () => {
-    const late = fold(facts.created(original), facts.attempted(original, 3, { status: 503 }), facts.attempted(original, 2));
-    const inOrder = fold(facts.created(original), facts.attempted(original, 2), facts.attempted(original, 3, { status: 503 }));
+    const late = fold(
+      facts.created(original),
+      facts.attempted(original, 3, { status: 503 }),
+      facts.attempted(original, 2),
+    );
+    const inOrder = fold(
+      facts.created(original),
+      facts.attempted(original, 2),
+      facts.attempted(original, 3, { status: 503 }),
+    );
     expect(late).toEqual(inOrder);
     expect(late).toMatchObject({ attemptCount: 3, lastResponseStatus: 503 });
   });
@@ -74,12 +93,20 @@ describe('evolveDispatch', () => {
       requestBody: retry.body,
       createdAt: original.createdAt,
     });
-    expect(evolveDispatch(row, facts.succeeded(retry, 1))).toMatchObject({ round: 'rnd_01', status: 'SUCCEEDED' });
+    expect(evolveDispatch(row, facts.succeeded(retry, 1))).toMatchObject({
+      round: 'rnd_01',
+      status: 'SUCCEEDED',
+    });
   });
 
   it('sorts the original round before every rnd_ round', () => {
     const row = fold(facts.created(retry), facts.created(original), facts.succeeded(original, 1));
-    expect(row).toMatchObject({ round: 'rnd_01', status: 'ACTIVE', requestBody: retry.body, createdAt: original.createdAt });
+    expect(row).toMatchObject({
+      round: 'rnd_01',
+      status: 'ACTIVE',
+      requestBody: retry.body,
+      createdAt: original.createdAt,
+    });
   });
 
   it('ignores outcomes of an older round', () => {
@@ -90,7 +117,11 @@ describe('evolveDispatch', () => {
   it('fills in the event when the created fact arrives after the outcome', () => {
     const row = fold(facts.succeeded(original, 1), facts.created(original));
     expect(row).toEqual(fold(facts.created(original), facts.succeeded(original, 1)));
-    expect(row).toMatchObject({ status: 'SUCCEEDED', eventData: original.event.data, requestBody: original.body });
+    expect(row).toMatchObject({
+      status: 'SUCCEEDED',
+      eventData: original.event.data,
+      requestBody: original.body,
+    });
   });
 
   it('replaces what Postgres cannot store', () => {

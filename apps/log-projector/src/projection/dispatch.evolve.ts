@@ -1,4 +1,10 @@
-import { refOf, type Attempt, type DeliveryFact, type Dispatch, type DispatchRef } from '@hookstream/contracts';
+import {
+  refOf,
+  type Attempt,
+  type DeliveryFact,
+  type Dispatch,
+  type DispatchRef,
+} from '@hookstream/contracts';
 import type { DispatchRow } from './delivery-log.rows';
 import { pgJson, pgText } from './pg-text';
 
@@ -110,7 +116,12 @@ function withOutcome(row: DispatchRow, fact: DeliveryFact): DispatchRow {
     case 'dispatch.attempted':
       return isLatest ? { ...next, nextAttemptAt: fact.data.attempt.nextAttemptAt } : next;
     case 'dispatch.succeeded':
-      return { ...next, status: 'SUCCEEDED', finishedAt: finishedAtOf(fact.data.attempt), nextAttemptAt: null };
+      return {
+        ...next,
+        status: 'SUCCEEDED',
+        finishedAt: finishedAtOf(fact.data.attempt),
+        nextAttemptAt: null,
+      };
     case 'dispatch.failed': {
       const finishedAt = fact.data.attempt ? finishedAtOf(fact.data.attempt) : fact.metadata.occurredAt;
       return { ...next, status: 'FAILED', finishedAt, nextAttemptAt: null };
@@ -129,7 +140,8 @@ export function evolveDispatch(row: DispatchRow | null, fact: DeliveryFact): Dis
   const base = withEvent(row ?? emptyRow(ref, creationBound(fact)), carried, creationBound(fact));
   if (ref.round < base.round) return base;
   const current = ref.round > base.round ? startRound(base, ref) : base;
-  const withBody = carried && current.requestBody === null ? { ...current, requestBody: pgText(carried.body) } : current;
+  const withBody =
+    carried && current.requestBody === null ? { ...current, requestBody: pgText(carried.body) } : current;
   return withOutcome(withBody, fact);
 }
 

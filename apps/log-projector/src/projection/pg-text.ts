@@ -3,6 +3,7 @@
  * response body or an event's JSON may contain; one such value would stall the projection
  * forever, so they are replaced before they reach a row.
  */
+// eslint-disable-next-line no-control-regex -- NUL is exactly what must be found
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function pgText(value: string): string {

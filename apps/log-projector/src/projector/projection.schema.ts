@@ -20,7 +20,11 @@ export function logProjectorDataSourceOptions(databaseUrl: string): DataSourceOp
 }
 
 /** Runs a callback on one connection while it holds a session-level advisory lock. */
-export async function withSessionLock<T>(dataSource: DataSource, key: number, fn: () => Promise<T>): Promise<T> {
+export async function withSessionLock<T>(
+  dataSource: DataSource,
+  key: number,
+  fn: () => Promise<T>,
+): Promise<T> {
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {
@@ -83,7 +87,9 @@ export async function swapTables(runner: QueryRunner, scratch: string, live: str
   await runner.query(`DROP SCHEMA IF EXISTS ${quoteIdent(retired)} CASCADE`);
   await runner.query(`CREATE SCHEMA ${quoteIdent(retired)}`);
   for (const table of PROJECTION_TABLES) {
-    await runner.query(`ALTER TABLE IF EXISTS ${quoteIdent(live)}.${table} SET SCHEMA ${quoteIdent(retired)}`);
+    await runner.query(
+      `ALTER TABLE IF EXISTS ${quoteIdent(live)}.${table} SET SCHEMA ${quoteIdent(retired)}`,
+    );
     await runner.query(`ALTER TABLE ${quoteIdent(scratch)}.${table} SET SCHEMA ${quoteIdent(live)}`);
   }
   await runner.query(`DROP SCHEMA ${quoteIdent(retired)} CASCADE`);

@@ -1,6 +1,16 @@
+import type { DataSource, QueryRunner } from 'typeorm';
 import type { AttemptRow, DispatchRow, DispatchStatus } from '../projection/delivery-log.rows';
 
 /** Column lists and row mappings shared by the writer, the reads and the rebuild comparison. */
+
+/** Rows of a query, typed by the caller (TypeORM's query runner answers `any`). */
+export async function selectRows<T>(
+  db: DataSource | QueryRunner,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  return (await db.query(sql, params)) as T[];
+}
 
 export const DISPATCH_COLUMNS = [
   ['id', 'text'],
@@ -55,7 +65,8 @@ export const ROUND_COLUMNS = [
 
 type Columns = ReadonlyArray<readonly [string, string]>;
 
-export const names = (columns: Columns, prefix = ''): string => columns.map(([n]) => `${prefix}${n}`).join(', ');
+export const names = (columns: Columns, prefix = ''): string =>
+  columns.map(([n]) => `${prefix}${n}`).join(', ');
 
 /** `AS x(id text, ...)` for jsonb_to_recordset: one parameter carries a whole batch of rows. */
 export const recordset = (columns: Columns): string => columns.map(([n, t]) => `${n} ${t}`).join(', ');
@@ -106,8 +117,10 @@ export interface AttemptRecord {
   seq: string | number;
 }
 
-export const isoOf = (value: Date | string): string => (value instanceof Date ? value : new Date(value)).toISOString();
-export const isoOrNull = (value: Date | string | null): string | null => (value === null ? null : isoOf(value));
+export const isoOf = (value: Date | string): string =>
+  (value instanceof Date ? value : new Date(value)).toISOString();
+export const isoOrNull = (value: Date | string | null): string | null =>
+  value === null ? null : isoOf(value);
 
 export function toDispatchRecord(row: DispatchRow): DispatchRecord {
   return {

@@ -10,6 +10,7 @@ import {
   names,
   quoteIdent,
   recordset,
+  selectRows,
   ROUND_COLUMNS,
   toAttemptRecord,
   toDispatchRecord,
@@ -75,7 +76,8 @@ export class ProjectionStore {
   }
 
   async checkpoint(runner?: QueryRunner): Promise<Checkpoint | null> {
-    const rows = await (runner ?? this.dataSource).query<Array<{ version: number; last_seq: string }>>(
+    const rows = await selectRows<{ version: number; last_seq: string }>(
+      runner ?? this.dataSource,
       `SELECT version, last_seq FROM ${this.checkpoints} WHERE projection = $1`,
       [this.projection.name],
     );
@@ -104,7 +106,8 @@ export class ProjectionStore {
 
   /** The same inside a transaction the caller owns (the rebuild's final catch-up). */
   async applyWithin(runner: QueryRunner, items: readonly StreamItem[]): Promise<AppliedBatch> {
-    if (this.options.writeLock) await runner.query('SELECT pg_advisory_xact_lock($1)', [PROJECTION_WRITE_LOCK]);
+    if (this.options.writeLock)
+      await runner.query('SELECT pg_advisory_xact_lock($1)', [PROJECTION_WRITE_LOCK]);
     const checkpoint = await this.checkpointForUpdate(runner);
     if (checkpoint && checkpoint.version > this.projection.version)
       throw new ProjectionSupersededError(checkpoint.version, this.projection.version);
@@ -118,7 +121,8 @@ export class ProjectionStore {
   }
 
   private async checkpointForUpdate(runner: QueryRunner): Promise<Checkpoint | null> {
-    const rows = await runner.query<Array<{ version: number; last_seq: string }>>(
+    const rows = await selectRows<{ version: number; last_seq: string }>(
+      runner,
       `SELECT version, last_seq FROM ${this.checkpoints} WHERE projection = $1 FOR UPDATE`,
       [this.projection.name],
     );
@@ -137,7 +141,8 @@ export class ProjectionStore {
   /** Set-based: a handful of statements per batch whatever its size. Returns the facts that were news. */
   private async write(runner: QueryRunner, facts: SequencedFact[]): Promise<SequencedFact[]> {
     const ids = [...new Set(facts.map(({ fact }) => refOf(fact).dispatchId))];
-    const stored = await runner.query<DispatchRecord[]>(
+    const stored = await selectRows<DispatchRecord>(
+      runner,
       `SELECT ${names(DISPATCH_COLUMNS)} FROM ${this.dispatches} WHERE id = ANY($1::text[])`,
       [ids],
     );
@@ -174,7 +179,8 @@ export class ProjectionStore {
       const columns = ATTEMPT_COLUMNS.map(([n]) =>
         n === 'request_body' ? 'COALESCE(x.request_body, r.request_body)' : `x.${n}`,
       ).join(', ');
-      const rows = await runner.query<Array<{ id: string }>>(
+      const rows = await selectRows<{ id: string }>(
+        runner,
         `INSERT INTO ${this.attempts} (${names(ATTEMPT_COLUMNS)})
          SELECT ${columns} FROM jsonb_to_recordset($1::jsonb) AS x(${recordset(ATTEMPT_COLUMNS)})
          LEFT JOIN ${this.rounds} r ON r.dispatch_id = x.dispatch_id AND r.round = x.round

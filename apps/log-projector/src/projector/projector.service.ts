@@ -9,7 +9,13 @@ import {
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
 import { decodeDeliveryFact, STREAMS, subjects } from '@hookstream/contracts';
-import { backoffMs, JETSTREAM, JETSTREAM_MANAGER, orderedStream, type OrderedStream } from '@hookstream/messaging';
+import {
+  backoffMs,
+  JETSTREAM,
+  JETSTREAM_MANAGER,
+  orderedStream,
+  type OrderedStream,
+} from '@hookstream/messaging';
 import { HealthRegistry, Metrics, type HealthResult } from '@hookstream/platform';
 import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from '../log-projector.config';
 import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log.version';
@@ -61,7 +67,10 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     private readonly feed: OutcomeFeed,
     metrics: Metrics,
   ) {
-    this.lag = metrics.gauge({ name: 'log_projector_lag', help: 'DELIVERIES last sequence minus the checkpoint' });
+    this.lag = metrics.gauge({
+      name: 'log_projector_lag',
+      help: 'DELIVERIES last sequence minus the checkpoint',
+    });
     this.checkpointGauge = metrics.gauge({
       name: 'log_projector_checkpoint',
       help: 'Last DELIVERIES sequence committed to the read tables',
@@ -112,7 +121,11 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
   private async start(): Promise<void> {
     for (let attempt = 0; !this.abort.signal.aborted; attempt++) {
       try {
-        const store = new ProjectionStore(this.dataSource, await liveSchemaOf(this.dataSource), DELIVERY_LOG_PROJECTION);
+        const store = new ProjectionStore(
+          this.dataSource,
+          await liveSchemaOf(this.dataSource),
+          DELIVERY_LOG_PROJECTION,
+        );
         const found = await store.checkpoint();
         if (found && found.version !== DELIVERY_LOG_PROJECTION.version) {
           this.state = 'rebuilding';
@@ -173,7 +186,9 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
         this.facts.inc({ result: 'skipped' }, result.skipped);
         if (undecodable > 0) {
           this.facts.inc({ result: 'undecodable' }, undecodable);
-          this.logger.warn(`${undecodable} DELIVERIES message(s) up to ${result.lastSeq} are not delivery facts; skipped`);
+          this.logger.warn(
+            `${undecodable} DELIVERIES message(s) up to ${result.lastSeq} are not delivery facts; skipped`,
+          );
         }
         this.feed.publish(result.news);
         return;
@@ -187,7 +202,9 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
         }
         if (this.abort.signal.aborted) return;
         const delay = backoffMs(attempt, 250, 5_000);
-        this.logger.warn(`batch up to ${items.at(-1)?.seq} not written: ${String(error)}; retrying in ${delay} ms`);
+        this.logger.warn(
+          `batch up to ${items.at(-1)?.seq} not written: ${String(error)}; retrying in ${delay} ms`,
+        );
         await sleep(delay, this.abort.signal);
       }
     }

@@ -28,7 +28,7 @@ export async function replayDeliveries(
 
   let batch: StreamItem[] = [];
   let finished = false;
-  let failure: unknown;
+  let failure: Error | undefined;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
   const stream = orderedStream({
@@ -48,7 +48,7 @@ export async function replayDeliveries(
           }
         }
       } catch (error) {
-        failure = error;
+        failure = error instanceof Error ? error : new Error(String(error));
         finished = true;
       }
       // Pending 0: the messages up to toSeq that still exist have all been seen.

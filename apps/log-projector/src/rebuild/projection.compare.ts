@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { PROJECTION_TABLES } from '../migrations';
-import { quoteIdent } from '../projector/projection.sql';
+import { quoteIdent, selectRows } from '../projector/projection.sql';
 
 type Row = Record<string, unknown>;
 
@@ -30,12 +30,17 @@ const KEYS: Record<(typeof PROJECTION_TABLES)[number], string[]> = {
 const SHOWN = 50;
 
 /** Row-for-row comparison (EXCEPT ALL both ways) of every projection table in two schemas. */
-export async function compareTables(runner: QueryRunner, live: string, rebuild: string): Promise<TableDiff[]> {
+export async function compareTables(
+  runner: QueryRunner,
+  live: string,
+  rebuild: string,
+): Promise<TableDiff[]> {
   const diffs: TableDiff[] = [];
   for (const table of PROJECTION_TABLES) {
     const l = `${quoteIdent(live)}.${table}`;
     const r = `${quoteIdent(rebuild)}.${table}`;
-    const rows = await runner.query<Array<{ side: 'live' | 'rebuild'; row: Row; total: string }>>(
+    const rows = await selectRows<{ side: 'live' | 'rebuild'; row: Row; total: string }>(
+      runner,
       `SELECT side, row, count(*) OVER () AS total FROM (
          SELECT 'live' AS side, to_jsonb(x) AS row FROM (SELECT * FROM ${l} EXCEPT ALL SELECT * FROM ${r}) x
          UNION ALL

@@ -38,7 +38,13 @@ export function dispatchOf(spec: DispatchSpec): Dispatch {
     eventId: spec.eventId,
     eventType,
     test: spec.test ?? false,
-    event: { id: spec.eventId, type: eventType, organizationId: spec.organizationId, occurredAt: iso(-1), data },
+    event: {
+      id: spec.eventId,
+      type: eventType,
+      organizationId: spec.organizationId,
+      occurredAt: iso(-1),
+      data,
+    },
     body: spec.body ?? JSON.stringify({ type: eventType, timestamp: iso(at), data }),
     createdAt: iso(at),
     // The event is the same in every round: it was published once.

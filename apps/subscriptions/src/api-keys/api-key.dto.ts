@@ -18,7 +18,10 @@ export class CreateApiKeyDto {
 
 export class ApiKeyCreatedResponse {
   @ApiProperty({ example: 'key_01JD...' }) id: string;
-  @ApiProperty({ description: 'The key itself: shown this once, stored only as a hash.', example: 'hs_live_...' })
+  @ApiProperty({
+    description: 'The key itself: shown this once, stored only as a hash.',
+    example: 'hs_live_...',
+  })
   key: string;
   @ApiProperty({ type: [String] }) organizationIds: string[];
   @ApiProperty() defaultOrganizationId: string;

@@ -23,7 +23,10 @@ export class ApiKeysService {
     @Inject(IDS) private readonly ids: IdGenerator,
   ) {}
 
-  async create(input: { organizationIds: string[]; defaultOrganizationId: string }): Promise<ApiKeyCreatedResponse> {
+  async create(input: {
+    organizationIds: string[];
+    defaultOrganizationId: string;
+  }): Promise<ApiKeyCreatedResponse> {
     const organizationIds = [...new Set(input.organizationIds)];
     if (!organizationIds.includes(input.defaultOrganizationId))
       throw validationFailed('defaultOrganizationId must be one of organizationIds');

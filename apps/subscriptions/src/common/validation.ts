@@ -6,7 +6,8 @@ import { validationFailed, validationProblems } from '@hookstream/platform';
  * An optional field that, when present, must be valid: unlike @IsOptional(), null is refused
  * (for fields such as `name`, null would mean "no name", which no subscription may have).
  */
-export const Present = (): PropertyDecorator => ValidateIf((_object: object, value: unknown) => value !== undefined);
+export const Present = (): PropertyDecorator =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 /**
  * Validates a plain object against a DTO class with the HTTP pipe's rules (unknown fields
@@ -17,7 +18,9 @@ export function validateInput<T extends object>(cls: new () => T, plain: object)
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     const problems = validationProblems(errors);
-    throw validationFailed(problems.map((problem) => problem.message).join('; ') || 'invalid input', { problems });
+    throw validationFailed(problems.map((problem) => problem.message).join('; ') || 'invalid input', {
+      problems,
+    });
   }
   return instance;
 }

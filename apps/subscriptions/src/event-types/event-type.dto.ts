@@ -4,7 +4,10 @@ import type { CatalogEntry } from '@hookstream/contracts';
 import { Present } from '../common/validation';
 
 export class RegisterEventTypeDto {
-  @ApiProperty({ example: 'invoice.paid', description: 'Dot-separated parts of [A-Za-z0-9_-], at most 128 characters.' })
+  @ApiProperty({
+    example: 'invoice.paid',
+    description: 'Dot-separated parts of [A-Za-z0-9_-], at most 128 characters.',
+  })
   @IsString()
   @MaxLength(128)
   name: string;
@@ -32,5 +35,10 @@ export class EventTypeListResponse {
 }
 
 export function toEventTypeResponse(entry: CatalogEntry): EventTypeResponse {
-  return { name: entry.name, description: entry.description, schema: { ...entry.schema }, builtIn: entry.builtIn };
+  return {
+    name: entry.name,
+    description: entry.description,
+    schema: { ...entry.schema },
+    builtIn: entry.builtIn,
+  };
 }

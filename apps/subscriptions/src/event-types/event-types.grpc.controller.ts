@@ -30,7 +30,10 @@ export class EventTypesGrpcController {
   constructor(private readonly eventTypes: EventTypesService) {}
 
   @GrpcMethod('Events', 'ListEventTypes')
-  async list(@Payload() _request: unknown, @CurrentTenant() tenant: Tenant): Promise<{ items: GrpcEventType[] }> {
+  async list(
+    @Payload() _request: unknown,
+    @CurrentTenant() tenant: Tenant,
+  ): Promise<{ items: GrpcEventType[] }> {
     return { items: (await this.eventTypes.typesOf(tenant.organizationId)).map(toGrpcEventType) };
   }
 

@@ -26,7 +26,10 @@ export class EventTypesHttpController {
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: EventTypeResponse })
-  async register(@CurrentTenant() tenant: Tenant, @Body() body: RegisterEventTypeDto): Promise<EventTypeResponse> {
+  async register(
+    @CurrentTenant() tenant: Tenant,
+    @Body() body: RegisterEventTypeDto,
+  ): Promise<EventTypeResponse> {
     const entry = await this.eventTypes.register(tenant.organizationId, {
       name: body.name,
       description: body.description ?? '',

@@ -45,9 +45,13 @@ export class EventTypesService implements OnModuleInit {
     return this.catalog.has(organizationId, type);
   }
 
-  async register(organizationId: string, input: { name: string; description: string; schema: Record<string, unknown> }) {
+  async register(
+    organizationId: string,
+    input: { name: string; description: string; schema: Record<string, unknown> },
+  ) {
     await this.reload(organizationId);
-    if (this.catalog.has(organizationId, input.name)) throw conflict(`event type "${input.name}" already exists`);
+    if (this.catalog.has(organizationId, input.name))
+      throw conflict(`event type "${input.name}" already exists`);
     const result = this.catalog.register(organizationId, input);
     if (!result.ok) throw new DomainError(result.code, result.message);
     try {
@@ -58,7 +62,9 @@ export class EventTypesService implements OnModuleInit {
         schema: input.schema,
         createdAt: this.clock.now(),
       };
-      await this.dataSource.getRepository(EventTypeEntity).insert(row as QueryDeepPartialEntity<EventTypeEntity>);
+      await this.dataSource
+        .getRepository(EventTypeEntity)
+        .insert(row as QueryDeepPartialEntity<EventTypeEntity>);
     } catch (error) {
       // The catalog must not keep what the database refused (a concurrent registration won).
       await this.reload(organizationId);
@@ -79,9 +85,17 @@ export class EventTypesService implements OnModuleInit {
 
   private apply(row: EventTypeEntity): void {
     const known = this.catalog.types(row.organizationId).find((entry) => entry.name === row.name);
-    if (known && JSON.stringify(known.schema) === JSON.stringify(row.schema) && known.description === row.description)
+    if (
+      known &&
+      JSON.stringify(known.schema) === JSON.stringify(row.schema) &&
+      known.description === row.description
+    )
       return;
     // Stored types were valid when registered; a failure here means the schema compiler changed.
-    this.catalog.register(row.organizationId, { name: row.name, description: row.description, schema: row.schema });
+    this.catalog.register(row.organizationId, {
+      name: row.name,
+      description: row.description,
+      schema: row.schema,
+    });
   }
 }

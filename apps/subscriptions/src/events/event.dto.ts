@@ -2,7 +2,10 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Documentation of the ingest body; the envelope itself is checked by validateEnvelope and the catalog. */
 export class EventEnvelopeDoc {
-  @ApiProperty({ example: 'evt_01JD...', description: '1-128 characters of [A-Za-z0-9_.:-]; the deduplication key.' })
+  @ApiProperty({
+    example: 'evt_01JD...',
+    description: '1-128 characters of [A-Za-z0-9_.:-]; the deduplication key.',
+  })
   id: string;
   @ApiProperty({ example: 'workflow.completed', description: 'A registered event type.' }) type: string;
   @ApiPropertyOptional({ description: "Default: the request's organization; another one is refused (403)." })
@@ -10,7 +13,11 @@ export class EventEnvelopeDoc {
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
   @ApiPropertyOptional() source?: string;
   @ApiPropertyOptional({ description: 'Ordering or grouping key.' }) subject?: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: "Validated against the type's JSON Schema." })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "Validated against the type's JSON Schema.",
+  })
   data: Record<string, unknown>;
 }
 

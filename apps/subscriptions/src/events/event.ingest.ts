@@ -2,6 +2,8 @@ import { type EventEnvelope, type EventCatalog, validateEnvelope } from '@hookst
 import { isRecord } from '../common/validation';
 
 export const MAX_EVENTS_PER_REQUEST = 100;
+/** Types only Hookstream itself publishes: accepting them from callers would let anyone forge them. */
+export const RESERVED_EVENT_TYPES: ReadonlySet<string> = new Set(['webhook.disabled']);
 
 export type IngestProblem =
   | { code: 'validation_failed'; message: string }
@@ -25,14 +27,25 @@ export function checkEvent(
     problem: { code, message: `${where}: ${message}` },
   });
   if (!isRecord(input)) return fail('validation_failed', 'must be a JSON object');
-  const candidate = input.organizationId === undefined ? { ...input, organizationId: context.organizationId } : input;
+  const candidate =
+    input.organizationId === undefined ? { ...input, organizationId: context.organizationId } : input;
   const size = Buffer.byteLength(JSON.stringify(candidate));
-  if (size > context.maxBytes) return fail('payload_too_large', `is ${size} bytes, over the limit of ${context.maxBytes}`);
+  if (size > context.maxBytes)
+    return fail('payload_too_large', `is ${size} bytes, over the limit of ${context.maxBytes}`);
   if (candidate.organizationId !== context.organizationId)
-    return fail('forbidden', `organizationId must be the organization of the request (${context.organizationId})`);
+    return fail(
+      'forbidden',
+      `organizationId must be the organization of the request (${context.organizationId})`,
+    );
   const envelope = validateEnvelope(candidate);
   if (!envelope.ok) return fail('validation_failed', envelope.problem.message);
-  const data = context.catalog.validate(context.organizationId, envelope.envelope.type, envelope.envelope.data);
+  if (RESERVED_EVENT_TYPES.has(envelope.envelope.type))
+    return fail('validation_failed', `type ${envelope.envelope.type} is published by Hookstream itself`);
+  const data = context.catalog.validate(
+    context.organizationId,
+    envelope.envelope.type,
+    envelope.envelope.data,
+  );
   if (!data.ok) return fail('validation_failed', data.message);
   return { ok: true, envelope: envelope.envelope };
 }

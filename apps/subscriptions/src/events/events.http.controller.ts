@@ -25,11 +25,14 @@ export class EventsHttpController {
   @Post()
   @HttpCode(202)
   @ApiBody({
-    description: 'One event, or {"events": [...]} with up to 100; 400 refuses the whole request, nothing is stored.',
+    description:
+      'One event, or {"events": [...]} with up to 100; 400 refuses the whole request, nothing is stored.',
     schema: { oneOf: [{ $ref: getSchemaPath(EventEnvelopeDoc) }, { $ref: getSchemaPath(EventBatchDoc) }] },
   })
   @ApiAcceptedResponse({
-    schema: { oneOf: [{ $ref: getSchemaPath(IngestResultDoc) }, { $ref: getSchemaPath(IngestBatchResultDoc) }] },
+    schema: {
+      oneOf: [{ $ref: getSchemaPath(IngestResultDoc) }, { $ref: getSchemaPath(IngestBatchResultDoc) }],
+    },
   })
   async ingest(
     @CurrentTenant() tenant: Tenant,

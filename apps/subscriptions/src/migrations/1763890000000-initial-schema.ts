@@ -45,7 +45,9 @@ export class InitialSchema1763890000000 implements MigrationInterface {
         updated_at timestamptz NOT NULL
       )`);
     // Lists page through one organization's subscriptions, oldest first.
-    await db.query(`CREATE INDEX subscriptions_by_organization ON subscriptions (organization_id, created_at, id)`);
+    await db.query(
+      `CREATE INDEX subscriptions_by_organization ON subscriptions (organization_id, created_at, id)`,
+    );
     await db.query(`
       CREATE TABLE event_types (
         organization_id text NOT NULL REFERENCES organizations (id),
@@ -66,11 +68,19 @@ export class InitialSchema1763890000000 implements MigrationInterface {
         published_at timestamptz NULL
       )`);
     // The relay reads only the backlog; published rows stay out of its index.
-    await db.query(`CREATE INDEX subscription_outbox_backlog ON subscription_outbox (seq) WHERE published_at IS NULL`);
+    await db.query(
+      `CREATE INDEX subscription_outbox_backlog ON subscription_outbox (seq) WHERE published_at IS NULL`,
+    );
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['subscription_outbox', 'event_types', 'subscriptions', 'api_key_organizations', 'api_keys'])
+    for (const table of [
+      'subscription_outbox',
+      'event_types',
+      'subscriptions',
+      'api_key_organizations',
+      'api_keys',
+    ])
       await db.query(`DROP TABLE ${table}`);
     await db.query(`DROP TABLE organizations`);
   }

@@ -103,9 +103,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   /** One batch under the relay lock; true when a full batch was published (more may be waiting). */
   async relayBatch(): Promise<boolean> {
     return this.dataSource.transaction(async (em) => {
-      const [lock] = await em.query<Array<{ locked: boolean }>>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
-        RELAY_LOCK_KEY,
-      ]);
+      const [lock] = await em.query<Array<{ locked: boolean }>>(
+        'SELECT pg_try_advisory_xact_lock($1) AS locked',
+        [RELAY_LOCK_KEY],
+      );
       if (!lock?.locked) return false;
       const rows = await em.query<OutboxRow[]>(
         `SELECT id, seq, organization_id, subscription_id, fact FROM subscription_outbox
@@ -117,7 +118,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       // Sequential on purpose: concurrent publishes could be stored out of order.
       for (const item of publishesOf(rows)) {
         try {
-          await this.publisher.publish(item.subject, item.fact, { msgId: item.msgId, timeoutMs: PUBLISH_TIMEOUT_MS });
+          await this.publisher.publish(item.subject, item.fact, {
+            msgId: item.msgId,
+            timeoutMs: PUBLISH_TIMEOUT_MS,
+          });
         } catch (error) {
           failure = error;
           break;

@@ -32,7 +32,11 @@ export class TestDeliveryDto {
   @MaxLength(128)
   eventType?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: "Default: the type's sample data." })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: "Default: the type's sample data.",
+  })
   @Present()
   @IsObject()
   data?: Record<string, unknown>;
@@ -52,7 +56,10 @@ export class ReplayDto {
   @IsISO8601({ strict: true })
   until?: string;
 
-  @ApiPropertyOptional({ default: false, description: 'Only events whose latest delivery to this subscription failed.' })
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Only events whose latest delivery to this subscription failed.',
+  })
   @Present()
   @IsBoolean()
   onlyFailed?: boolean;

@@ -49,7 +49,8 @@ export class SubscriptionDeliveriesService {
   async test(organizationId: string, id: string, dto: TestDeliveryDto): Promise<{ dispatchId: string }> {
     const subscription = await this.subscriptions.get(organizationId, id);
     const type = dto.eventType ?? DEFAULT_TEST_EVENT_TYPE;
-    if (!(await this.eventTypes.has(organizationId, type))) throw validationFailed(`unknown event type "${type}"`);
+    if (!(await this.eventTypes.has(organizationId, type)))
+      throw validationFailed(`unknown event type "${type}"`);
     const data = dto.data ?? sampleDataOf(type) ?? {};
     const check = this.eventTypes.catalog.validate(organizationId, type, data);
     if (!check.ok) throw validationFailed(check.message);
@@ -100,7 +101,16 @@ export class SubscriptionDeliveriesService {
           truncated = true;
           break;
         }
-        chunk.push(createdDispatch({ subscription, event, round, test: false, now, publishedAt: msg.time.toISOString() }));
+        chunk.push(
+          createdDispatch({
+            subscription,
+            event,
+            round,
+            test: false,
+            now,
+            publishedAt: msg.time.toISOString(),
+          }),
+        );
         count++;
         if (chunk.length === PUBLISH_CHUNK) {
           await this.publish(chunk);
@@ -117,7 +127,11 @@ export class SubscriptionDeliveriesService {
   }
 
   /** Dispatches of this subscription whose latest finished round in the window failed. */
-  private async failedDispatches(subscription: SubscriptionState, since: Date, until: Date): Promise<Set<string>> {
+  private async failedDispatches(
+    subscription: SubscriptionState,
+    since: Date,
+    until: Date,
+  ): Promise<Set<string>> {
     const outcomes: RoundOutcome[] = [];
     for (const kind of ['failed', 'succeeded'] as const) {
       const scan = scanStream(this.js, {

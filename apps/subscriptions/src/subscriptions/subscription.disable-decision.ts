@@ -7,7 +7,8 @@ export type DisableDecision =
 /** Decodes a `webhook.disabled` event (published by the dispatcher) into the change it asks for. */
 export function decodeDisableEvent(subject: string, raw: Uint8Array, maxBytes: number): DisableDecision {
   const where = parseEventSubject(subject);
-  if (!where || where.type !== 'webhook.disabled') return { ok: false, reason: `unexpected subject ${subject}` };
+  if (!where || where.type !== 'webhook.disabled')
+    return { ok: false, reason: `unexpected subject ${subject}` };
   const decoded = decodeEnvelope(raw, where, maxBytes);
   if (!decoded.ok) return { ok: false, reason: decoded.problem.message };
   const { subscriptionId, reason } = decoded.envelope.data;

@@ -25,7 +25,11 @@ export const MIN_TIMEOUT_MS = 1_000;
 export const MAX_TIMEOUT_MS = 60_000;
 
 export class RetryPolicyDto {
-  @ApiProperty({ type: [String], example: ['10s', '1m', '10m'], description: 'Delays after the first attempt.' })
+  @ApiProperty({
+    type: [String],
+    example: ['10s', '1m', '10m'],
+    description: 'Delays after the first attempt.',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -40,13 +44,20 @@ class SubscriptionFieldsDto {
   @IsIn(PROFILES)
   profile?: Profile;
 
-  @ApiPropertyOptional({ description: 'JSON template with {{variables}}; null for the profile body.', nullable: true })
+  @ApiPropertyOptional({
+    description: 'JSON template with {{variables}}; null for the profile body.',
+    nullable: true,
+  })
   @IsOptional()
   @IsString()
   @MaxLength(16_384)
   payloadTemplate?: string | null;
 
-  @ApiPropertyOptional({ description: 'Custom request headers, at most 20.', type: 'object', additionalProperties: { type: 'string' } })
+  @ApiPropertyOptional({
+    description: 'Custom request headers, at most 20.',
+    type: 'object',
+    additionalProperties: { type: 'string' },
+  })
   @Present()
   @IsObject()
   headers?: Record<string, string>;
@@ -64,7 +75,11 @@ class SubscriptionFieldsDto {
   @Max(MAX_TIMEOUT_MS)
   timeoutMs?: number | null;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Free-form, at most 16 KiB.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Free-form, at most 16 KiB.',
+  })
   @Present()
   @IsObject()
   metadata?: Record<string, unknown>;
@@ -92,7 +107,11 @@ export class CreateSubscriptionDto extends SubscriptionFieldsDto {
   @MaxLength(2048)
   url: string;
 
-  @ApiProperty({ type: [String], example: ['workflow.*'], description: 'Event type patterns: exact, prefix.*, prefix.> or *.' })
+  @ApiProperty({
+    type: [String],
+    example: ['workflow.*'],
+    description: 'Event type patterns: exact, prefix.*, prefix.> or *.',
+  })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(MAX_PATTERNS)

@@ -68,7 +68,10 @@ export function fromCreateRequest(request: GrpcCreateRequest): Record<string, un
     payloadTemplate: request.payload_template,
     retryPolicy: request.retry_policy ? { schedule: request.retry_policy.schedule } : undefined,
     timeoutMs: request.timeout_ms,
-    metadata: request.metadata_json === undefined ? undefined : parseJsonObject('metadata_json', request.metadata_json),
+    metadata:
+      request.metadata_json === undefined
+        ? undefined
+        : parseJsonObject('metadata_json', request.metadata_json),
   });
 }
 
@@ -85,9 +88,16 @@ export function fromUpdateRequest(request: GrpcUpdateRequest): Record<string, un
     profile: request.profile,
     payloadTemplate: request.payload_template === undefined ? undefined : request.payload_template || null,
     retryPolicy:
-      retryPolicy === undefined ? undefined : retryPolicy.schedule.length === 0 ? null : { schedule: retryPolicy.schedule },
+      retryPolicy === undefined
+        ? undefined
+        : retryPolicy.schedule.length === 0
+          ? null
+          : { schedule: retryPolicy.schedule },
     timeoutMs: request.timeout_ms === undefined ? undefined : request.timeout_ms || null,
-    metadata: request.metadata_json === undefined ? undefined : parseJsonObject('metadata_json', request.metadata_json),
+    metadata:
+      request.metadata_json === undefined
+        ? undefined
+        : parseJsonObject('metadata_json', request.metadata_json),
   });
 }
 

@@ -19,7 +19,9 @@ export class SubscriptionResponse {
   @ApiProperty({ type: String, nullable: true }) disabledReason: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
-  @ApiPropertyOptional({ description: 'The signing secret: only in the responses of create and rotate-secret.' })
+  @ApiPropertyOptional({
+    description: 'The signing secret: only in the responses of create and rotate-secret.',
+  })
   secret?: string;
 }
 

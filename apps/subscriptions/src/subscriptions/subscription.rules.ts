@@ -53,7 +53,8 @@ export function checkSubscriptionFields(
   }
   if (fields.metadata !== undefined) {
     const size = Buffer.byteLength(JSON.stringify(fields.metadata));
-    if (size > MAX_METADATA_BYTES) return `metadata must be at most ${MAX_METADATA_BYTES} bytes as JSON (got ${size})`;
+    if (size > MAX_METADATA_BYTES)
+      return `metadata must be at most ${MAX_METADATA_BYTES} bytes as JSON (got ${size})`;
   }
   if (fields.secret !== undefined) {
     const problem = validateSecret(fields.secret);
@@ -63,7 +64,10 @@ export function checkSubscriptionFields(
 }
 
 /** Each pattern must be well formed and select at least one registered type: one that selects nothing is a typo. */
-export function checkPatterns(patterns: readonly string[], registeredTypes: readonly string[]): string | null {
+export function checkPatterns(
+  patterns: readonly string[],
+  registeredTypes: readonly string[],
+): string | null {
   const seen = new Set<string>();
   for (const pattern of patterns) {
     const problem = validatePattern(pattern);

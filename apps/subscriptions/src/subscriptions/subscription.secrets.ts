@@ -2,7 +2,9 @@ import type { EncryptedSecret } from '@hookstream/contracts';
 
 /** Secrets still valid at `now`: the current one and rotated-out ones within their grace period. */
 export function liveSecrets(secrets: readonly EncryptedSecret[], now: Date): EncryptedSecret[] {
-  return secrets.filter((secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now.getTime());
+  return secrets.filter(
+    (secret) => secret.expiresAt === null || Date.parse(secret.expiresAt) > now.getTime(),
+  );
 }
 
 /**

@@ -1,4 +1,10 @@
-import type { EncryptedSecret, Profile, RetryPolicy, SubscriptionFact, SubscriptionState } from '@hookstream/contracts';
+import type {
+  EncryptedSecret,
+  Profile,
+  RetryPolicy,
+  SubscriptionFact,
+  SubscriptionState,
+} from '@hookstream/contracts';
 import { liveSecrets } from './subscription.secrets';
 
 /** The fields a caller chooses when creating a subscription (already validated). */

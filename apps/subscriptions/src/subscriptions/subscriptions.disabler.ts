@@ -35,7 +35,8 @@ export class SubscriptionsDisabler implements OnApplicationBootstrap {
       maxAckPending: 64,
       concurrency: 4,
       handler: (msg) => this.handle(msg),
-      onTerminated: (msg, reason) => this.logger.warn(`webhook.disabled event on ${msg.subject} refused: ${reason}`),
+      onTerminated: (msg, reason) =>
+        this.logger.warn(`webhook.disabled event on ${msg.subject} refused: ${reason}`),
     });
   }
 

@@ -2,7 +2,12 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
 import { validateInput } from '../common/validation';
-import { DEFAULT_LIST_LIMIT, ListSubscriptionsQuery, ReplayDto, TestDeliveryDto } from './subscription-actions.dto';
+import {
+  DEFAULT_LIST_LIMIT,
+  ListSubscriptionsQuery,
+  ReplayDto,
+  TestDeliveryDto,
+} from './subscription-actions.dto';
 import { CreateSubscriptionDto, UpdateSubscriptionDto } from './subscription.dto';
 import {
   fromCreateRequest,
@@ -31,7 +36,10 @@ export class SubscriptionsGrpcController {
   ) {}
 
   @GrpcMethod('Subscriptions', 'Create')
-  async create(@Payload() request: GrpcCreateRequest, @CurrentTenant() tenant: Tenant): Promise<GrpcSubscription> {
+  async create(
+    @Payload() request: GrpcCreateRequest,
+    @CurrentTenant() tenant: Tenant,
+  ): Promise<GrpcSubscription> {
     const dto = validateInput(CreateSubscriptionDto, fromCreateRequest(request));
     const { state, secret } = await this.subscriptions.create(tenant.organizationId, dto);
     return toGrpcSubscription(toResponse(state, secret));
@@ -55,9 +63,14 @@ export class SubscriptionsGrpcController {
   }
 
   @GrpcMethod('Subscriptions', 'Update')
-  async update(@Payload() request: GrpcUpdateRequest, @CurrentTenant() tenant: Tenant): Promise<GrpcSubscription> {
+  async update(
+    @Payload() request: GrpcUpdateRequest,
+    @CurrentTenant() tenant: Tenant,
+  ): Promise<GrpcSubscription> {
     const dto = validateInput(UpdateSubscriptionDto, fromUpdateRequest(request));
-    return toGrpcSubscription(toResponse(await this.subscriptions.update(tenant.organizationId, request.id, dto)));
+    return toGrpcSubscription(
+      toResponse(await this.subscriptions.update(tenant.organizationId, request.id, dto)),
+    );
   }
 
   @GrpcMethod('Subscriptions', 'Delete')
@@ -90,7 +103,11 @@ export class SubscriptionsGrpcController {
     @Payload() request: ById & { since: string; until?: string; only_failed: boolean },
     @CurrentTenant() tenant: Tenant,
   ): Promise<{ replay_id: string; count: number; truncated: boolean }> {
-    const dto = validateInput(ReplayDto, { since: request.since, until: request.until, onlyFailed: request.only_failed });
+    const dto = validateInput(ReplayDto, {
+      since: request.since,
+      until: request.until,
+      onlyFailed: request.only_failed,
+    });
     const result = await this.deliveries.replay(tenant.organizationId, request.id, dto);
     return { replay_id: result.replayId, count: result.count, truncated: result.truncated };
   }

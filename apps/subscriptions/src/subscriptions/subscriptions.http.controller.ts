@@ -1,4 +1,15 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  UseGuards,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -24,7 +35,11 @@ import { SubscriptionsService } from './subscriptions.service';
 
 @ApiTags('webhooks')
 @ApiBearerAuth('api-key')
-@ApiHeader({ name: 'X-Organization-Id', required: false, description: "Default: the key's default organization." })
+@ApiHeader({
+  name: 'X-Organization-Id',
+  required: false,
+  description: "Default: the key's default organization.",
+})
 @UseGuards(ApiKeyGuard)
 @Controller('webhooks')
 export class SubscriptionsHttpController {
@@ -36,14 +51,20 @@ export class SubscriptionsHttpController {
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: SubscriptionResponse, description: 'Includes `secret`, shown this once.' })
-  async create(@CurrentTenant() tenant: Tenant, @Body() body: CreateSubscriptionDto): Promise<SubscriptionResponse> {
+  async create(
+    @CurrentTenant() tenant: Tenant,
+    @Body() body: CreateSubscriptionDto,
+  ): Promise<SubscriptionResponse> {
     const { state, secret } = await this.subscriptions.create(tenant.organizationId, body);
     return toResponse(state, secret);
   }
 
   @Get()
   @ApiOkResponse({ type: SubscriptionListResponse })
-  async list(@CurrentTenant() tenant: Tenant, @Query() query: ListSubscriptionsQuery): Promise<SubscriptionListResponse> {
+  async list(
+    @CurrentTenant() tenant: Tenant,
+    @Query() query: ListSubscriptionsQuery,
+  ): Promise<SubscriptionListResponse> {
     const limit = query.limit ?? DEFAULT_LIST_LIMIT;
     const offset = query.offset ?? 0;
     const { items, total } = await this.subscriptions.list(tenant.organizationId, { limit, offset });
@@ -87,7 +108,10 @@ export class SubscriptionsHttpController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOkResponse({ type: SubscriptionResponse, description: 'Includes the new `secret`, shown this once.' })
-  async rotateSecret(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<SubscriptionResponse> {
+  async rotateSecret(
+    @CurrentTenant() tenant: Tenant,
+    @Param('id') id: string,
+  ): Promise<SubscriptionResponse> {
     const { state, secret } = await this.subscriptions.rotateSecret(tenant.organizationId, id);
     return toResponse(state, secret);
   }
@@ -95,7 +119,11 @@ export class SubscriptionsHttpController {
   @Post(':id/replay')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: ReplayResponse })
-  replay(@CurrentTenant() tenant: Tenant, @Param('id') id: string, @Body() body: ReplayDto): Promise<ReplayResponse> {
+  replay(
+    @CurrentTenant() tenant: Tenant,
+    @Param('id') id: string,
+    @Body() body: ReplayDto,
+  ): Promise<ReplayResponse> {
     return this.deliveries.replay(tenant.organizationId, id, body);
   }
 }

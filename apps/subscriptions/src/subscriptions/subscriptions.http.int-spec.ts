@@ -1,7 +1,12 @@
 import { decryptSecret } from '@hookstream/webhooks';
 import { subjects } from '@hookstream/contracts';
 import { waitFor } from '@hookstream/testing';
-import { SECRETS_KEY, type SubscriptionsFixture, startSubscriptionsFixture, subscriptionBody } from '../testing/subscriptions.fixture';
+import {
+  SECRETS_KEY,
+  type SubscriptionsFixture,
+  startSubscriptionsFixture,
+  subscriptionBody,
+} from '../testing/subscriptions.fixture';
 
 describe('subscriptions over HTTP', () => {
   let f: SubscriptionsFixture;
@@ -24,7 +29,10 @@ describe('subscriptions over HTTP', () => {
     const { key, organizationId } = await f.tenant();
     const created = await f.call('POST', '/webhooks', {
       key,
-      body: subscriptionBody({ headers: { Authorization: 'Bearer static', 'X-Team': 'a' }, metadata: { team: 'a' } }),
+      body: subscriptionBody({
+        headers: { Authorization: 'Bearer static', 'X-Team': 'a' },
+        metadata: { team: 'a' },
+      }),
     });
     expect(created.status).toBe(201);
     const { id, secret } = created.body;
@@ -78,17 +86,31 @@ describe('subscriptions over HTTP', () => {
     });
     expect(patched.body.secret).toBeUndefined();
 
-    const cleared = await f.call('PATCH', `/webhooks/${id}`, { key, body: { payloadTemplate: null, retryPolicy: null, timeoutMs: null } });
-    expect(cleared.body).toMatchObject({ payloadTemplate: null, retryPolicy: null, timeoutMs: null, name: 'Renamed' });
+    const cleared = await f.call('PATCH', `/webhooks/${id}`, {
+      key,
+      body: { payloadTemplate: null, retryPolicy: null, timeoutMs: null },
+    });
+    expect(cleared.body).toMatchObject({
+      payloadTemplate: null,
+      retryPolicy: null,
+      timeoutMs: null,
+      name: 'Renamed',
+    });
 
-    await waitFor('the change on SUBSCRIPTIONS', async () => (await lastFact(organizationId, id)).fact.data.name === 'Renamed');
+    await waitFor(
+      'the change on SUBSCRIPTIONS',
+      async () => (await lastFact(organizationId, id)).fact.data.name === 'Renamed',
+    );
 
     const rotated = await f.call('POST', `/webhooks/${id}/rotate-secret`, { key });
     expect(rotated.status).toBe(200);
     expect(rotated.body.secret).toMatch(/^whsec_/);
     expect(rotated.body.secret).not.toBe(secret);
 
-    await waitFor('the rotation on SUBSCRIPTIONS', async () => (await lastFact(organizationId, id)).fact.data.secrets.length === 2);
+    await waitFor(
+      'the rotation on SUBSCRIPTIONS',
+      async () => (await lastFact(organizationId, id)).fact.data.secrets.length === 2,
+    );
     const { raw, fact } = await lastFact(organizationId, id);
     expect(fact.type).toBe('subscription.changed');
     expect(raw).not.toContain(secret);
@@ -102,7 +124,10 @@ describe('subscriptions over HTTP', () => {
     const deleted = await f.call('DELETE', `/webhooks/${id}`, { key });
     expect(deleted.status).toBe(204);
     expect((await f.call('GET', `/webhooks/${id}`, { key })).status).toBe(404);
-    await waitFor('the deletion on SUBSCRIPTIONS', async () => (await lastFact(organizationId, id)).fact.type === 'subscription.deleted');
+    await waitFor(
+      'the deletion on SUBSCRIPTIONS',
+      async () => (await lastFact(organizationId, id)).fact.type === 'subscription.deleted',
+    );
     expect((await f.call('GET', '/webhooks', { key })).body.total).toBe(0);
 
     expect(f.service.output()).not.toContain(secret);
@@ -170,7 +195,10 @@ describe('subscriptions over HTTP', () => {
         const reply = await f.call('PATCH', `/webhooks/${id}`, { key: tenant.key, body: overrides });
         expect([reply.status, reply.body.error?.type]).toEqual([400, 'validation_failed']);
       }
-      expect((await f.call('GET', `/webhooks/${id}`, { key: tenant.key })).body).toEqual({ ...created.body, secret: undefined });
+      expect((await f.call('GET', `/webhooks/${id}`, { key: tenant.key })).body).toEqual({
+        ...created.body,
+        secret: undefined,
+      });
       await f.call('DELETE', `/webhooks/${id}`, { key: tenant.key });
     });
 
@@ -190,10 +218,14 @@ describe('subscriptions over HTTP', () => {
     });
 
     it('wrote no row and no outbox entry for any refused request', async () => {
-      const rows = await f.db.query('SELECT count(*)::int AS n FROM subscriptions WHERE organization_id = $1', [tenant.organizationId]);
-      const outbox = await f.db.query('SELECT count(*)::int AS n FROM subscription_outbox WHERE organization_id = $1', [
-        tenant.organizationId,
-      ]);
+      const rows = await f.db.query(
+        'SELECT count(*)::int AS n FROM subscriptions WHERE organization_id = $1',
+        [tenant.organizationId],
+      );
+      const outbox = await f.db.query(
+        'SELECT count(*)::int AS n FROM subscription_outbox WHERE organization_id = $1',
+        [tenant.organizationId],
+      );
       expect(rows.rows[0].n).toBe(0);
       // The update test created and deleted one subscription: two facts, nothing from the refusals.
       expect(outbox.rows[0].n).toBe(2);
@@ -207,7 +239,11 @@ describe('subscriptions over HTTP', () => {
       expect(type.status).toBe(201);
       const reply = await f.call('POST', '/webhooks', {
         key: tenant.key,
-        body: subscriptionBody({ events: ['invoice.*'], secret: 'a-static-secret', headers: { Authorization: 'Basic abc' } }),
+        body: subscriptionBody({
+          events: ['invoice.*'],
+          secret: 'a-static-secret',
+          headers: { Authorization: 'Basic abc' },
+        }),
       });
       expect(reply.status).toBe(201);
       expect(reply.body.secret).toBe('a-static-secret');
@@ -234,14 +270,28 @@ describe('subscriptions over HTTP', () => {
     it('selects the organization with X-Organization-Id and refuses one the key does not hold', async () => {
       const a = await f.tenant('A');
       const second = `${a.organizationId}_2`;
-      expect((await f.admin('POST', '/admin/organizations', { id: second, name: 'Second' })).status).toBe(201);
-      const key = await f.admin('POST', '/admin/api-keys', { organizationIds: [a.organizationId, second], defaultOrganizationId: a.organizationId });
-      const created = await f.call('POST', '/webhooks', { key: key.body.key, organization: second, body: subscriptionBody() });
+      expect((await f.admin('POST', '/admin/organizations', { id: second, name: 'Second' })).status).toBe(
+        201,
+      );
+      const key = await f.admin('POST', '/admin/api-keys', {
+        organizationIds: [a.organizationId, second],
+        defaultOrganizationId: a.organizationId,
+      });
+      const created = await f.call('POST', '/webhooks', {
+        key: key.body.key,
+        organization: second,
+        body: subscriptionBody(),
+      });
       expect(created.body.organizationId).toBe(second);
       expect((await f.call('GET', '/webhooks', { key: key.body.key })).body.total).toBe(0);
-      expect((await f.call('GET', '/webhooks', { key: key.body.key, organization: second })).body.total).toBe(1);
+      expect((await f.call('GET', '/webhooks', { key: key.body.key, organization: second })).body.total).toBe(
+        1,
+      );
       const other = await f.tenant('Other');
-      const refused = await f.call('GET', '/webhooks', { key: key.body.key, organization: other.organizationId });
+      const refused = await f.call('GET', '/webhooks', {
+        key: key.body.key,
+        organization: other.organizationId,
+      });
       expect(refused.status).toBe(403);
       expect(refused.body.error.type).toBe('forbidden');
     });
@@ -255,7 +305,10 @@ describe('subscriptions over HTTP', () => {
       expect((await f.call('GET', '/webhooks', { key: a.key })).status).toBe(200);
       expect((await f.admin('DELETE', `/admin/api-keys/${a.keyId}`)).status).toBe(204);
       // Keys are cached for a few seconds; the revocation takes effect within that bound.
-      await waitFor('the revoked key refused', async () => (await f.call('GET', '/webhooks', { key: a.key })).status === 401);
+      await waitFor(
+        'the revoked key refused',
+        async () => (await f.call('GET', '/webhooks', { key: a.key })).status === 401,
+      );
     });
   });
 });

@@ -90,7 +90,12 @@ export class SubscriptionsService {
     const secret = generateSecret();
     const ciphertext = this.encrypt(secret);
     const state = await this.change(organizationId, id, (current, now) =>
-      applyPatch(current, {}, now, rotateSecrets(current.secrets, ciphertext, now, this.config.SECRET_ROTATION_GRACE)),
+      applyPatch(
+        current,
+        {},
+        now,
+        rotateSecrets(current.secrets, ciphertext, now, this.config.SECRET_ROTATION_GRACE),
+      ),
     );
     this.logger.log(`subscription ${id} secret rotated`);
     return { state, secret };
@@ -157,9 +162,14 @@ export class SubscriptionsService {
     return row;
   }
 
-  private async check(organizationId: string, fields: Parameters<typeof checkSubscriptionFields>[0]): Promise<void> {
+  private async check(
+    organizationId: string,
+    fields: Parameters<typeof checkSubscriptionFields>[0],
+  ): Promise<void> {
     const registeredTypes =
-      fields.events === undefined ? [] : (await this.eventTypes.typesOf(organizationId)).map((entry) => entry.name);
+      fields.events === undefined
+        ? []
+        : (await this.eventTypes.typesOf(organizationId)).map((entry) => entry.name);
     const problem = checkSubscriptionFields(fields, {
       registeredTypes,
       allowHttp: this.config.DELIVERY_ALLOW_HTTP,

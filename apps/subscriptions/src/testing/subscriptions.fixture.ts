@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { credentials, type Client, Metadata, type ServiceError, loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/nats-core';
+import { connect } from '@nats-io/transport-node';
 import { Client as PgClient } from 'pg';
 import { request } from 'undici';
 import { REPO_ROOT, startNats, startPostgres, startService } from '@hookstream/testing';
@@ -53,7 +54,9 @@ export type GrpcClient = <T = any>(
 
 let counter = 0;
 
-export async function startSubscriptionsFixture(env: Record<string, string> = {}): Promise<SubscriptionsFixture> {
+export async function startSubscriptionsFixture(
+  env: Record<string, string> = {},
+): Promise<SubscriptionsFixture> {
   const [nats, pg] = await Promise.all([startNats(), startPostgres()]);
   const databaseUrl = await pg.createDatabase();
   const service = await startService('subscriptions', {
@@ -103,7 +106,9 @@ export async function startSubscriptionsFixture(env: Record<string, string> = {}
   };
 
   const definition = loadSync(
-    ['subscriptions.proto', 'events.proto'].map((file) => join(REPO_ROOT, 'libs', 'contracts', 'proto', file)),
+    ['subscriptions.proto', 'events.proto'].map((file) =>
+      join(REPO_ROOT, 'libs', 'contracts', 'proto', file),
+    ),
     { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true },
   );
   const v1 = (loadPackageDefinition(definition).hookstream as Record<string, any>).v1 as Record<

@@ -1,0 +1,42 @@
+import { EventCatalog } from '@hookstream/contracts';
+import { checkEvent, splitBatch } from './event.ingest';
+
+const catalog = new EventCatalog();
+const context = { organizationId: 'org_a', maxBytes: 1024, catalog };
+const event = (overrides: Record<string, unknown> = {}) => ({
+  id: 'evt_1',
+  type: 'TEST',
+  occurredAt: '2026-11-23T10:00:00.000Z',
+  data: { message: 'hi' },
+  ...overrides,
+});
+
+describe('event ingest checks', () => {
+  it('fills in the organization of the request', () => {
+    const checked = checkEvent(event(), context);
+    expect(checked).toEqual({ ok: true, envelope: { ...event(), organizationId: 'org_a' } });
+  });
+
+  it.each([
+    [event({ organizationId: 'org_b' }), 'forbidden'],
+    [event({ data: { blob: 'x'.repeat(2000) } }), 'payload_too_large'],
+    [event({ type: 'unknown.type' }), 'validation_failed'],
+    [event({ type: 'webhook.disabled' }), 'validation_failed'],
+    [event({ id: '' }), 'validation_failed'],
+    ['text', 'validation_failed'],
+  ])('refuses %j with %s', (input, code) => {
+    const checked = checkEvent(input, context);
+    expect(checked.ok ? undefined : checked.problem.code).toBe(code);
+  });
+
+  it('names the event of a batch in its message', () => {
+    const checked = checkEvent(event({ type: 'nope' }), { ...context, index: 3 });
+    expect(checked.ok ? '' : checked.problem.message).toMatch(/^events\[3\]: /);
+  });
+
+  it('tells a batch from a single event', () => {
+    expect(splitBatch({ events: [1, 2] })).toEqual({ batch: true, events: [1, 2] });
+    expect(splitBatch(event())).toEqual({ batch: false, events: [event()] });
+    expect(splitBatch({ events: [], id: 'x' })).toEqual({ batch: false, events: [{ events: [], id: 'x' }] });
+  });
+});

@@ -1,0 +1,73 @@
+import { DomainError } from '@hookstream/platform';
+import { fromCreateRequest, fromUpdateRequest, toGrpcSubscription } from './subscription.grpc-mapping';
+import type { SubscriptionResponse } from './subscription.response';
+
+const update = { id: 'wh_1', events: [], headers: {}, replace_headers: false };
+
+describe('gRPC subscription mapping', () => {
+  it('maps a create request onto the REST body, leaving unset optional fields out', () => {
+    expect(
+      fromCreateRequest({
+        name: 'n',
+        url: 'u',
+        events: ['*'],
+        headers: {},
+        timeout_ms: 3000,
+        metadata_json: '{"a":1}',
+      }),
+    ).toEqual({ name: 'n', url: 'u', events: ['*'], headers: {}, timeoutMs: 3000, metadata: { a: 1 } });
+  });
+
+  it('reads empty values of an update as "clear" and absent ones as "keep"', () => {
+    expect(fromUpdateRequest(update)).toEqual({});
+    expect(
+      fromUpdateRequest({ ...update, payload_template: '', timeout_ms: 0, retry_policy: { schedule: [] } }),
+    ).toEqual({ payloadTemplate: null, timeoutMs: null, retryPolicy: null });
+    expect(fromUpdateRequest({ ...update, headers: {}, replace_headers: true, events: ['a'] })).toEqual({
+      headers: {},
+      events: ['a'],
+    });
+  });
+
+  it('refuses metadata that is not a JSON object', () => {
+    expect(() => fromUpdateRequest({ ...update, metadata_json: '[]' })).toThrow(DomainError);
+    expect(() => fromUpdateRequest({ ...update, metadata_json: '{' })).toThrow('metadata_json');
+  });
+
+  it('omits null fields and the secret unless present', () => {
+    const response = {
+      id: 'wh_1',
+      organizationId: 'org_a',
+      name: 'n',
+      url: 'u',
+      events: ['*'],
+      active: true,
+      profile: 'standard',
+      payloadTemplate: null,
+      headers: {},
+      retryPolicy: null,
+      timeoutMs: null,
+      metadata: {},
+      disabledReason: null,
+      createdAt: 't',
+      updatedAt: 't',
+    } as SubscriptionResponse;
+    expect(toGrpcSubscription(response)).toEqual({
+      id: 'wh_1',
+      organization_id: 'org_a',
+      name: 'n',
+      url: 'u',
+      events: ['*'],
+      active: true,
+      profile: 'standard',
+      headers: {},
+      metadata_json: '{}',
+      created_at: 't',
+      updated_at: 't',
+    });
+    expect(toGrpcSubscription({ ...response, secret: 's', timeoutMs: 5 })).toMatchObject({
+      secret: 's',
+      timeout_ms: 5,
+    });
+  });
+});

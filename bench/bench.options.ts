@@ -1,0 +1,107 @@
+export const PHASES = ['ceilings', 'drain', 'latency', 'scale', 'soak'] as const;
+export type Phase = (typeof PHASES)[number];
+
+export interface BenchOptions {
+  phases: Phase[];
+  /** Events per drain. */
+  events: number;
+  fanouts: number[];
+  /** Offered rates of the fixed-rate phase, events per second. */
+  rates: number[];
+  warmupSeconds: number;
+  latencySeconds: number;
+  /** Requests outstanding in the raw HTTP ceiling; the best of them is ceiling (a). */
+  ceilingInFlight: number[];
+  ceilingSeconds: number;
+  jetstreamMessages: number;
+  /** DELIVERY_ENDPOINT_CONCURRENCY of the dispatchers: every subscription targets one receiver. */
+  endpointConcurrency: number;
+  soakMinutes: number;
+  soakRate: number;
+  /** Dispatchers run with --cpu-prof. */
+  profile: boolean;
+  quick: boolean;
+}
+
+export const USAGE = `usage: npm run bench -- [options]
+  --events N                 events per drain (default 30000)
+  --quick                    small smoke run (2000 events, short phases)
+  --soak                     add a 10-minute run at 1000 events/s sampling each service's RSS
+  --soak-minutes M           soak length (default 10)
+  --phases a,b               subset of ${PHASES.join(',')} (default all but soak)
+  --rates r1,r2              offered rates of the latency phase (default 1000,1500)
+  --latency-seconds S        measured seconds per rate (default 20)
+  --endpoint-concurrency N   dispatcher DELIVERY_ENDPOINT_CONCURRENCY (default 64)
+  --profile                  run the dispatchers with --cpu-prof and summarize the profiles`;
+
+const numbers = (value: string, name: string): number[] =>
+  value.split(',').map((part) => {
+    const n = Number(part);
+    if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be positive numbers, got "${value}"`);
+    return n;
+  });
+
+/** Reads the command line; throws with a message naming the offending option. */
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const quick = argv.includes('--quick');
+  const options: BenchOptions = {
+    phases: ['ceilings', 'drain', 'latency', 'scale'],
+    events: quick ? 2_000 : 30_000,
+    fanouts: [1, 4],
+    rates: [1_000, 1_500],
+    warmupSeconds: quick ? 2 : 5,
+    latencySeconds: quick ? 4 : 20,
+    ceilingInFlight: [64, 128],
+    ceilingSeconds: quick ? 2 : 5,
+    jetstreamMessages: quick ? 5_000 : 50_000,
+    endpointConcurrency: 64,
+    soakMinutes: 10,
+    soakRate: 1_000,
+    profile: false,
+    quick,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    const value = (): string => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${flag} needs a value`);
+      return next;
+    };
+    const one = (name: string): number => numbers(value(), name)[0]!;
+    switch (flag) {
+      case '--quick':
+        break;
+      case '--soak':
+        if (!options.phases.includes('soak')) options.phases.push('soak');
+        break;
+      case '--profile':
+        options.profile = true;
+        break;
+      case '--events':
+        options.events = Math.round(one('--events'));
+        break;
+      case '--soak-minutes':
+        options.soakMinutes = one('--soak-minutes');
+        break;
+      case '--rates':
+        options.rates = numbers(value(), '--rates');
+        break;
+      case '--latency-seconds':
+        options.latencySeconds = one('--latency-seconds');
+        break;
+      case '--endpoint-concurrency':
+        options.endpointConcurrency = Math.round(one('--endpoint-concurrency'));
+        break;
+      case '--phases': {
+        const phases = value().split(',');
+        const unknown = phases.filter((p) => !(PHASES as readonly string[]).includes(p));
+        if (unknown.length > 0) throw new Error(`--phases: unknown ${unknown.join(', ')}`);
+        options.phases = phases as Phase[];
+        break;
+      }
+      default:
+        throw new Error(`unknown option ${flag}`);
+    }
+  }
+  return options;
+}

@@ -1,0 +1,78 @@
+import { Pool } from 'undici';
+import { generateSecret, standardSignature } from '@hookstream/webhooks';
+import { preciseNow, standardBody, standardBodyPadding } from './payload.factory';
+import type { BenchReceiver } from './receiver.client';
+
+export interface HttpCeiling {
+  inFlight: number;
+  requests: number;
+  seconds: number;
+  perSecond: number;
+  errors: number;
+  receiverUnique: number;
+}
+
+/**
+ * Ceiling (a): what one Node process can push to the receiver, doing only what any sender must:
+ * build a 1 KiB JSON body, sign `id.timestamp.body` with HMAC-SHA256, POST it on a warmed
+ * keep-alive undici Pool with `inFlight` requests outstanding, and read the answer.
+ */
+export async function measureHttpCeiling(
+  receiver: BenchReceiver,
+  options: { inFlight: number; warmupMs: number; measureMs: number },
+): Promise<HttpCeiling> {
+  const pool = new Pool(receiver.origin, {
+    connections: options.inFlight,
+    pipelining: 1,
+    keepAliveTimeout: 60_000,
+  });
+  const secret = generateSecret();
+  const output = standardBodyPadding();
+  await receiver.reset();
+  let sequence = 0;
+  let errors = 0;
+  let counted = 0;
+  const start = Date.now();
+  const measureFrom = start + options.warmupMs;
+  const end = measureFrom + options.measureMs;
+
+  const worker = async (): Promise<void> => {
+    while (Date.now() < end) {
+      const key = `ceil_${options.inFlight}_${sequence++}`;
+      const publishedAt = preciseNow();
+      const timestamp = Math.floor(publishedAt / 1000);
+      const body = standardBody(key, publishedAt, output);
+      try {
+        const res = await pool.request({
+          path: '/ceiling',
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'webhook-id': key,
+            'webhook-timestamp': String(timestamp),
+            'webhook-signature': standardSignature([secret], key, timestamp, body),
+          },
+          body,
+        });
+        await res.body.dump();
+        if (res.statusCode !== 200) errors++;
+        const done = Date.now();
+        if (done >= measureFrom && done < end) counted++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.inFlight }, worker));
+  await pool.close();
+  const stats = await receiver.stats();
+  const seconds = options.measureMs / 1000;
+  return {
+    inFlight: options.inFlight,
+    requests: counted,
+    seconds,
+    perSecond: counted / seconds,
+    errors,
+    receiverUnique: stats.unique,
+  };
+}

@@ -1,0 +1,74 @@
+import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { envelope, envelopePadding, preciseNow } from './payload.factory';
+
+export interface JetStreamCeiling {
+  messages: number;
+  publishPerSecond: number;
+  consumePerSecond: number;
+}
+
+const STREAM = 'BENCH_CEILING';
+const SUBJECT = 'bench.ceiling.events';
+
+/**
+ * Ceiling (b): 1 KiB messages with a message id each, published with `window` acknowledgements
+ * outstanding, into a file-backed stream like EVENTS; then read back by one durable pull
+ * consumer that acks each message, until the server holds no pending ack.
+ */
+export async function measureJetStreamCeiling(
+  natsUrl: string,
+  options: { messages: number; window: number },
+): Promise<JetStreamCeiling> {
+  const nc = await connect({ servers: natsUrl, noAsyncTraces: true });
+  try {
+    const js = jetstream(nc);
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(STREAM).catch(() => false);
+    await jsm.streams.add({ name: STREAM, subjects: [SUBJECT], storage: StorageType.File });
+    const output = envelopePadding('org_bench');
+
+    const publishStart = performance.now();
+    const inFlight = new Set<Promise<unknown>>();
+    for (let i = 0; i < options.messages; i++) {
+      const key = `evt_ceiling_${i}`;
+      const payload = JSON.stringify(envelope('org_bench', key, preciseNow(), output));
+      const ack = js.publish(SUBJECT, payload, { msgID: key });
+      inFlight.add(ack);
+      void ack.finally(() => inFlight.delete(ack));
+      if (inFlight.size >= options.window) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    const publishSeconds = (performance.now() - publishStart) / 1000;
+
+    await jsm.consumers.add(STREAM, {
+      durable_name: 'bench',
+      ack_policy: AckPolicy.Explicit,
+      max_ack_pending: 20_000,
+    });
+    const consumer = await js.consumers.get(STREAM, 'bench');
+    const consumeStart = performance.now();
+    const messages = await consumer.consume({ max_messages: 1_000 });
+    let received = 0;
+    for await (const msg of messages) {
+      msg.ack();
+      if (++received === options.messages) break;
+    }
+    await messages.close();
+    // Acks are fire-and-forget: the rate counts until the server has processed them all.
+    for (;;) {
+      const info = await jsm.consumers.info(STREAM, 'bench');
+      if (info.num_ack_pending === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const consumeSeconds = (performance.now() - consumeStart) / 1000;
+    await jsm.streams.delete(STREAM);
+    return {
+      messages: options.messages,
+      publishPerSecond: options.messages / publishSeconds,
+      consumePerSecond: options.messages / consumeSeconds,
+    };
+  } finally {
+    await nc.drain().catch(() => undefined);
+  }
+}

@@ -1,0 +1,74 @@
+import { publishBacklog } from './event.publisher';
+import { waitForLogRows } from './log.rows';
+import type { Platform } from './platform.stack';
+import type { BenchReceiver } from './receiver.client';
+import type { BenchTenant } from './tenant.setup';
+
+export interface DrainResult {
+  label: string;
+  fanout: number;
+  dispatchers: number;
+  events: number;
+  deliveries: number;
+  duplicates: number;
+  publishSeconds: number;
+  /** Dispatcher spawn to its first delivery: boot, routing table, consumers. */
+  startupSeconds: number;
+  /** First to last delivery received. */
+  drainSeconds: number;
+  deliveriesPerSecond: number;
+  /** Spawn to last delivery, boot included. */
+  deliveriesPerSecondWithStartup: number;
+  /** First delivery received to the last log row committed. */
+  logSeconds: number;
+  logRowsPerSecond: number;
+  /** Last log row committed after the last delivery received (ms). */
+  logLagMs: number;
+}
+
+/**
+ * A backlog drained through the real platform: dispatchers stopped, `events` published to
+ * JetStream, dispatchers started, then timed to the last delivery and the last log row.
+ */
+export async function runDrain(
+  platform: Platform,
+  receiver: BenchReceiver,
+  tenant: BenchTenant,
+  options: { events: number; dispatchers: number; label: string },
+): Promise<DrainResult> {
+  const prefix = `evt_${options.label}_`;
+  await platform.stopDispatchers();
+  await receiver.reset();
+  const since = Date.now() - 1_000;
+  const published = await publishBacklog(platform.js, tenant.organizationId, prefix, options.events);
+  if (published.failures > 0) throw new Error(`${published.failures} backlog publishes failed`);
+
+  const spawnedAt = Date.now();
+  await platform.startDispatchers(options.dispatchers, options.label);
+  const expected = options.events * tenant.fanout;
+  const received = await receiver.waitForUnique(expected, 60_000);
+  const log = await waitForLogRows(
+    platform.db,
+    platform.jsm,
+    { organizationId: tenant.organizationId, prefix, since },
+    expected,
+  );
+  const drainSeconds = (received.lastAt - received.firstAt) / 1000;
+  const logSeconds = (log.lastCommitAt - received.firstAt) / 1000;
+  return {
+    label: options.label,
+    fanout: tenant.fanout,
+    dispatchers: options.dispatchers,
+    events: options.events,
+    deliveries: received.unique,
+    duplicates: received.duplicates,
+    publishSeconds: published.seconds,
+    startupSeconds: (received.firstAt - spawnedAt) / 1000,
+    drainSeconds,
+    deliveriesPerSecond: received.unique / drainSeconds,
+    deliveriesPerSecondWithStartup: (received.unique / (received.lastAt - spawnedAt)) * 1000,
+    logSeconds,
+    logRowsPerSecond: log.count / logSeconds,
+    logLagMs: log.lastCommitAt - received.lastAt,
+  };
+}

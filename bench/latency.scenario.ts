@@ -1,0 +1,81 @@
+import { publishAtRate, type PacedRun } from './event.publisher';
+import { commitTimes, waitForLogRows } from './log.rows';
+import type { Platform } from './platform.stack';
+import type { BenchReceiver } from './receiver.client';
+import { percentiles, type Percentiles } from './stats';
+import type { BenchTenant } from './tenant.setup';
+
+export interface LatencyResult {
+  label: string;
+  offeredPerSecond: number;
+  /** What the producer actually achieved over the measured window. */
+  publishedPerSecond: number;
+  measuredEvents: number;
+  producerMaxLagMs: number;
+  /** Event published to 2xx received by the endpoint (ms). */
+  toDelivered: Percentiles;
+  /** Event published to its attempt row committed in the log (ms). */
+  toLogRow: Percentiles;
+}
+
+/** The measured part of a paced run, then its deliveries and log rows against their publish times. */
+export async function measureLatencies(
+  platform: Platform,
+  receiver: BenchReceiver,
+  tenant: BenchTenant,
+  run: PacedRun,
+  scope: { label: string; prefix: string; since: number; offered: number },
+): Promise<LatencyResult> {
+  const measured = [...run.publishedAt.entries()].filter(([key]) => key.startsWith(scope.prefix));
+  const deliveries = await receiver.records(scope.prefix);
+  const toDelivered = deliveries.receivedAt.map((at, i) => at - deliveries.publishedAt[i]!);
+  const expected = measured.length * tenant.fanout;
+  await waitForLogRows(
+    platform.db,
+    platform.jsm,
+    { organizationId: tenant.organizationId, prefix: scope.prefix, since: scope.since },
+    expected,
+  );
+  const rows = await commitTimes(platform.db, {
+    organizationId: tenant.organizationId,
+    prefix: scope.prefix,
+    since: scope.since,
+  });
+  const toLogRow = rows.map((row) => row.committedAt - (run.publishedAt.get(row.key) ?? Number.NaN));
+  const first = measured[0]?.[1] ?? 0;
+  const last = measured[measured.length - 1]?.[1] ?? 0;
+  return {
+    label: scope.label,
+    offeredPerSecond: scope.offered,
+    publishedPerSecond: measured.length > 1 ? ((measured.length - 1) / (last - first)) * 1000 : Number.NaN,
+    measuredEvents: measured.length,
+    producerMaxLagMs: run.maxLagMs,
+    toDelivered: percentiles(toDelivered),
+    toLogRow: percentiles(toLogRow),
+  };
+}
+
+/** Offers `rate` events/s: `warmupSeconds` unmeasured, then `seconds` measured, continuously. */
+export async function runFixedRate(
+  platform: Platform,
+  receiver: BenchReceiver,
+  tenant: BenchTenant,
+  options: { rate: number; warmupSeconds: number; seconds: number },
+): Promise<LatencyResult> {
+  const label = `rate${options.rate}`;
+  const warmPrefix = `evt_${label}_w_`;
+  const prefix = `evt_${label}_m_`;
+  const warmCount = Math.round(options.rate * options.warmupSeconds);
+  await receiver.reset();
+  const since = Date.now() - 1_000;
+  const run = await publishAtRate(
+    platform.js,
+    tenant.organizationId,
+    options.rate,
+    options.warmupSeconds + options.seconds,
+    (i) => (i < warmCount ? warmPrefix : prefix),
+  );
+  if (run.failures > 0) throw new Error(`${run.failures} publishes failed at ${options.rate}/s`);
+  await receiver.waitForUnique(run.published * tenant.fanout, 60_000);
+  return measureLatencies(platform, receiver, tenant, run, { label, prefix, since, offered: options.rate });
+}

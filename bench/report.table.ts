@@ -1,0 +1,152 @@
+import type { BenchOptions } from './bench.options';
+import type { HttpCeiling } from './ceiling.http';
+import type { JetStreamCeiling } from './ceiling.jetstream';
+import type { DrainResult } from './drain.scenario';
+import type { LatencyResult } from './latency.scenario';
+import type { ProfileSummary } from './profile.summary';
+import type { SoakResult } from './soak.scenario';
+import { round } from './stats';
+
+export const TARGETS = { drainRatio: 0.45, p99DeliveredMs: 30, p99LogRowMs: 75, soakGrowthPercent: 10, atRate: 1_500 };
+
+export interface BenchResults {
+  startedAt: string;
+  finishedAt?: string;
+  command: string;
+  options: BenchOptions;
+  machine: Record<string, unknown>;
+  ceilings: { http: HttpCeiling[]; httpBestPerSecond?: number; jetstream?: JetStreamCeiling };
+  drains: Array<DrainResult & { ratioToCeiling?: number }>;
+  latency: LatencyResult[];
+  soak?: SoakResult;
+  targets: Array<{ what: string; target: string; actual: string; met: boolean }>;
+  /** Dispatcher CPU profiles by phase. */
+  profiles?: Record<string, ProfileSummary>;
+}
+
+function table(headers: string[], rows: Array<Array<string | number>>): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => r.map((cell, c) => cell.padStart(widths[c]!)).join('  ');
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+const n = (value: number | undefined, digits = 0): string =>
+  value === undefined || !Number.isFinite(value) ? '-' : round(value, digits).toLocaleString('en-US');
+
+/** Judges the figures against the issue's targets; what was not measured is left out. */
+export function judge(results: BenchResults): BenchResults['targets'] {
+  const out: BenchResults['targets'] = [];
+  for (const d of results.drains)
+    if (d.ratioToCeiling !== undefined)
+      out.push({
+        what: `drain ${d.label} (fan-out ${d.fanout}, ${d.dispatchers} dispatcher(s))`,
+        target: `>= ${TARGETS.drainRatio} x ceiling (a)`,
+        actual: `${round(d.ratioToCeiling, 3)} x`,
+        met: d.ratioToCeiling >= TARGETS.drainRatio,
+      });
+  for (const l of results.latency.filter((x) => x.offeredPerSecond === TARGETS.atRate)) {
+    out.push({
+      what: `p99 published -> 2xx at ${l.offeredPerSecond}/s`,
+      target: `<= ${TARGETS.p99DeliveredMs} ms`,
+      actual: `${n(l.toDelivered.p99, 1)} ms`,
+      met: l.toDelivered.p99 <= TARGETS.p99DeliveredMs,
+    });
+    out.push({
+      what: `p99 published -> log row at ${l.offeredPerSecond}/s`,
+      target: `<= ${TARGETS.p99LogRowMs} ms`,
+      actual: `${n(l.toLogRow.p99, 1)} ms`,
+      met: l.toLogRow.p99 <= TARGETS.p99LogRowMs,
+    });
+  }
+  for (const s of results.soak?.rss ?? [])
+    out.push({
+      what: `RSS growth of ${s.service} over the soak`,
+      target: `< ${TARGETS.soakGrowthPercent} %`,
+      actual: `${s.growthPercent} %`,
+      met: s.growthPercent < TARGETS.soakGrowthPercent,
+    });
+  return out;
+}
+
+export function formatReport(results: BenchResults): string {
+  const parts: string[] = [`command: ${results.command}`, `machine: ${JSON.stringify(results.machine)}`];
+  const { ceilings } = results;
+  parts.push(
+    '\nCeilings',
+    table(
+      ['what', 'per second'],
+      [
+        ...ceilings.http.map((c) => [`(a) signed HTTP POST, ${c.inFlight} in flight`, n(c.perSecond)]),
+        ['(b) JetStream publish, batched', n(ceilings.jetstream?.publishPerSecond)],
+        ['(b) JetStream consume + ack', n(ceilings.jetstream?.consumePerSecond)],
+      ],
+    ),
+  );
+  if (results.drains.length > 0)
+    parts.push(
+      '\nDrain (backlog published with the dispatchers stopped, then started)',
+      table(
+        ['run', 'fan-out', 'disp.', 'deliveries', 'startup s', 'drain s', 'deliv/s', 'x ceiling', 'to log s', 'rows/s', 'log lag ms', 'dup'],
+        results.drains.map((d) => [
+          d.label,
+          d.fanout,
+          d.dispatchers,
+          d.deliveries,
+          n(d.startupSeconds, 2),
+          n(d.drainSeconds, 2),
+          n(d.deliveriesPerSecond),
+          n(d.ratioToCeiling, 3),
+          n(d.logSeconds, 2),
+          n(d.logRowsPerSecond),
+          n(d.logLagMs),
+          d.duplicates,
+        ]),
+      ),
+    );
+  const latencies = [...results.latency, ...(results.soak ? [results.soak.latency] : [])];
+  if (latencies.length > 0)
+    parts.push(
+      '\nFixed-rate latency, ms (published -> 2xx received | published -> log row committed)',
+      table(
+        ['run', 'offered/s', 'achieved/s', 'events', '2xx p50', 'p99', 'p999', 'row p50', 'p99', 'p999', 'prod. lag max'],
+        latencies.map((l) => [
+          l.label,
+          l.offeredPerSecond,
+          n(l.publishedPerSecond),
+          l.measuredEvents,
+          n(l.toDelivered.p50, 1),
+          n(l.toDelivered.p99, 1),
+          n(l.toDelivered.p999, 1),
+          n(l.toLogRow.p50, 1),
+          n(l.toLogRow.p99, 1),
+          n(l.toLogRow.p999, 1),
+          n(l.producerMaxLagMs, 1),
+        ]),
+      ),
+    );
+  if (results.soak)
+    parts.push(
+      `\nSoak: ${results.soak.minutes} min at ${results.soak.rate}/s, RSS MiB`,
+      table(
+        ['service', 'after 1 min', 'final', 'max', 'growth %'],
+        results.soak.rss.map((s) => [s.service, s.settledMiB, s.finalMiB, s.maxMiB, s.growthPercent]),
+      ),
+    );
+  if (results.targets.length > 0)
+    parts.push(
+      '\nTargets',
+      table(['what', 'target', 'actual', 'met'], results.targets.map((t) => [t.what, t.target, t.actual, t.met ? 'yes' : 'NO'])),
+    );
+  for (const [phase, profile] of Object.entries(results.profiles ?? {}))
+    parts.push(
+      `\nDispatcher CPU profile, ${phase} (${profile.files.length} process(es), busy ${profile.busyMs} ms, idle ${profile.idleMs} ms)`,
+      table(['area', 'self ms', '%'], profile.byArea.slice(0, 12).map((a) => [a.area, a.selfMs, a.percent])),
+      '',
+      table(
+        ['function', 'where', 'self ms', '%'],
+        profile.topFunctions.slice(0, 20).map((f) => [f.name, f.where, f.selfMs, f.percent]),
+      ),
+    );
+  return parts.join('\n');
+}

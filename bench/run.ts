@@ -1,0 +1,176 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { natsServerBinary, startNats } from '@hookstream/testing';
+import { parseOptions, USAGE, type BenchOptions } from './bench.options';
+import { measureHttpCeiling } from './ceiling.http';
+import { measureJetStreamCeiling } from './ceiling.jetstream';
+import { runDrain } from './drain.scenario';
+import { runFixedRate } from './latency.scenario';
+import { startPlatform, type Platform } from './platform.stack';
+import { summarizeProfiles } from './profile.summary';
+import { startBenchReceiver, type BenchReceiver } from './receiver.client';
+import { formatReport, judge, type BenchResults } from './report.table';
+import { repoRoot } from './service.process';
+import { runSoak } from './soak.scenario';
+import { createTenant, waitUntilRouted, type BenchTenant } from './tenant.setup';
+
+const quiet = (fn: () => string): string => {
+  try {
+    return fn().trim();
+  } catch {
+    return 'unknown';
+  }
+};
+
+function machine(): Record<string, unknown> {
+  const root = repoRoot();
+  return {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    natsServer: quiet(() => execFileSync(natsServerBinary(), ['--version']).toString()),
+    commit: quiet(() => execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString()),
+    /** 1-minute load average before each phase: other work on the machine shows here. */
+    load: {} as Record<string, number>,
+  };
+}
+
+const log = (message: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+async function platformPhases(
+  options: BenchOptions,
+  results: BenchResults,
+  platform: Platform,
+  receiver: BenchReceiver,
+  markLoad: (phase: string) => void,
+): Promise<void> {
+  await platform.startDispatchers(1, 'setup');
+  const tenants = new Map<number, BenchTenant>();
+  const fanouts = options.phases.includes('drain') ? options.fanouts : [1];
+  for (const fanout of new Set([1, ...fanouts])) {
+    const tenant = await createTenant(platform, receiver, fanout);
+    await waitUntilRouted(platform, receiver, tenant);
+    tenants.set(fanout, tenant);
+  }
+  const ceiling = results.ceilings.httpBestPerSecond;
+  const drain = async (fanout: number, dispatchers: number, label: string): Promise<void> => {
+    markLoad(label);
+    log(`drain ${label}: ${options.events} events, fan-out ${fanout}, ${dispatchers} dispatcher(s)`);
+    const result = await runDrain(platform, receiver, tenants.get(fanout)!, {
+      events: options.events,
+      dispatchers,
+      label,
+    });
+    results.drains.push({ ...result, ratioToCeiling: ceiling ? result.deliveriesPerSecond / ceiling : undefined });
+    log(`  ${Math.round(result.deliveriesPerSecond)} deliveries/s, log +${Math.round(result.logLagMs)} ms`);
+  };
+  if (options.phases.includes('drain')) for (const fanout of options.fanouts) await drain(fanout, 1, `drain_f${fanout}`);
+  if (options.phases.includes('scale')) await drain(1, 2, 'scale_f1_x2');
+
+  const fanout1 = tenants.get(1)!;
+  const steady = async (tag: string): Promise<void> => {
+    await platform.stopDispatchers();
+    await platform.startDispatchers(1, tag);
+    await waitUntilRouted(platform, receiver, fanout1);
+  };
+  if (options.phases.includes('latency')) {
+    await steady('latency');
+    for (const rate of options.rates) {
+      markLoad(`rate${rate}`);
+      log(`fixed rate ${rate}/s: ${options.warmupSeconds} s warm-up, ${options.latencySeconds} s measured`);
+      const result = await runFixedRate(platform, receiver, fanout1, {
+        rate,
+        warmupSeconds: options.warmupSeconds,
+        seconds: options.latencySeconds,
+      });
+      results.latency.push(result);
+      log(`  p99 2xx ${result.toDelivered.p99.toFixed(1)} ms, p99 log row ${result.toLogRow.p99.toFixed(1)} ms`);
+    }
+  }
+  if (options.phases.includes('soak')) {
+    await steady('soak');
+    markLoad('soak');
+    log(`soak: ${options.soakMinutes} min at ${options.soakRate}/s`);
+    results.soak = await runSoak(platform, receiver, fanout1, { rate: options.soakRate, minutes: options.soakMinutes });
+  }
+  await platform.stopDispatchers();
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  let options: BenchOptions;
+  try {
+    options = parseOptions(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+  const command = `npm run bench${argv.length > 0 ? ` -- ${argv.join(' ')}` : ''}`;
+  log(`command: ${command}`);
+  const startedAt = new Date();
+  const stamp = startedAt.toISOString().slice(0, 16).replace(/:/g, '');
+  const resultsDir = join(repoRoot(), 'bench', 'results');
+  const profileDir = options.profile ? join(resultsDir, `profiles-${stamp}`) : undefined;
+  const results: BenchResults = {
+    startedAt: startedAt.toISOString(),
+    command,
+    options,
+    machine: machine(),
+    ceilings: { http: [] },
+    drains: [],
+    latency: [],
+    targets: [],
+  };
+  const markLoad = (phase: string): void => {
+    (results.machine.load as Record<string, number>)[phase] = Math.round(loadavg()[0]! * 100) / 100;
+  };
+
+  const receiver = await startBenchReceiver();
+  const nats = await startNats();
+  let platform: Platform | undefined;
+  try {
+    if (options.phases.includes('ceilings')) {
+      markLoad('ceilings');
+      for (const inFlight of options.ceilingInFlight) {
+        log(`ceiling (a): signed POSTs, ${inFlight} in flight`);
+        results.ceilings.http.push(
+          await measureHttpCeiling(receiver, { inFlight, warmupMs: 1_000, measureMs: options.ceilingSeconds * 1000 }),
+        );
+      }
+      results.ceilings.httpBestPerSecond = Math.max(...results.ceilings.http.map((c) => c.perSecond));
+      log('ceiling (b): JetStream publish and consume');
+      results.ceilings.jetstream = await measureJetStreamCeiling(nats.url, {
+        messages: options.jetstreamMessages,
+        window: 512,
+      });
+    }
+    if (options.phases.some((p) => p !== 'ceilings')) {
+      log('starting Postgres and the services');
+      platform = await startPlatform(nats, { endpointConcurrency: options.endpointConcurrency, profileDir });
+      await platformPhases(options, results, platform, receiver, markLoad);
+    }
+  } finally {
+    await platform?.dispose().catch((error: unknown) => console.error('platform shutdown:', error));
+    await nats.dispose();
+    await receiver.close();
+  }
+  if (profileDir && existsSync(profileDir)) {
+    results.profiles = {};
+    for (const phase of ['drain_f1', 'drain_f4', 'scale_f1_x2', 'latency', 'soak'])
+      if (existsSync(join(profileDir, phase))) results.profiles[phase] = summarizeProfiles(join(profileDir, phase));
+  }
+  results.finishedAt = new Date().toISOString();
+  results.targets = judge(results);
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${stamp}${options.quick ? '-quick' : ''}.json`);
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\n${formatReport(results)}\n\nresults: ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
