@@ -14,7 +14,12 @@ export interface BenchOptions {
   ceilingInFlight: number[];
   ceilingSeconds: number;
   jetstreamMessages: number;
-  /** DELIVERY_ENDPOINT_CONCURRENCY of the dispatchers: every subscription targets one receiver. */
+  /** DELIVERY_CONCURRENCY of the dispatchers. */
+  deliveryConcurrency: number;
+  /**
+   * DELIVERY_ENDPOINT_CONCURRENCY: every subscription of the bench targets one receiver (one
+   * origin), so by default it may use every delivery slot, as for a single-endpoint deployment.
+   */
   endpointConcurrency: number;
   soakMinutes: number;
   soakRate: number;
@@ -31,7 +36,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --phases a,b               subset of ${PHASES.join(',')} (default all but soak)
   --rates r1,r2              offered rates of the latency phase (default 1000,1500)
   --latency-seconds S        measured seconds per rate (default 20)
-  --endpoint-concurrency N   dispatcher DELIVERY_ENDPOINT_CONCURRENCY (default 64)
+  --delivery-concurrency N   dispatcher DELIVERY_CONCURRENCY (default 256)
+  --endpoint-concurrency N   dispatcher DELIVERY_ENDPOINT_CONCURRENCY (default: the delivery concurrency)
   --profile                  run the dispatchers with --cpu-prof and summarize the profiles`;
 
 const numbers = (value: string, name: string): number[] =>
@@ -54,7 +60,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     ceilingInFlight: [64, 128],
     ceilingSeconds: quick ? 2 : 5,
     jetstreamMessages: quick ? 5_000 : 50_000,
-    endpointConcurrency: 64,
+    deliveryConcurrency: 256,
+    endpointConcurrency: 0,
     soakMinutes: 10,
     soakRate: 1_000,
     profile: false,
@@ -89,6 +96,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--latency-seconds':
         options.latencySeconds = one('--latency-seconds');
         break;
+      case '--delivery-concurrency':
+        options.deliveryConcurrency = Math.round(one('--delivery-concurrency'));
+        break;
       case '--endpoint-concurrency':
         options.endpointConcurrency = Math.round(one('--endpoint-concurrency'));
         break;
@@ -103,5 +113,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         throw new Error(`unknown option ${flag}`);
     }
   }
+  if (options.endpointConcurrency === 0) options.endpointConcurrency = options.deliveryConcurrency;
   return options;
 }

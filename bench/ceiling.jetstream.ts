@@ -1,5 +1,5 @@
 import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
+import { connectBench } from './nats.client';
 import { envelope, envelopePadding, preciseNow } from './payload.factory';
 
 export interface JetStreamCeiling {
@@ -20,7 +20,7 @@ export async function measureJetStreamCeiling(
   natsUrl: string,
   options: { messages: number; window: number },
 ): Promise<JetStreamCeiling> {
-  const nc = await connect({ servers: natsUrl, noAsyncTraces: true });
+  const nc = await connectBench(natsUrl, 'bench-ceiling');
   try {
     const js = jetstream(nc);
     const jsm = await jetstreamManager(nc);

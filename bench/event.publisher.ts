@@ -38,7 +38,8 @@ class EventSink {
   }
 }
 
-export const eventKey = (prefix: string, index: number): string => `${prefix}${String(index).padStart(7, '0')}`;
+export const eventKey = (prefix: string, index: number): string =>
+  `${prefix}${String(index).padStart(7, '0')}`;
 
 /** Publishes a backlog as fast as the stream acknowledges, `window` acknowledgements outstanding. */
 export async function publishBacklog(

@@ -71,7 +71,10 @@ export async function waitForLogRows(
 }
 
 /** Commit time (epoch ms) of every successful attempt row of the phase, by event id. */
-export async function commitTimes(db: Client, scope: LogRowsScope): Promise<Array<{ key: string; committedAt: number }>> {
+export async function commitTimes(
+  db: Client,
+  scope: LogRowsScope,
+): Promise<Array<{ key: string; committedAt: number }>> {
   const { rows } = await db.query<{ event_id: string; committed: string }>(
     `SELECT event_id, extract(epoch FROM pg_xact_commit_timestamp(xmin)) * 1000 AS committed ${SCOPE_SQL}`,
     [scope.organizationId, scope.since, likePrefix(scope.prefix)],

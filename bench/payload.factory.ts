@@ -17,7 +17,13 @@ export interface BenchData extends Record<string, unknown> {
 }
 
 function data(key: string, publishedAt: number, output: string): BenchData {
-  return { workflow_id: 'wf_bench', execution_id: key, status: 'SUCCEEDED', bench_published_at: publishedAt, output };
+  return {
+    workflow_id: 'wf_bench',
+    execution_id: key,
+    status: 'SUCCEEDED',
+    bench_published_at: publishedAt,
+    output,
+  };
 }
 
 /** Padding that brings a serialized value to about TARGET_BYTES, measured once with a representative key. */
@@ -28,7 +34,12 @@ function paddingFor(measure: (output: string) => string): string {
 const SAMPLE_KEY = 'evt_bench_drain1_000000';
 const SAMPLE_TIME = 1_763_900_000_000.123;
 
-export function envelope(organizationId: string, key: string, publishedAt: number, output: string): EventEnvelope {
+export function envelope(
+  organizationId: string,
+  key: string,
+  publishedAt: number,
+  output: string,
+): EventEnvelope {
   return {
     id: key,
     type: EVENT_TYPE,
@@ -46,7 +57,11 @@ export function envelopePadding(organizationId: string): string {
 
 /** The body a `standard` subscription receives, for the raw HTTP ceiling: same shape and size. */
 export function standardBody(key: string, publishedAt: number, output: string): string {
-  return JSON.stringify({ type: EVENT_TYPE, timestamp: new Date(publishedAt).toISOString(), data: data(key, publishedAt, output) });
+  return JSON.stringify({
+    type: EVENT_TYPE,
+    timestamp: new Date(publishedAt).toISOString(),
+    data: data(key, publishedAt, output),
+  });
 }
 
 export const standardBodyPadding = (): string =>

@@ -2,15 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
-import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Client } from 'pg';
 import { request } from 'undici';
 import { startPostgres, type NatsServer, type PostgresServer } from '@hookstream/testing';
+import { connectBench } from './nats.client';
 import { enableCommitTimestamps } from './log.rows';
 import { spawnService, type ServiceProcess } from './service.process';
 
 export interface PlatformOptions {
+  deliveryConcurrency: number;
   endpointConcurrency: number;
   /** Dispatchers write CPU profiles here when given. */
   profileDir?: string;
@@ -49,6 +50,7 @@ export async function startPlatform(nats: NatsServer, options: PlatformOptions):
     SECRETS_KEY: randomBytes(32).toString('hex'),
     DELIVERY_ALLOWED_TARGETS: '127.0.0.1/32',
     DELIVERY_ALLOW_HTTP: 'true',
+    DELIVERY_CONCURRENCY: String(options.deliveryConcurrency),
     DELIVERY_ENDPOINT_CONCURRENCY: String(options.endpointConcurrency),
     LOG_LEVEL: 'warn',
   };
@@ -60,7 +62,7 @@ export async function startPlatform(nats: NatsServer, options: PlatformOptions):
 
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
-  const nc = await connect({ servers: nats.url, noAsyncTraces: true, name: 'bench' });
+  const nc = await connectBench(nats.url, 'bench');
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   const dispatcherFlags = (tag: string): string[] => {

@@ -35,7 +35,7 @@ export function areaOf(url: string, functionName: string): string {
   if (pkg) return pkg[1]!;
   const ours = /\/dist\/((?:apps|libs)\/[^/]+\/src\/.+?)\.js$/.exec(url);
   if (ours) return ours[1]!;
-  if (url.startsWith('node:')) return url.split('/').slice(0, 3).join('/');
+  if (url.startsWith('node:')) return url.split('/').slice(0, 2).join('/');
   return url;
 }
 
@@ -74,7 +74,12 @@ export function summarizeProfiles(dir: string, top = 25): ProfileSummary {
     topFunctions: busy
       .sort((a, b) => b.selfUs - a.selfUs)
       .slice(0, top)
-      .map((e) => ({ name: e.name, where: e.where, selfMs: Math.round(e.selfUs / 1000), percent: pct(e.selfUs) })),
+      .map((e) => ({
+        name: e.name,
+        where: e.where,
+        selfMs: Math.round(e.selfUs / 1000),
+        percent: pct(e.selfUs),
+      })),
     byArea: [...areas.entries()]
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)

@@ -60,7 +60,9 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
         if (current.unique > last.unique) progressAt = Date.now();
         last = current;
         if (Date.now() - progressAt > timeoutMs)
-          throw new Error(`receiver got ${last.unique} of ${count} deliveries, none in the last ${timeoutMs} ms`);
+          throw new Error(
+            `receiver got ${last.unique} of ${count} deliveries, none in the last ${timeoutMs} ms`,
+          );
       }
       return last;
     },

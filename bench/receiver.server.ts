@@ -41,7 +41,8 @@ function record(req: IncomingMessage, body: string, receivedAt: number): void {
   let key = '';
   let publishedAt = Number.NaN;
   try {
-    const data = (JSON.parse(body) as { data?: { execution_id?: unknown; bench_published_at?: unknown } }).data;
+    const data = (JSON.parse(body) as { data?: { execution_id?: unknown; bench_published_at?: unknown } })
+      .data;
     if (typeof data?.execution_id === 'string') key = data.execution_id;
     if (typeof data?.bench_published_at === 'number') publishedAt = data.bench_published_at;
   } catch {
@@ -83,7 +84,12 @@ function answer(request: ReceiverRequest): ReceiverReply['result'] {
       return stats();
     case 'records': {
       // Columns rather than objects: a few hundred thousand records cross IPC quickly this way.
-      const out = { keys: [] as string[], paths: [] as string[], receivedAt: [] as number[], publishedAt: [] as number[] };
+      const out = {
+        keys: [] as string[],
+        paths: [] as string[],
+        receivedAt: [] as number[],
+        publishedAt: [] as number[],
+      };
       for (const entry of entries.values()) {
         if (!entry.key.startsWith(request.prefix)) continue;
         out.keys.push(entry.key);

@@ -1,20 +1,38 @@
 import type { BenchOptions } from './bench.options';
 import type { HttpCeiling } from './ceiling.http';
 import type { JetStreamCeiling } from './ceiling.jetstream';
+import type { PhaseCpu } from './cpu.usage';
 import type { DrainResult } from './drain.scenario';
 import type { LatencyResult } from './latency.scenario';
 import type { ProfileSummary } from './profile.summary';
 import type { SoakResult } from './soak.scenario';
 import { round } from './stats';
 
-export const TARGETS = { drainRatio: 0.45, p99DeliveredMs: 30, p99LogRowMs: 75, soakGrowthPercent: 10, atRate: 1_500 };
+export const TARGETS = {
+  drainRatio: 0.45,
+  p99DeliveredMs: 30,
+  p99LogRowMs: 75,
+  soakGrowthPercent: 10,
+  atRate: 1_500,
+};
+
+export interface MachineInfo {
+  cpus: number;
+  model: string | undefined;
+  memoryGiB: number;
+  node: string;
+  natsServer: string;
+  commit: string;
+  /** Per phase: the 1-minute load average before it, and how the cores were used during it. */
+  phases: Record<string, PhaseCpu & { loadAverage1m: number }>;
+}
 
 export interface BenchResults {
   startedAt: string;
   finishedAt?: string;
   command: string;
   options: BenchOptions;
-  machine: Record<string, unknown>;
+  machine: MachineInfo;
   ceilings: { http: HttpCeiling[]; httpBestPerSecond?: number; jetstream?: JetStreamCeiling };
   drains: Array<DrainResult & { ratioToCeiling?: number }>;
   latency: LatencyResult[];
@@ -70,7 +88,12 @@ export function judge(results: BenchResults): BenchResults['targets'] {
 }
 
 export function formatReport(results: BenchResults): string {
-  const parts: string[] = [`command: ${results.command}`, `machine: ${JSON.stringify(results.machine)}`];
+  const { options } = results;
+  const parts: string[] = [
+    `command: ${results.command}`,
+    `machine: ${results.machine.cpus} x ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, ${results.machine.natsServer}, commit ${results.machine.commit}`,
+    `dispatcher: DELIVERY_CONCURRENCY=${options.deliveryConcurrency} DELIVERY_ENDPOINT_CONCURRENCY=${options.endpointConcurrency} LOG_LEVEL=warn`,
+  ];
   const { ceilings } = results;
   parts.push(
     '\nCeilings',
@@ -87,7 +110,20 @@ export function formatReport(results: BenchResults): string {
     parts.push(
       '\nDrain (backlog published with the dispatchers stopped, then started)',
       table(
-        ['run', 'fan-out', 'disp.', 'deliveries', 'startup s', 'drain s', 'deliv/s', 'x ceiling', 'to log s', 'rows/s', 'log lag ms', 'dup'],
+        [
+          'run',
+          'fan-out',
+          'disp.',
+          'deliveries',
+          'startup s',
+          'drain s',
+          'deliv/s',
+          'x ceiling',
+          'to log s',
+          'rows/s',
+          'log lag ms',
+          'dup',
+        ],
         results.drains.map((d) => [
           d.label,
           d.fanout,
@@ -109,7 +145,19 @@ export function formatReport(results: BenchResults): string {
     parts.push(
       '\nFixed-rate latency, ms (published -> 2xx received | published -> log row committed)',
       table(
-        ['run', 'offered/s', 'achieved/s', 'events', '2xx p50', 'p99', 'p999', 'row p50', 'p99', 'p999', 'prod. lag max'],
+        [
+          'run',
+          'offered/s',
+          'achieved/s',
+          'events',
+          '2xx p50',
+          'p99',
+          'p999',
+          'row p50',
+          'p99',
+          'p999',
+          'prod. lag max',
+        ],
         latencies.map((l) => [
           l.label,
           l.offeredPerSecond,
@@ -133,15 +181,30 @@ export function formatReport(results: BenchResults): string {
         results.soak.rss.map((s) => [s.service, s.settledMiB, s.finalMiB, s.maxMiB, s.growthPercent]),
       ),
     );
+  const phases = Object.entries(results.machine.phases);
+  if (phases.length > 0)
+    parts.push(
+      '\nMachine use per phase (cores busy on average; "other" is work outside the bench on a shared machine)',
+      table(
+        ['phase', 'load 1m before', 'all', 'bench', 'other'],
+        phases.map(([phase, p]) => [phase, p.loadAverage1m, p.machineCores, p.benchCores, p.otherCores]),
+      ),
+    );
   if (results.targets.length > 0)
     parts.push(
       '\nTargets',
-      table(['what', 'target', 'actual', 'met'], results.targets.map((t) => [t.what, t.target, t.actual, t.met ? 'yes' : 'NO'])),
+      table(
+        ['what', 'target', 'actual', 'met'],
+        results.targets.map((t) => [t.what, t.target, t.actual, t.met ? 'yes' : 'NO']),
+      ),
     );
   for (const [phase, profile] of Object.entries(results.profiles ?? {}))
     parts.push(
       `\nDispatcher CPU profile, ${phase} (${profile.files.length} process(es), busy ${profile.busyMs} ms, idle ${profile.idleMs} ms)`,
-      table(['area', 'self ms', '%'], profile.byArea.slice(0, 12).map((a) => [a.area, a.selfMs, a.percent])),
+      table(
+        ['area', 'self ms', '%'],
+        profile.byArea.slice(0, 12).map((a) => [a.area, a.selfMs, a.percent]),
+      ),
       '',
       table(
         ['function', 'where', 'self ms', '%'],

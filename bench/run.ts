@@ -6,12 +6,13 @@ import { natsServerBinary, startNats } from '@hookstream/testing';
 import { parseOptions, USAGE, type BenchOptions } from './bench.options';
 import { measureHttpCeiling } from './ceiling.http';
 import { measureJetStreamCeiling } from './ceiling.jetstream';
+import { watchCpu } from './cpu.usage';
 import { runDrain } from './drain.scenario';
 import { runFixedRate } from './latency.scenario';
 import { startPlatform, type Platform } from './platform.stack';
 import { summarizeProfiles } from './profile.summary';
 import { startBenchReceiver, type BenchReceiver } from './receiver.client';
-import { formatReport, judge, type BenchResults } from './report.table';
+import { formatReport, judge, type BenchResults, type MachineInfo } from './report.table';
 import { repoRoot } from './service.process';
 import { runSoak } from './soak.scenario';
 import { createTenant, waitUntilRouted, type BenchTenant } from './tenant.setup';
@@ -24,7 +25,7 @@ const quiet = (fn: () => string): string => {
   }
 };
 
-function machine(): Record<string, unknown> {
+function machine(): MachineInfo {
   const root = repoRoot();
   return {
     cpus: cpus().length,
@@ -32,20 +33,25 @@ function machine(): Record<string, unknown> {
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     natsServer: quiet(() => execFileSync(natsServerBinary(), ['--version']).toString()),
-    commit: quiet(() => execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root }).toString()),
-    /** 1-minute load average before each phase: other work on the machine shows here. */
-    load: {} as Record<string, number>,
+    commit: quiet(() =>
+      execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }).toString(),
+    ),
+    phases: {},
   };
 }
 
-const log = (message: string): void => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
+const log = (message: string): void =>
+  console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
 async function platformPhases(
   options: BenchOptions,
   results: BenchResults,
   platform: Platform,
   receiver: BenchReceiver,
-  markLoad: (phase: string) => void,
+  beginPhase: (phase: string) => () => void,
 ): Promise<void> {
   await platform.startDispatchers(1, 'setup');
   const tenants = new Map<number, BenchTenant>();
@@ -57,17 +63,22 @@ async function platformPhases(
   }
   const ceiling = results.ceilings.httpBestPerSecond;
   const drain = async (fanout: number, dispatchers: number, label: string): Promise<void> => {
-    markLoad(label);
+    const end = beginPhase(label);
     log(`drain ${label}: ${options.events} events, fan-out ${fanout}, ${dispatchers} dispatcher(s)`);
     const result = await runDrain(platform, receiver, tenants.get(fanout)!, {
       events: options.events,
       dispatchers,
       label,
     });
-    results.drains.push({ ...result, ratioToCeiling: ceiling ? result.deliveriesPerSecond / ceiling : undefined });
+    end();
+    results.drains.push({
+      ...result,
+      ratioToCeiling: ceiling ? result.deliveriesPerSecond / ceiling : undefined,
+    });
     log(`  ${Math.round(result.deliveriesPerSecond)} deliveries/s, log +${Math.round(result.logLagMs)} ms`);
   };
-  if (options.phases.includes('drain')) for (const fanout of options.fanouts) await drain(fanout, 1, `drain_f${fanout}`);
+  if (options.phases.includes('drain'))
+    for (const fanout of options.fanouts) await drain(fanout, 1, `drain_f${fanout}`);
   if (options.phases.includes('scale')) await drain(1, 2, 'scale_f1_x2');
 
   const fanout1 = tenants.get(1)!;
@@ -79,22 +90,28 @@ async function platformPhases(
   if (options.phases.includes('latency')) {
     await steady('latency');
     for (const rate of options.rates) {
-      markLoad(`rate${rate}`);
+      const end = beginPhase(`rate${rate}`);
       log(`fixed rate ${rate}/s: ${options.warmupSeconds} s warm-up, ${options.latencySeconds} s measured`);
       const result = await runFixedRate(platform, receiver, fanout1, {
         rate,
         warmupSeconds: options.warmupSeconds,
         seconds: options.latencySeconds,
       });
+      end();
       results.latency.push(result);
-      log(`  p99 2xx ${result.toDelivered.p99.toFixed(1)} ms, p99 log row ${result.toLogRow.p99.toFixed(1)} ms`);
+      log(
+        `  p99 2xx ${result.toDelivered.p99.toFixed(1)} ms, p99 log row ${result.toLogRow.p99.toFixed(1)} ms`,
+      );
     }
   }
   if (options.phases.includes('soak')) {
     await steady('soak');
     markLoad('soak');
     log(`soak: ${options.soakMinutes} min at ${options.soakRate}/s`);
-    results.soak = await runSoak(platform, receiver, fanout1, { rate: options.soakRate, minutes: options.soakMinutes });
+    results.soak = await runSoak(platform, receiver, fanout1, {
+      rate: options.soakRate,
+      minutes: options.soakMinutes,
+    });
   }
   await platform.stopDispatchers();
 }
@@ -124,8 +141,12 @@ async function main(): Promise<void> {
     latency: [],
     targets: [],
   };
-  const markLoad = (phase: string): void => {
-    (results.machine.load as Record<string, number>)[phase] = Math.round(loadavg()[0]! * 100) / 100;
+  const beginPhase = (phase: string): (() => void) => {
+    const loadAverage1m = Math.round(loadavg()[0]! * 100) / 100;
+    const cpu = watchCpu();
+    return () => {
+      results.machine.phases[phase] = { loadAverage1m, ...cpu() };
+    };
   };
 
   const receiver = await startBenchReceiver();
@@ -133,11 +154,15 @@ async function main(): Promise<void> {
   let platform: Platform | undefined;
   try {
     if (options.phases.includes('ceilings')) {
-      markLoad('ceilings');
+      const end = beginPhase('ceilings');
       for (const inFlight of options.ceilingInFlight) {
         log(`ceiling (a): signed POSTs, ${inFlight} in flight`);
         results.ceilings.http.push(
-          await measureHttpCeiling(receiver, { inFlight, warmupMs: 1_000, measureMs: options.ceilingSeconds * 1000 }),
+          await measureHttpCeiling(receiver, {
+            inFlight,
+            warmupMs: 1_000,
+            measureMs: options.ceilingSeconds * 1000,
+          }),
         );
       }
       results.ceilings.httpBestPerSecond = Math.max(...results.ceilings.http.map((c) => c.perSecond));
@@ -146,11 +171,16 @@ async function main(): Promise<void> {
         messages: options.jetstreamMessages,
         window: 512,
       });
+      end();
     }
     if (options.phases.some((p) => p !== 'ceilings')) {
       log('starting Postgres and the services');
-      platform = await startPlatform(nats, { endpointConcurrency: options.endpointConcurrency, profileDir });
-      await platformPhases(options, results, platform, receiver, markLoad);
+      platform = await startPlatform(nats, {
+        deliveryConcurrency: options.deliveryConcurrency,
+        endpointConcurrency: options.endpointConcurrency,
+        profileDir,
+      });
+      await platformPhases(options, results, platform, receiver, beginPhase);
     }
   } finally {
     await platform?.dispose().catch((error: unknown) => console.error('platform shutdown:', error));
@@ -160,7 +190,8 @@ async function main(): Promise<void> {
   if (profileDir && existsSync(profileDir)) {
     results.profiles = {};
     for (const phase of ['drain_f1', 'drain_f4', 'scale_f1_x2', 'latency', 'soak'])
-      if (existsSync(join(profileDir, phase))) results.profiles[phase] = summarizeProfiles(join(profileDir, phase));
+      if (existsSync(join(profileDir, phase)))
+        results.profiles[phase] = summarizeProfiles(join(profileDir, phase));
   }
   results.finishedAt = new Date().toISOString();
   results.targets = judge(results);

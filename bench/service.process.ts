@@ -10,7 +10,10 @@ export type ServiceName = 'subscriptions' | 'dispatcher' | 'log-projector';
 export function repoRoot(from = __dirname): string {
   for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
     const manifest = join(dir, 'package.json');
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'hookstream')
+    if (
+      existsSync(manifest) &&
+      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'hookstream'
+    )
       return dir;
   }
   throw new Error(`no Hookstream package.json above ${from}`);
@@ -50,7 +53,10 @@ export async function spawnService(
     ...env,
   };
   const spawnedAt = Date.now();
-  const child: ChildProcess = spawnManaged(process.execPath, [...nodeFlags, entry], { env: fullEnv, cwd: root });
+  const child: ChildProcess = spawnManaged(process.execPath, [...nodeFlags, entry], {
+    env: fullEnv,
+    cwd: root,
+  });
   const httpUrl = `http://127.0.0.1:${httpPort}`;
   return {
     name,
@@ -61,7 +67,8 @@ export async function spawnService(
       waitFor(
         `${name} ready`,
         async () => {
-          if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${recentOutput(child)}`);
+          if (child.exitCode !== null)
+            throw new Error(`${name} exited with ${child.exitCode}:\n${recentOutput(child)}`);
           try {
             const res = await request(`${httpUrl}/health/ready`);
             await res.body.dump();

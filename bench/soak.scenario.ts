@@ -41,7 +41,8 @@ export async function runSoak(
     samples: [] as Array<{ atSeconds: number; rssMiB: number }>,
   }));
   const sample = (elapsedMs: number): void => {
-    for (const s of services) s.samples.push({ atSeconds: Math.round(elapsedMs / 1000), rssMiB: mib(rssOf(s.pid)) });
+    for (const s of services)
+      s.samples.push({ atSeconds: Math.round(elapsedMs / 1000), rssMiB: mib(rssOf(s.pid)) });
   };
   let nextSample = 0;
   const seconds = options.minutes * 60;

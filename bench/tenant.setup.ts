@@ -9,7 +9,11 @@ export interface BenchTenant {
 }
 
 /** An organization whose every workflow.completed event goes to `fanout` subscriptions, each on its own receiver path. */
-export async function createTenant(platform: Platform, receiver: BenchReceiver, fanout: number): Promise<BenchTenant> {
+export async function createTenant(
+  platform: Platform,
+  receiver: BenchReceiver,
+  fanout: number,
+): Promise<BenchTenant> {
   const { organizationId, key } = await platform.tenant(`bench fan-out ${fanout}`);
   const subscriptionIds: string[] = [];
   for (let i = 0; i < fanout; i++)

@@ -22,7 +22,8 @@ function isConnectionFailure(error: unknown): boolean {
 
 function pathWithQuery(path: string, query: CallOptions['query']): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(name, String(value));
+  for (const [name, value] of Object.entries(query ?? {}))
+    if (value !== undefined) params.set(name, String(value));
   const text = params.toString();
   return text === '' ? path : `${path}?${text}`;
 }
@@ -32,7 +33,9 @@ export class ApiClient {
   constructor(private readonly settings: CliSettings) {}
 
   async call<T>(method: Dispatcher.HttpMethod, path: string, options: CallOptions = {}): Promise<T> {
-    const headers: Record<string, string> = { authorization: `Bearer ${this.credential(options.auth ?? 'api-key')}` };
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${this.credential(options.auth ?? 'api-key')}`,
+    };
     if (options.auth !== 'admin' && this.settings.organizationId !== undefined)
       headers['x-organization-id'] = this.settings.organizationId;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
@@ -49,7 +52,9 @@ export class ApiClient {
     } catch (error) {
       if (!isConnectionFailure(error)) throw error;
       const reason = (error as Error).message || (error as { code?: string }).code || 'no answer';
-      throw unavailableError(`cannot reach Hookstream at ${this.settings.apiUrl}: ${reason} (is it running? npm run up)`);
+      throw unavailableError(
+        `cannot reach Hookstream at ${this.settings.apiUrl}: ${reason} (is it running? npm run up)`,
+      );
     }
     const text = await response.body.text();
     let body: unknown = text;
@@ -68,7 +73,9 @@ export class ApiClient {
   private credential(kind: Credential): string {
     if (kind === 'admin') {
       if (this.settings.adminToken === undefined)
-        throw usageError('the admin API needs the ADMIN_TOKEN of the subscriptions service: set HOOKSTREAM_ADMIN_TOKEN or pass --admin-token');
+        throw usageError(
+          'the admin API needs the ADMIN_TOKEN of the subscriptions service: set HOOKSTREAM_ADMIN_TOKEN or pass --admin-token',
+        );
       return this.settings.adminToken;
     }
     if (this.settings.apiKey === undefined)

@@ -1,4 +1,4 @@
-import { readLocalEnv } from './local-env';
+import { localEnvPath, readLocalEnv } from './local-env';
 import { usageError } from './cli.errors';
 
 export const DEFAULT_API_URL = 'http://127.0.0.1:8080';
@@ -33,6 +33,9 @@ const isLoopback = (url: string): boolean => {
   }
 };
 
+/** HOOKSTREAM_LOCAL_ENV names another state file than .data/local.env (an empty one for none). */
+const localFile = (env: NodeJS.ProcessEnv): string => env.HOOKSTREAM_LOCAL_ENV ?? localEnvPath();
+
 const nonEmpty = (...values: Array<string | undefined>): string | undefined =>
   values.find((value) => value !== undefined && value.trim() !== '')?.trim();
 
@@ -44,15 +47,21 @@ const nonEmpty = (...values: Array<string | undefined>): string | undefined =>
 export function resolveSettings(
   options: GlobalOptions,
   env: NodeJS.ProcessEnv = process.env,
-  readLocal: () => Record<string, string> = readLocalEnv,
+  readLocal: () => Record<string, string> = () => readLocalEnv(localFile(env)),
 ): CliSettings {
   const apiUrl = (nonEmpty(options.apiUrl, env.HOOKSTREAM_URL) ?? DEFAULT_API_URL).replace(/\/+$/, '');
-  if (!/^https?:\/\//.test(apiUrl)) throw usageError(`--api-url (HOOKSTREAM_URL) must be an http(s) URL (got "${apiUrl}")`);
+  if (!/^https?:\/\//.test(apiUrl))
+    throw usageError(`--api-url (HOOKSTREAM_URL) must be an http(s) URL (got "${apiUrl}")`);
   const local = isLoopback(apiUrl) ? readLocal() : {};
   return {
     apiUrl,
     apiKey: nonEmpty(options.apiKey, env.HOOKSTREAM_API_KEY, local.HOOKSTREAM_API_KEY, local.API_KEY),
-    adminToken: nonEmpty(options.adminToken, env.HOOKSTREAM_ADMIN_TOKEN, local.HOOKSTREAM_ADMIN_TOKEN, local.ADMIN_TOKEN),
+    adminToken: nonEmpty(
+      options.adminToken,
+      env.HOOKSTREAM_ADMIN_TOKEN,
+      local.HOOKSTREAM_ADMIN_TOKEN,
+      local.ADMIN_TOKEN,
+    ),
     grpcAddress: nonEmpty(options.grpc, env.HOOKSTREAM_GRPC) ?? DEFAULT_GRPC_ADDRESS,
     organizationId: nonEmpty(options.org, env.HOOKSTREAM_ORG),
     json: options.json === true,
@@ -62,7 +71,7 @@ export function resolveSettings(
 /** Environment for `projector rebuild|verify`: the log-projector's own DATABASE_URL and NATS_URL. */
 export function projectorEnvironment(
   env: NodeJS.ProcessEnv = process.env,
-  readLocal: () => Record<string, string> = readLocalEnv,
+  readLocal: () => Record<string, string> = () => readLocalEnv(localFile(env)),
 ): NodeJS.ProcessEnv {
   const local = readLocal();
   // After `npm run up` without servers of one's own, the local stack's (scripts/up.ts) are the ones.

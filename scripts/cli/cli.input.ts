@@ -42,7 +42,10 @@ export const collect = (value: string, previous: string[] = []): string[] => [..
 
 /** `a,b` and repeated flags alike, without empty entries. */
 export const splitList = (values: readonly string[] | undefined): string[] =>
-  (values ?? []).flatMap((value) => value.split(',')).map((value) => value.trim()).filter((value) => value !== '');
+  (values ?? [])
+    .flatMap((value) => value.split(','))
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
 
 export function parseInteger(text: string, name: string): number {
   if (!/^\d+$/.test(text)) throw usageError(`${name} must be a whole number (got "${text}")`);
@@ -64,7 +67,8 @@ export function parseHeaders(values: readonly string[]): Record<string, string> 
 export function parseMoment(text: string, name: string, now = Date.now()): string {
   if (/^\d+(ms|s|m|h|d)$/.test(text.trim())) return new Date(now - parseDuration(text)).toISOString();
   const ms = Date.parse(text);
-  if (Number.isNaN(ms)) throw usageError(`${name} must be an ISO 8601 time or a duration such as 2h (got "${text}")`);
+  if (Number.isNaN(ms))
+    throw usageError(`${name} must be an ISO 8601 time or a duration such as 2h (got "${text}")`);
   return new Date(ms).toISOString();
 }
 

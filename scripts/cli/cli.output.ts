@@ -23,7 +23,9 @@ const oneLine = (text: string): string => text.replace(/\s*\n\s*/g, ' ');
 /** Left-aligned columns separated by two spaces; the last column is never padded. */
 export function renderTable<T>(rows: readonly T[], columns: ReadonlyArray<Column<T>>): string {
   const cells = rows.map((row) => columns.map((column) => cut(oneLine(cell(column.value(row))), column.max)));
-  const widths = columns.map((column, i) => Math.max(column.header.length, ...cells.map((line) => line[i]!.length)));
+  const widths = columns.map((column, i) =>
+    Math.max(column.header.length, ...cells.map((line) => line[i]!.length)),
+  );
   const render = (line: string[]): string =>
     line
       .map((text, i) => (i === line.length - 1 ? text : text.padEnd(widths[i]!)))

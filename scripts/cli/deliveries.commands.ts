@@ -119,38 +119,44 @@ export function registerDeliveryCommands(program: Command): void {
     .command('tail')
     .description('print delivery outcomes as they are recorded, until Ctrl-C')
     .option('--subscription <id>', "only this subscription's outcomes")
-    .option('--kinds <kinds>', 'only these kinds: created, attempted, succeeded, failed (comma-separated)', collect)
+    .option(
+      '--kinds <kinds>',
+      'only these kinds: created, attempted, succeeded, failed (comma-separated)',
+      collect,
+    )
     .option('--count <n>', 'exit after this many outcomes')
     .action(
-      action<{ subscription?: string; kinds?: string[]; count?: string }>(async ({ settings, out }, _args, options) => {
-        const limit = options.count === undefined ? undefined : parseInteger(options.count, '--count');
-        const abort = new AbortController();
-        const stop = (): void => abort.abort();
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-        let seen = 0;
-        try {
-          await watchDeliveries(
-            settings,
-            { subscription_id: options.subscription ?? '', kinds: splitList(options.kinds) },
-            (outcome) => {
-              out.streamLine(outcome, renderOutcome);
-              seen += 1;
-              if (limit !== undefined && seen >= limit) abort.abort();
-            },
-            {
-              signal: abort.signal,
-              onReady: () =>
-                out.note(
-                  `watching deliveries of ${options.subscription ?? settings.organizationId ?? "the key's organization"} at ${settings.grpcAddress} (Ctrl-C stops)`,
-                ),
-            },
-          );
-        } finally {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-        }
-      }),
+      action<{ subscription?: string; kinds?: string[]; count?: string }>(
+        async ({ settings, out }, _args, options) => {
+          const limit = options.count === undefined ? undefined : parseInteger(options.count, '--count');
+          const abort = new AbortController();
+          const stop = (): void => abort.abort();
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+          let seen = 0;
+          try {
+            await watchDeliveries(
+              settings,
+              { subscription_id: options.subscription ?? '', kinds: splitList(options.kinds) },
+              (outcome) => {
+                out.streamLine(outcome, renderOutcome);
+                seen += 1;
+                if (limit !== undefined && seen >= limit) abort.abort();
+              },
+              {
+                signal: abort.signal,
+                onReady: () =>
+                  out.note(
+                    `watching deliveries of ${options.subscription ?? settings.organizationId ?? "the key's organization"} at ${settings.grpcAddress} (Ctrl-C stops)`,
+                  ),
+              },
+            );
+          } finally {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+          }
+        },
+      ),
     );
 
   program
@@ -206,7 +212,10 @@ export function registerDeliveryCommands(program: Command): void {
     .argument('<dispatchId>')
     .action(
       action(async ({ api, out }, [id]) => {
-        const answer = await api.call<{ data: Dispatch }>('GET', `/v2/webhook-dispatches/${encodeURIComponent(id!)}`);
+        const answer = await api.call<{ data: Dispatch }>(
+          'GET',
+          `/v2/webhook-dispatches/${encodeURIComponent(id!)}`,
+        );
         out.result(answer, (a) => renderDispatch(a.data));
       }),
     );

@@ -38,7 +38,10 @@ interface DeliveriesClient extends Client {
   Watch(request: WatchRequest, metadata: Metadata): ClientReadableStream<DeliveryOutcome>;
 }
 
-type DeliveriesConstructor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => DeliveriesClient;
+type DeliveriesConstructor = new (
+  address: string,
+  creds: ReturnType<typeof credentials.createInsecure>,
+) => DeliveriesClient;
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -48,14 +51,18 @@ function deliveriesConstructor(): DeliveriesConstructor {
     longs: Number,
     defaults: false,
   });
-  const root = loadPackageDefinition(definition) as unknown as { hookstream: { v1: { Deliveries: DeliveriesConstructor } } };
+  const root = loadPackageDefinition(definition) as unknown as {
+    hookstream: { v1: { Deliveries: DeliveriesConstructor } };
+  };
   return root.hookstream.v1.Deliveries;
 }
 
 /** gRPC failures in the CLI's exit codes: UNAVAILABLE and DEADLINE_EXCEEDED are "cannot reach". */
 export function grpcError(error: ServiceError, address: string): CliError {
   if (error.code === GrpcStatus.UNAVAILABLE || error.code === GrpcStatus.DEADLINE_EXCEEDED)
-    return unavailableError(`cannot reach the Deliveries gRPC service at ${address}: ${error.details || error.message}`);
+    return unavailableError(
+      `cannot reach the Deliveries gRPC service at ${address}: ${error.details || error.message}`,
+    );
   const name = (GrpcStatus[error.code] as string | undefined) ?? String(error.code);
   return new CliError(`${name}: ${error.details || error.message}`, EXIT.api, {
     error: { type: name, message: error.details },
@@ -79,7 +86,13 @@ export async function watchDeliveries(
   try {
     await new Promise<void>((resolve, reject) =>
       client.waitForReady(Date.now() + CONNECT_TIMEOUT_MS, (error) =>
-        error ? reject(unavailableError(`cannot reach the Deliveries gRPC service at ${settings.grpcAddress}: ${error.message}`)) : resolve(),
+        error
+          ? reject(
+              unavailableError(
+                `cannot reach the Deliveries gRPC service at ${settings.grpcAddress}: ${error.message}`,
+              ),
+            )
+          : resolve(),
       ),
     );
     const metadata = new Metadata();
@@ -99,7 +112,12 @@ export async function watchDeliveries(
       call.on('end', () => {
         options.signal.removeEventListener('abort', stop);
         if (options.signal.aborted) resolve();
-        else reject(unavailableError(`the Deliveries stream at ${settings.grpcAddress} ended (the log-projector stopped?)`));
+        else
+          reject(
+            unavailableError(
+              `the Deliveries stream at ${settings.grpcAddress} ended (the log-projector stopped?)`,
+            ),
+          );
       });
     });
   } finally {

@@ -30,9 +30,14 @@ export function completeEvent(event: Record<string, unknown>, now = new Date()):
 
 /** One event, `{"events": [...]}` or a JSON array of events, as the body of POST /events. */
 export function ingestBody(input: unknown): Record<string, unknown> {
-  const list = Array.isArray(input) ? input : isObject(input) && Array.isArray(input.events) ? input.events : undefined;
+  const list = Array.isArray(input)
+    ? input
+    : isObject(input) && Array.isArray(input.events)
+      ? input.events
+      : undefined;
   if (list === undefined) {
-    if (!isObject(input)) throw usageError('the input must be an event object, {"events": [...]} or an array');
+    if (!isObject(input))
+      throw usageError('the input must be an event object, {"events": [...]} or an array');
     return completeEvent(input);
   }
   if (!list.every(isObject)) throw usageError('every event must be a JSON object');
@@ -42,7 +47,10 @@ export function ingestBody(input: unknown): Record<string, unknown> {
 const renderResults = (results: PublishResult[]): string =>
   renderTable(results, [
     { header: 'EVENT ID', value: (r) => r.id },
-    { header: 'STORED', value: (r) => (r.duplicate ? 'duplicate (already stored, not delivered again)' : 'yes') },
+    {
+      header: 'STORED',
+      value: (r) => (r.duplicate ? 'duplicate (already stored, not delivered again)' : 'yes'),
+    },
   ]);
 
 export function registerEventCommands(program: Command): void {
@@ -62,10 +70,13 @@ export function registerEventCommands(program: Command): void {
           if (data === undefined) throw usageError(`${options.sample} is not a built-in event type`);
           body = completeEvent({ type: options.sample, data });
         } else {
-          if (file === undefined) throw usageError('events publish needs a file, - for stdin, or --sample <type>');
+          if (file === undefined)
+            throw usageError('events publish needs a file, - for stdin, or --sample <type>');
           body = ingestBody(await readJson(file));
         }
-        const answer = await api.call<PublishResult | { events: PublishResult[] }>('POST', '/events', { body });
+        const answer = await api.call<PublishResult | { events: PublishResult[] }>('POST', '/events', {
+          body,
+        });
         out.result(answer, (a) => renderResults('events' in a ? a.events : [a]));
       }),
     );

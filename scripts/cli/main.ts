@@ -31,7 +31,8 @@ Examples:
 
 function version(): string {
   try {
-    return (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string }).version;
+    return (JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     return 'unknown';
   }
@@ -44,7 +45,10 @@ export function buildProgram(): Command {
     .option('--api-url <url>', `API address (HOOKSTREAM_URL; default ${DEFAULT_API_URL})`)
     .option('--api-key <key>', 'API key (HOOKSTREAM_API_KEY)')
     .option('--admin-token <token>', 'admin token for orgs and keys (HOOKSTREAM_ADMIN_TOKEN)')
-    .option('--grpc <host:port>', `Deliveries gRPC address for deliveries tail (HOOKSTREAM_GRPC; default ${DEFAULT_GRPC_ADDRESS})`)
+    .option(
+      '--grpc <host:port>',
+      `Deliveries gRPC address for deliveries tail (HOOKSTREAM_GRPC; default ${DEFAULT_GRPC_ADDRESS})`,
+    )
     .option('--org <id>', "organization to act for (HOOKSTREAM_ORG; default: the key's default)")
     .option('--json', 'print JSON (results on stdout, API error bodies on stderr)')
     .exitOverride()
@@ -73,7 +77,9 @@ export async function main(argv: readonly string[] = process.argv): Promise<numb
       else process.stderr.write(`hookstream: ${error.message}\n`);
       return error.exitCode;
     }
-    process.stderr.write(`hookstream: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `hookstream: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     return EXIT.api;
   }
 }

@@ -17,7 +17,9 @@ async function runProjectorCli(command: 'rebuild' | 'verify'): Promise<void> {
     child.once('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 1 : 0)));
   });
   if (code !== EXIT.ok) {
-    const exitCode = ([EXIT.api, EXIT.usage, EXIT.unavailable] as number[]).includes(code) ? (code as ExitCode) : EXIT.api;
+    const exitCode = ([EXIT.api, EXIT.usage, EXIT.unavailable] as number[]).includes(code)
+      ? (code as ExitCode)
+      : EXIT.api;
     throw new CliError(`projector ${command} exited with ${code}`, exitCode);
   }
 }

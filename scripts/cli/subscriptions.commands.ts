@@ -70,7 +70,11 @@ function withFieldOptions(command: Command): Command {
     .option('--body <file>', 'a JSON body to start from (- for stdin); the flags below override its fields')
     .option('--name <name>', 'display name (1-255)')
     .option('--url <url>', 'endpoint URL (https; plain http only towards allow-listed hosts)')
-    .option('--events <patterns>', 'event type patterns, comma-separated or repeated: type, prefix.*, prefix.>, *', collect)
+    .option(
+      '--events <patterns>',
+      'event type patterns, comma-separated or repeated: type, prefix.*, prefix.>, *',
+      collect,
+    )
     .option('--profile <profile>', 'wire format: standard, kaizen, maxun, elan or apify')
     .option('--secret <secret>', 'signing secret (whsec_<base64> or 8-255 characters); generated when absent')
     .option('--header <name=value>', 'custom request header, repeatable', collect)
@@ -112,7 +116,9 @@ export function renderSubscription(s: Subscription): string {
     ['created', s.createdAt],
     ['updated', s.updatedAt],
   ]);
-  return s.secret === undefined ? text : `${text}secret          ${s.secret}\n(the secret is shown this once)\n`;
+  return s.secret === undefined
+    ? text
+    : `${text}secret          ${s.secret}\n(the secret is shown this once)\n`;
 }
 
 const renderList = (list: SubscriptionList): string =>
@@ -126,7 +132,10 @@ const renderList = (list: SubscriptionList): string =>
   ]) + `${list.items.length} of ${list.total} (offset ${list.offset})\n`;
 
 export function registerSubscriptionCommands(program: Command): void {
-  const subs = program.command('subscriptions').alias('subs').description('webhook subscriptions (/webhooks)');
+  const subs = program
+    .command('subscriptions')
+    .alias('subs')
+    .description('webhook subscriptions (/webhooks)');
 
   withFieldOptions(subs.command('create').description('subscribe an endpoint to event types'))
     .option('--inactive', 'create it disabled')
@@ -207,7 +216,11 @@ export function registerSubscriptionCommands(program: Command): void {
         if (options.eventType !== undefined) body.eventType = options.eventType;
         if (options.data !== undefined) body.data = await readJsonObject(options.data);
         const result = await api.call<{ dispatchId: string }>('POST', `${byId(id!)}/test`, { body });
-        out.result(result, (r) => `test delivery started: ${r.dispatchId}\nsee it with: hookstream dispatches show ${r.dispatchId}\n`);
+        out.result(
+          result,
+          (r) =>
+            `test delivery started: ${r.dispatchId}\nsee it with: hookstream dispatches show ${r.dispatchId}\n`,
+        );
       }),
     );
 
@@ -242,7 +255,9 @@ export function registerSubscriptionCommands(program: Command): void {
           result,
           (r) =>
             `replay ${r.replayId}: ${r.count} dispatch${r.count === 1 ? '' : 'es'} started` +
-            (r.truncated ? ' (stopped at the per-call bound: replay again from the last event for more)' : '') +
+            (r.truncated
+              ? ' (stopped at the per-call bound: replay again from the last event for more)'
+              : '') +
             '\n',
         );
       }),

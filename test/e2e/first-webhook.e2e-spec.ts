@@ -49,11 +49,11 @@ describe('a first webhook, across the three services', () => {
     const dispatchId = delivered!.headers['webhook-id']!;
 
     await waitFor('log entry', async () => {
-      const logs = await tenant.call<{ data: Array<{ dispatchId: string; status: string }> }>(
+      const logs = await tenant.call<{ items: Array<{ dispatchId: string; status: string }> }>(
         'GET',
         `/webhooks/${created.body.id}/logs`,
       );
-      return logs.status === 200 && logs.body.data.some((e) => e.dispatchId === dispatchId && e.status === 'SUCCEEDED');
+      return logs.status === 200 && logs.body.items.some((e) => e.dispatchId === dispatchId && e.status === 'succeeded');
     });
 
     const dispatch = await tenant.call<{ data: { id: string; status: string; webhookId: string; calls: unknown[] } }>(
@@ -75,7 +75,7 @@ describe('a first webhook, across the three services', () => {
     expect(mine.status).toBe(201);
     expect((await other.call('GET', `/webhooks/${mine.body.id}`)).status).toBe(404);
     expect((await other.call('GET', `/webhooks/${mine.body.id}/logs`)).status).toBe(404);
-    const list = await other.call<{ data: unknown[] }>('GET', '/webhooks');
-    expect(list.body.data).toEqual([]);
+    const list = await other.call<{ items: unknown[]; total: number }>('GET', '/webhooks');
+    expect(list.body).toMatchObject({ items: [], total: 0 });
   });
 });

@@ -284,6 +284,18 @@ describe('log-projector', () => {
     expect((await runCli(stack, 'verify')).code).toBe(0);
   });
 
+  it('verify names the rows that differ, and a rebuild repairs them', async () => {
+    const retried = a.dispatches.retried;
+    const id = attemptIdOf(retried.dispatchId, '', 1);
+    await stack.db.query('UPDATE attempts SET response_status = 299 WHERE id = $1', [id]);
+    const result = await runCli(stack, 'verify');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('attempts: 2 row(s) differ');
+    expect(result.stdout).toContain(`${id}: response_status live=299 rebuild=503`);
+    expect((await runCli(stack, 'rebuild')).code).toBe(0);
+    expect((await runCli(stack, 'verify')).code).toBe(0);
+  });
+
   it('rebuilds at start when the tables hold another projection version', async () => {
     await service.stop();
     const before = await stack.db.query('SELECT * FROM dispatches ORDER BY id');

@@ -1,22 +1,24 @@
 import { ClosedConnectionError } from '@nats-io/nats-core';
-import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import { backoffMs, handlerErrorDelayMs, sleep } from './backoff';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { backoffMs, sleep } from './backoff';
+import { handBack, handleMessage, type HandlingDeps } from './consumer-handling';
 import {
   DEFAULT_STOP_GRACE_MS,
   type ConsumerSpec,
   type ConsumerStatus,
   type RunningConsumer,
 } from './consumer.types';
+import { consumerSignal } from './consumer-signals';
 import { ensureDurableConsumer } from './durable-consumer';
-import { HandlerSlots, type InFlight } from './handler-slots';
+import { HandlerSlots } from './handler-slots';
 import { errorMessage, type MessagingLogger } from './logger';
-import { Outcome, settle, type HandlerOutcome } from './outcome';
 
 export interface ConsumerLoopDeps {
   js: JetStreamClient;
   jsm: () => Promise<JetStreamManager>;
   termReason: () => boolean;
   logger: MessagingLogger;
+  onStopped?: () => void;
 }
 
 type State = 'starting' | 'consuming' | 'recovering' | 'stopping' | 'stopped';
@@ -32,6 +34,7 @@ export class ConsumerLoop implements RunningConsumer {
   private lastMessageAt?: Date;
   private messages?: ConsumerMessages;
   private readonly slots: HandlerSlots;
+  private readonly handling: HandlingDeps;
   private readonly abort = new AbortController();
   private readonly logger: MessagingLogger;
   private readonly loopDone: Promise<void>;
@@ -44,6 +47,13 @@ export class ConsumerLoop implements RunningConsumer {
     this.name = `${spec.stream}/${spec.durable}`;
     this.logger = spec.logger ?? deps.logger;
     this.slots = new HandlerSlots(spec.concurrency, Math.max(10, Math.floor(spec.ackWaitMs / 3)));
+    this.handling = {
+      name: this.name,
+      spec,
+      slots: this.slots,
+      termReason: deps.termReason,
+      logger: this.logger,
+    };
     this.started = new Promise((resolve) => (this.markStarted = resolve));
     this.loopDone = this.run();
   }
@@ -73,7 +83,7 @@ export class ConsumerLoop implements RunningConsumer {
     const unfinished = await this.slots.drain(graceMs);
     for (const entry of unfinished) {
       entry.abandoned = true;
-      this.tryNak(entry.msg);
+      handBack(entry.msg);
     }
     if (unfinished.length > 0) {
       this.logger.warn(
@@ -85,6 +95,7 @@ export class ConsumerLoop implements RunningConsumer {
     bound.abort();
     this.slots.dispose();
     this.enter('stopped', 'stopped');
+    this.deps.onStopped?.();
   }
 
   private async run(): Promise<void> {
@@ -98,7 +109,7 @@ export class ConsumerLoop implements RunningConsumer {
         this.messages = messages;
         if (this.abort.signal.aborted) void messages.close();
         void this.watch(messages);
-        this.enter('consuming', `consuming ${this.spec.filterSubject}`);
+        this.enter('consuming', this.consumingDetail());
         this.markStarted();
         failures = 0;
         await this.pump(messages);
@@ -127,82 +138,53 @@ export class ConsumerLoop implements RunningConsumer {
       }
       const msg = next.value;
       this.lastMessageAt = new Date();
-      this.heartbeatsMissed = 0;
+      this.alive(messages);
       if (!slot || messages !== this.messages) {
         // Stopping or recreating: give it straight back so another replica takes it now.
         if (slot) this.slots.release();
-        this.tryNak(msg);
+        handBack(msg);
         continue;
       }
-      void this.handle(msg);
-    }
-  }
-
-  private async handle(msg: JsMsg): Promise<void> {
-    const entry = this.slots.track(msg);
-    const outcome = await this.runHandler(msg, entry);
-    if (!entry.abandoned) {
-      try {
-        settle(msg, outcome, { termReason: this.deps.termReason() });
-      } catch (err) {
-        this.logger.warn(`${this.name}: could not settle seq ${msg.seq}: ${errorMessage(err)}`);
-      }
-      if (outcome.kind === 'term') this.terminated(msg, outcome.reason);
-    }
-    this.slots.finish(entry);
-  }
-
-  private async runHandler(msg: JsMsg, entry: InFlight): Promise<HandlerOutcome> {
-    const deliveryCount = msg.info.deliveryCount;
-    try {
-      return await this.spec.handler(msg, { working: () => this.slots.touch(entry), deliveryCount });
-    } catch (err) {
-      const delay = handlerErrorDelayMs(deliveryCount);
-      this.logger.error(
-        `${this.name}: handler failed on ${msg.subject} seq ${msg.seq} (delivery ${deliveryCount}): ${errorMessage(err)}; retry in ${delay} ms`,
-        err instanceof Error ? err.stack : undefined,
-      );
-      return Outcome.nak(delay);
-    }
-  }
-
-  private terminated(msg: JsMsg, reason: string): void {
-    this.logger.warn(`${this.name}: terminated ${msg.subject} seq ${msg.seq}: ${reason}`);
-    try {
-      this.spec.onTerminated?.(msg, reason);
-    } catch (err) {
-      this.logger.error(`${this.name}: onTerminated failed: ${errorMessage(err)}`);
+      void handleMessage(this.handling, msg);
     }
   }
 
   private async watch(messages: ConsumerMessages): Promise<void> {
     for await (const event of messages.status()) {
-      switch (event.type) {
-        case 'heartbeat':
-          this.heartbeatsMissed = 0;
+      const signal = consumerSignal(event);
+      switch (signal.kind) {
+        case 'alive':
+          this.alive(messages);
           break;
-        case 'heartbeats_missed':
-          this.heartbeatsMissed = event.count;
-          this.logger.warn(`${this.name}: ${event.count} heartbeats missed`);
+        case 'heartbeats-missed':
+          this.heartbeatsMissed = signal.count;
+          this.logger.warn(`${this.name}: ${signal.count} heartbeats missed`);
           break;
-        case 'consumer_deleted':
-        case 'consumer_not_found':
-          // The pull iterator would wait for the consumer to come back; nobody else recreates it.
-          this.logger.warn(`${this.name}: consumer gone (${event.type}); recreating it`);
-          this.restart(messages, `recreating after ${event.type}`);
+        case 'consumer-gone':
+          this.logger.warn(`${this.name}: ${signal.detail}; recreating it`);
+          this.restart(messages, `recreating: ${signal.detail}`);
           break;
-        case 'stream_not_found':
-          this.enter('recovering', `stream ${this.spec.stream} not found`);
-          this.logger.error(`${this.name}: stream ${this.spec.stream} not found`);
+        case 'stream-missing':
+          this.enter('recovering', signal.detail);
+          this.logger.error(`${this.name}: ${signal.detail}`);
           break;
-        case 'exceeded_limits':
-        case 'no_responders':
-          this.logger.warn(`${this.name}: ${event.type} (${event.code})`);
+        case 'warning':
+          this.logger.warn(`${this.name}: ${signal.detail}`);
           break;
-        default:
+        case 'none':
           break;
       }
     }
+  }
+
+  private alive(messages: ConsumerMessages): void {
+    this.heartbeatsMissed = 0;
+    if (this.state === 'recovering' && messages === this.messages)
+      this.enter('consuming', this.consumingDetail());
+  }
+
+  private consumingDetail(): string {
+    return `consuming ${this.spec.filterSubject}`;
   }
 
   private restart(messages: ConsumerMessages, why: string): void {
@@ -210,14 +192,6 @@ export class ConsumerLoop implements RunningConsumer {
     this.messages = undefined;
     this.enter('recovering', why);
     void messages.close();
-  }
-
-  private tryNak(msg: JsMsg): void {
-    try {
-      msg.nak();
-    } catch {
-      // Connection closed: redelivered after ack wait.
-    }
   }
 
   private enter(state: State, detail: string): void {

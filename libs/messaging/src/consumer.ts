@@ -42,23 +42,33 @@ export class ConsumerRunner {
   }
 
   start(spec: ConsumerSpec): RunningConsumer {
-    const loop = new ConsumerLoop(
+    const loop: ConsumerLoop = new ConsumerLoop(
       {
         js: this.js,
         jsm: () => this.manager(),
         termReason: () => supportsTermReason(this.connection()?.info?.version),
         logger: this.logger,
+        onStopped: () => this.running.delete(loop),
       },
       spec,
     );
-    return this.tracked(loop);
+    this.running.add(loop);
+    return loop;
   }
 
   /** An ordered stream stopped with the others on shutdown. */
   ordered(options: Omit<OrderedStreamOptions, 'js'>): OrderedStream {
     const stream = orderedStream({ logger: this.logger, ...options, js: this.js });
-    const name = `${options.stream}>${options.filterSubject}`;
-    return this.tracked({ ...stream, name, stop: () => stream.stop() });
+    const entry: Stoppable & OrderedStream = {
+      ...stream,
+      name: `${options.stream}>${options.filterSubject}`,
+      stop: async () => {
+        await stream.stop();
+        this.running.delete(entry);
+      },
+    };
+    this.running.add(entry);
+    return entry;
   }
 
   /** One entry per consumer and ordered stream still running. */
@@ -75,16 +85,6 @@ export class ConsumerRunner {
 
   async stopAll(graceMs = DEFAULT_STOP_GRACE_MS): Promise<void> {
     await Promise.all([...this.running].map((c) => c.stop(graceMs)));
-  }
-
-  private tracked<T extends Stoppable>(consumer: T): T {
-    this.running.add(consumer);
-    const stop = consumer.stop.bind(consumer);
-    consumer.stop = async (graceMs?: number) => {
-      await stop(graceMs);
-      this.running.delete(consumer);
-    };
-    return consumer;
   }
 
   private manager(): Promise<JetStreamManager> {

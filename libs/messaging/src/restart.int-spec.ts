@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { startNats, waitFor, type NatsServer } from '@hookstream/testing';
@@ -23,6 +26,7 @@ describe('recovery after a nats-server crash (no process restart)', () => {
     runner = new ConsumerRunner(js, { jsm, nc });
     await jsm.streams.add({ name: 'WORK', subjects: ['work.>'] });
     await jsm.streams.add({ name: 'TABLE', subjects: ['table.>'] });
+    await jsm.streams.add({ name: 'LOST', subjects: ['lost.>'] });
   });
 
   afterAll(async () => {
@@ -66,5 +70,33 @@ describe('recovery after a nats-server crash (no process restart)', () => {
     await waitFor('the ordered stream to resume', async () => table.get('table.org.sub') === 'v2', 90_000);
     expect(handled).toEqual(['before', 'after']);
     await waitFor('healthy again', async () => runner.health().healthy && natsConnectionHealth(nc).healthy);
+  });
+
+  it('recreates a durable consumer that the restarted server no longer has', async () => {
+    const publisher = new Publisher(js);
+    const handled: string[] = [];
+    const consumer = runner.start({
+      stream: 'LOST',
+      durable: 'worker',
+      filterSubject: 'lost.>',
+      ackWaitMs: 10_000,
+      maxAckPending: 100,
+      concurrency: 2,
+      handler: async (msg) => (handled.push(msg.string()), Outcome.ack()),
+    });
+    await consumer.started;
+    await publisher.publish('lost.item', 'before', { msgId: 'l1' });
+    await waitFor('the first message', async () => handled.includes('before'));
+
+    await nats.kill();
+    // The consumer's state on disk, as after a lost volume: the stream survives, the consumer does not.
+    const consumerDir = join(nats.storeDir, 'jetstream', '$G', 'streams', 'LOST', 'obs', 'worker');
+    expect(existsSync(consumerDir)).toBe(true);
+    await rm(consumerDir, { recursive: true });
+    await nats.restart();
+
+    await publisher.publish('lost.item', 'after', { msgId: 'l2' });
+    await waitFor('the recreated consumer', async () => handled.includes('after'), 90_000);
+    expect((await jsm.consumers.info('LOST', 'worker')).config.filter_subject).toBe('lost.>');
   });
 });

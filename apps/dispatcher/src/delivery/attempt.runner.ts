@@ -18,6 +18,9 @@ import { OriginPools } from './origin-pools';
 /** A dispatch naming a subscription this process has not seen yet waits this long for the routing table. */
 const UNKNOWN_SUBSCRIPTION_PATIENCE_MS = 30_000;
 
+/** A message waits at most this long for a slot of its busy endpoint before going back to the stream. */
+const ORIGIN_WAIT_MS = 1_000;
+
 const OUTCOME_LABEL = { delivered: 'succeeded', retry: 'retrying', give_up: 'failed' } as const;
 
 /**
@@ -40,7 +43,12 @@ export class AttemptRunner implements OnApplicationShutdown {
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
     @Inject(DISPATCHER_LOGGER) private readonly logger: Logger,
   ) {
-    this.gate = new EndpointGate(config.endpointConcurrency, config.deliveryConcurrency);
+    this.gate = new EndpointGate({
+      originLimit: config.endpointConcurrency,
+      globalLimit: config.deliveryConcurrency,
+      maxWaiting: 2 * config.deliveryConcurrency,
+      maxWaitMs: ORIGIN_WAIT_MS,
+    });
     this.pools = new OriginPools({
       allow: config.allow,
       connectionsPerOrigin: config.endpointConcurrency,
@@ -76,32 +84,27 @@ export class AttemptRunner implements OnApplicationShutdown {
       };
       return this.record(dispatch, route, { ...report, error: route.problem });
     }
-    if (!this.gate.tryEnter(route.origin)) {
+    if (!(await this.gate.enter(route.origin, Date.now()))) {
       this.metrics.endpointSaturated.inc();
       return Outcome.nak(saturationDelayMs(context.deliveryCount, Math.random));
     }
     let holdsGlobal = false;
+    let startedAtMs = Date.now();
     let report: AttemptReport;
     try {
       await this.gate.acquire();
       holdsGlobal = true;
       if (this.interrupted) return Outcome.nak();
-      const startedAtMs = Date.now();
+      startedAtMs = Date.now();
       const request = buildRequest(dispatch, route, startedAtMs, this.config.deliveryTimeoutMs);
       const result = await this.sender.send(this.pools.get(route.origin, startedAtMs), request);
       if (result.interrupted) return Outcome.nak();
       const { status, retryAfter, responseBody, error } = result;
-      report = {
-        attempt,
-        startedAtMs,
-        durationMs: Date.now() - startedAtMs,
-        status,
-        retryAfter,
-        responseBody,
-        error,
-      };
+      const durationMs = Date.now() - startedAtMs;
+      report = { attempt, startedAtMs, durationMs, status, retryAfter, responseBody, error };
     } finally {
-      this.gate.leave(route.origin, holdsGlobal);
+      const nowMs = Date.now();
+      this.gate.leave(route.origin, holdsGlobal, nowMs - startedAtMs, nowMs);
     }
     return this.record(dispatch, route, report);
   }

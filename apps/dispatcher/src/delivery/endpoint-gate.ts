@@ -1,53 +1,138 @@
+interface Waiter {
+  resolve(granted: boolean): void;
+  timer: NodeJS.Timeout;
+}
+
+interface OriginState {
+  inFlight: number;
+  waiters: Waiter[];
+  /** Smoothed duration of the origin's recent requests. */
+  averageMs: number;
+  /** Last time a request of the origin finished (or the state was created). */
+  lastReleaseMs: number;
+}
+
+export interface EndpointGateOptions {
+  /** Requests in flight per origin (DELIVERY_ENDPOINT_CONCURRENCY). */
+  originLimit: number;
+  /** Requests in flight overall (DELIVERY_CONCURRENCY). */
+  globalLimit: number;
+  /** Messages waiting for a busy origin, overall. */
+  maxWaiting: number;
+  /** A waiting message goes back to the stream once its origin has not answered for this long. */
+  maxWaitMs: number;
+}
+
+const SMOOTHING = 0.2;
+
 /**
- * Bounds requests in flight: per origin (one endpoint never holds more than its share of
- * connections) and overall. A saturated origin is refused at once, so its message goes back to
- * the stream instead of waiting in a slot another endpoint could use; the global bound waits,
- * which is plain backpressure on pulling.
+ * Whether a message may wait for a saturated origin: only if the origin, at the pace it has been
+ * answering, frees a slot for it within `maxWaitMs`. The pace is the slower of the recent average
+ * and the time since the last answer, so an endpoint that stopped answering admits no one within
+ * moments, a slow one a few, and a fast one as many as come.
+ */
+export function admitsWait(
+  waiting: number,
+  originLimit: number,
+  averageMs: number,
+  sinceReleaseMs: number,
+  maxWaitMs: number,
+): boolean {
+  const pace = Math.max(averageMs, sinceReleaseMs);
+  return ((waiting + 1) * pace) / originLimit <= maxWaitMs;
+}
+
+/**
+ * Bounds requests in flight per origin and overall. A message for a saturated origin waits only
+ * while that origin answers fast enough to take it soon, and only as long as it keeps answering;
+ * otherwise it is refused and goes back to the stream, so a slow or hanging endpoint never holds
+ * the handlers other endpoints need. The global bound always waits: plain backpressure on pulling.
  */
 export class EndpointGate {
-  private readonly perOrigin = new Map<string, number>();
+  private readonly origins = new Map<string, OriginState>();
+  private waiting = 0;
   private running = 0;
-  private readonly waiters: Array<() => void> = [];
+  private readonly globalWaiters: Array<() => void> = [];
 
-  constructor(
-    private readonly originLimit: number,
-    private readonly globalLimit: number,
-  ) {}
+  constructor(private readonly options: EndpointGateOptions) {}
 
   get inFlight(): number {
     return this.running;
   }
 
   inFlightTo(origin: string): number {
-    return this.perOrigin.get(origin) ?? 0;
+    return this.origins.get(origin)?.inFlight ?? 0;
   }
 
-  /** Takes an origin slot, or returns false at once when the origin is saturated. */
-  tryEnter(origin: string): boolean {
-    const current = this.perOrigin.get(origin) ?? 0;
-    if (current >= this.originLimit) return false;
-    this.perOrigin.set(origin, current + 1);
-    return true;
+  /** Takes an origin slot, possibly after a short wait; false when the origin is saturated. */
+  enter(origin: string, nowMs: number): Promise<boolean> {
+    let state = this.origins.get(origin);
+    if (!state) {
+      state = { inFlight: 0, waiters: [], averageMs: 0, lastReleaseMs: nowMs };
+      this.origins.set(origin, state);
+    }
+    if (state.inFlight < this.options.originLimit) {
+      state.inFlight++;
+      return Promise.resolve(true);
+    }
+    const { originLimit, maxWaitMs, maxWaiting } = this.options;
+    if (
+      this.waiting >= maxWaiting ||
+      !admitsWait(state.waiters.length, originLimit, state.averageMs, nowMs - state.lastReleaseMs, maxWaitMs)
+    )
+      return Promise.resolve(false);
+    const originState = state;
+    return new Promise((resolve) => {
+      const waiter: Waiter = { resolve, timer: undefined as unknown as NodeJS.Timeout };
+      // Waiting lasts while the origin keeps answering: it ends once it has been silent for maxWaitMs.
+      const check = (): void => {
+        const silentMs = Date.now() - originState.lastReleaseMs;
+        if (silentMs < maxWaitMs) {
+          waiter.timer = setTimeout(check, maxWaitMs - silentMs);
+          return;
+        }
+        this.dropWaiter(originState.waiters, waiter);
+        resolve(false);
+      };
+      waiter.timer = setTimeout(check, maxWaitMs);
+      originState.waiters.push(waiter);
+      this.waiting++;
+    });
   }
 
   /** Resolves once a global slot is free (taken in arrival order). */
   acquire(): Promise<void> {
-    if (this.running < this.globalLimit) {
+    if (this.running < this.options.globalLimit) {
       this.running++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve) => this.globalWaiters.push(resolve));
   }
 
-  /** Gives back both slots of a finished request. */
-  leave(origin: string, holdsGlobal: boolean): void {
-    const current = this.perOrigin.get(origin) ?? 0;
-    if (current <= 1) this.perOrigin.delete(origin);
-    else this.perOrigin.set(origin, current - 1);
+  /** Gives back the slots of a finished request; a message waiting for the same origin takes its slot over. */
+  leave(origin: string, holdsGlobal: boolean, durationMs: number, nowMs: number): void {
+    const state = this.origins.get(origin);
+    if (state) {
+      state.averageMs += SMOOTHING * (durationMs - state.averageMs);
+      state.lastReleaseMs = nowMs;
+      const next = state.waiters[0];
+      if (next) {
+        this.dropWaiter(state.waiters, next);
+        clearTimeout(next.timer);
+        next.resolve(true);
+      } else if (--state.inFlight === 0) this.origins.delete(origin);
+    }
     if (!holdsGlobal) return;
-    const next = this.waiters.shift();
-    if (next) next();
+    const nextGlobal = this.globalWaiters.shift();
+    if (nextGlobal) nextGlobal();
     else this.running--;
+  }
+
+  private dropWaiter(waiters: Waiter[], waiter: Waiter): void {
+    const index = waiters.indexOf(waiter);
+    if (index < 0) return;
+    waiters.splice(index, 1);
+    this.waiting--;
   }
 }
 

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
 import { request } from 'undici';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import {
@@ -12,7 +11,13 @@ import {
   type SubscriptionFact,
   type SubscriptionState,
 } from '@hookstream/contracts';
-import { orderedStream, provisionStreams, Publisher, type OrderedStream } from '@hookstream/messaging';
+import {
+  connectNats,
+  orderedStream,
+  provisionStreams,
+  Publisher,
+  type OrderedStream,
+} from '@hookstream/messaging';
 import { startNats, startService, waitFor, type NatsServer, type RunningService } from '@hookstream/testing';
 import { encryptSecret, generateSecret } from '@hookstream/webhooks';
 
@@ -46,7 +51,7 @@ export class DispatcherHarness {
 
   static async start(): Promise<DispatcherHarness> {
     const nats = await startNats();
-    const nc = await connect({ servers: nats.url });
+    const nc = await connectNats({ servers: nats.url, name: 'dispatcher-tests' });
     const jsm = await jetstreamManager(nc);
     await provisionStreams(jsm, { replicas: 1, eventsMaxAgeMs: 86_400_000, deliveriesMaxAgeMs: 86_400_000 });
     return new DispatcherHarness(nats, nc, jetstream(nc), jsm);

@@ -58,9 +58,18 @@ function run(file: string, args: string[], env: Record<string, string>) {
 
 export async function startStack(): Promise<Stack> {
   const [nats, pg] = await Promise.all([startNats(), startPostgres()]);
+  try {
+    return await connectStack(nats, pg);
+  } catch (error) {
+    await Promise.all([nats.dispose(), pg.dispose()]);
+    throw error;
+  }
+}
+
+async function connectStack(nats: NatsServer, pg: PostgresServer): Promise<Stack> {
   const databaseUrl = await pg.createDatabase();
   const env = { NATS_URL: nats.url, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' };
-  // The shared tables (organizations, API keys) come from the subscriptions service's migrations.
+  // Every service's migrations, as in a deployment: the shared tables (organizations, API keys) among them.
   const migrated = await run(join(REPO_ROOT, 'dist', 'scripts', 'migrate.js'), [], env);
   if (migrated.code !== 0) throw new Error(`migrations failed: ${migrated.stderr}`);
   const nc = await connectNats({ servers: nats.url, name: 'log-projector-test' });

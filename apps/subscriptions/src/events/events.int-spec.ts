@@ -1,7 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- stored messages are arbitrary JSON */
-import { status } from '@grpc/grpc-js';
+import { type ServiceError, status } from '@grpc/grpc-js';
 import { BUILT_IN_EVENT_SAMPLES, subjects } from '@hookstream/contracts';
-import { type SubscriptionsFixture, startSubscriptionsFixture } from '../testing/subscriptions.fixture';
+import {
+  pluck,
+  type SubscriptionsFixture,
+  startSubscriptionsFixture,
+} from '../testing/subscriptions.fixture';
 
 describe('event ingest and catalog', () => {
   let f: SubscriptionsFixture;
@@ -126,13 +130,15 @@ describe('event ingest and catalog', () => {
       'Publish',
       { events: [{ ...message, id: 'evt_x', type: 'nope' }] },
       { key },
-    ).catch((e) => e);
+    ).catch((e: unknown) => e as ServiceError);
     expect(refused.code).toBe(status.INVALID_ARGUMENT);
     const badData = await events('Publish', { events: [{ ...message, data_json: '[' }] }, { key }).catch(
-      (e) => e,
+      (e: unknown) => e as ServiceError,
     );
     expect(badData.code).toBe(status.INVALID_ARGUMENT);
-    const unauthenticated = await events('Publish', { events: [message] }, {}).catch((e) => e);
+    const unauthenticated = await events('Publish', { events: [message] }, {}).catch(
+      (e: unknown) => e as ServiceError,
+    );
     expect(unauthenticated.code).toBe(status.UNAUTHENTICATED);
     expect((await stored(organizationId)).map((m) => m.msgId)).toEqual([one.id]);
   });
@@ -160,14 +166,10 @@ describe('event ingest and catalog', () => {
     });
     expect(invalid.status).toBe(400);
 
-    const listA = (await f.call('GET', '/event-types', { key: a.key })).body.items.map(
-      (t: { name: string }) => t.name,
-    );
+    const listA = pluck((await f.call('GET', '/event-types', { key: a.key })).body.items, 'name');
     expect(listA).toContain('workflow.completed');
     expect(listA).toContain('invoice.paid');
-    const listB = (await f.call('GET', '/event-types', { key: b.key })).body.items.map(
-      (t: { name: string }) => t.name,
-    );
+    const listB = pluck((await f.call('GET', '/event-types', { key: b.key })).body.items, 'name');
     expect(listB).not.toContain('invoice.paid');
 
     expect(
@@ -182,10 +184,12 @@ describe('event ingest and catalog', () => {
         .status,
     ).toBe(400);
 
-    const grpcTypes = await f.grpc('Events')('ListEventTypes', {}, { key: a.key });
-    expect(grpcTypes.items.find((t: { name: string }) => t.name === 'invoice.paid')).toMatchObject({
-      built_in: false,
-    });
+    const grpcTypes = await f.grpc('Events')<{ items: Array<{ name: string }> }>(
+      'ListEventTypes',
+      {},
+      { key: a.key },
+    );
+    expect(grpcTypes.items.find((t) => t.name === 'invoice.paid')).toMatchObject({ built_in: false });
     const grpcRegistered = await f.grpc('Events')(
       'RegisterEventType',
       { name: 'invoice.refunded', description: '', schema_json: '{"type":"object"}' },

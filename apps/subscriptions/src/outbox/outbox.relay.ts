@@ -88,14 +88,13 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, POLL_INTERVAL_MS);
-      const self = this;
-      function done(): void {
+      const done = (): void => {
         clearTimeout(timer);
-        self.wakeUp = undefined;
-        self.woken = false;
+        this.wakeUp = undefined;
+        this.woken = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, POLL_INTERVAL_MS);
       this.wakeUp = done;
     });
   }

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- facts read back from the streams are arbitrary JSON */
 import { headers as natsHeaders } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
 import {
@@ -17,6 +16,8 @@ import {
   subscriptionBody,
 } from '../testing/subscriptions.fixture';
 
+type CreatedFact = Extract<DeliveryFact, { type: 'dispatch.created' }>;
+
 describe('test deliveries, replays and disabling', () => {
   let f: SubscriptionsFixture;
   let counter = 0;
@@ -29,12 +30,13 @@ describe('test deliveries, replays and disabling', () => {
   });
 
   /** Every DELIVERIES message on one subject, oldest first. */
-  async function facts(subject: string): Promise<Array<{ msgId: string; fact: any }>> {
+  async function facts(subject: string): Promise<Array<{ msgId: string; fact: CreatedFact }>> {
     const info = await f.jsm.streams.info('DELIVERIES', { subjects_filter: subject });
-    const out: Array<{ msgId: string; fact: any }> = [];
+    const out: Array<{ msgId: string; fact: CreatedFact }> = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
       const msg = await f.jsm.streams.getMessage('DELIVERIES', { seq }).catch(() => null);
-      if (msg?.subject === subject) out.push({ msgId: msg.header.get('Nats-Msg-Id'), fact: msg.json() });
+      if (msg?.subject === subject)
+        out.push({ msgId: msg.header.get('Nats-Msg-Id'), fact: msg.json<CreatedFact>() });
     }
     return out;
   }
@@ -227,7 +229,7 @@ describe('test deliveries, replays and disabling', () => {
     const subject = subjects.subscription(organizationId, sub.id);
     await waitFor('the change on SUBSCRIPTIONS', async () => {
       const msg = await f.jsm.streams.getMessage('SUBSCRIPTIONS', { last_by_subj: subject });
-      return msg!.json<any>().data.active === false;
+      return msg!.json<{ data: { active: boolean } }>().data.active === false;
     });
 
     const enabled = await f.call('PATCH', `/webhooks/${sub.id}`, { key, body: { active: true } });

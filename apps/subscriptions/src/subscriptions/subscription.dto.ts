@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PROFILES, type Profile, type SubscriptionState } from '@hookstream/contracts';
+import { PROFILES, type Profile } from '@hookstream/contracts';
 import { Present } from '../common/validation';
 import type { SubscriptionDraft, SubscriptionPatch } from './subscription.state';
 

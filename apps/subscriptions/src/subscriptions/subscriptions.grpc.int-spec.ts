@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js';
 import {
   type GrpcClient,
+  pluck,
   type SubscriptionsFixture,
   startSubscriptionsFixture,
 } from '../testing/subscriptions.fixture';
@@ -62,7 +63,7 @@ describe('subscriptions over gRPC', () => {
 
     const listed = await subscriptions('List', {}, auth);
     expect(listed).toMatchObject({ total: 1, limit: 50, offset: 0 });
-    expect(listed.items.map((s: { id: string }) => s.id)).toEqual([id]);
+    expect(pluck(listed.items)).toEqual([id]);
     expect(JSON.stringify(listed)).not.toContain(created.secret);
 
     const updated = await subscriptions(

@@ -1,9 +1,10 @@
 import { decryptSecret } from '@hookstream/webhooks';
-import { subjects } from '@hookstream/contracts';
+import { type SubscriptionState, subjects } from '@hookstream/contracts';
 import { waitFor } from '@hookstream/testing';
 import {
   SECRETS_KEY,
   type SubscriptionsFixture,
+  pluck,
   startSubscriptionsFixture,
   subscriptionBody,
 } from '../testing/subscriptions.fixture';
@@ -18,7 +19,10 @@ describe('subscriptions over HTTP', () => {
     await f?.dispose();
   });
 
-  async function lastFact(organizationId: string, id: string): Promise<{ raw: string; fact: any }> {
+  async function lastFact(
+    organizationId: string,
+    id: string,
+  ): Promise<{ raw: string; fact: { type: string; data: SubscriptionState } }> {
     const subject = subjects.subscription(organizationId, id);
     const msg = await f.jsm.streams.getMessage('SUBSCRIPTIONS', { last_by_subj: subject });
     const raw = msg!.string();
@@ -61,7 +65,7 @@ describe('subscriptions over HTTP', () => {
     const list = await f.call('GET', '/webhooks', { key });
     expect(list.status).toBe(200);
     expect(list.body).toMatchObject({ total: 1, limit: 50, offset: 0 });
-    expect(list.body.items.map((s: { id: string }) => s.id)).toEqual([id]);
+    expect(pluck(list.body.items)).toEqual([id]);
     expect(list.text).not.toContain(secret);
 
     const patched = await f.call('PATCH', `/webhooks/${id}`, {
@@ -116,10 +120,10 @@ describe('subscriptions over HTTP', () => {
     expect(raw).not.toContain(secret);
     expect(raw).not.toContain(rotated.body.secret);
     const [current, previous] = fact.data.secrets;
-    expect(current.expiresAt).toBeNull();
-    expect(decryptSecret(current.ciphertext, SECRETS_KEY)).toBe(rotated.body.secret);
-    expect(decryptSecret(previous.ciphertext, SECRETS_KEY)).toBe(secret);
-    expect(Date.parse(previous.expiresAt) - Date.parse(fact.data.updatedAt)).toBe(24 * 3600 * 1000);
+    expect(current!.expiresAt).toBeNull();
+    expect(decryptSecret(current!.ciphertext, SECRETS_KEY)).toBe(rotated.body.secret);
+    expect(decryptSecret(previous!.ciphertext, SECRETS_KEY)).toBe(secret);
+    expect(Date.parse(previous!.expiresAt!) - Date.parse(fact.data.updatedAt)).toBe(24 * 3600 * 1000);
 
     const deleted = await f.call('DELETE', `/webhooks/${id}`, { key });
     expect(deleted.status).toBe(204);

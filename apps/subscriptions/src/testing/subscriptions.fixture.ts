@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { credentials, type Client, Metadata, type ServiceError, loadPackageDefinition } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/nats-core';
-import { connect } from '@nats-io/transport-node';
+import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
+import { connect as nodeConnect } from '@nats-io/transport-node';
 import { Client as PgClient } from 'pg';
 import { request } from 'undici';
 import { REPO_ROOT, startNats, startPostgres, startService } from '@hookstream/testing';
@@ -53,6 +53,20 @@ export type GrpcClient = <T = any>(
 ) => Promise<T>;
 
 let counter = 0;
+
+// transport-node re-exports its types through a subpath this tsconfig does not follow; core declares them.
+const connect = nodeConnect as (options: ConnectionOptions) => Promise<NatsConnection>;
+
+type UnaryCall = (
+  request: unknown,
+  metadata: Metadata,
+  callback: (error: ServiceError | null, reply: unknown) => void,
+) => void;
+
+/** The `key` field of each element of a JSON array reply (ids, names). */
+export function pluck(list: unknown, key = 'id'): unknown[] {
+  return (list as Array<Record<string, unknown>>).map((item) => item[key]);
+}
 
 export async function startSubscriptionsFixture(
   env: Record<string, string> = {},
@@ -124,7 +138,7 @@ export async function startSubscriptionsFixture(
         const metadata = new Metadata();
         if (auth.key) metadata.set('authorization', `Bearer ${auth.key}`);
         if (auth.organization) metadata.set('x-organization-id', auth.organization);
-        const fn = (client as unknown as Record<string, Function>)[method]!;
+        const fn = (client as unknown as Record<string, UnaryCall>)[method]!;
         fn.call(client, message, metadata, (error: ServiceError | null, reply: unknown) =>
           error ? reject(error) : resolve(reply as never),
         );

@@ -1,0 +1,61 @@
+import type { JsMsg } from '@nats-io/jetstream';
+import { handlerErrorDelayMs } from './backoff';
+import type { ConsumerSpec } from './consumer.types';
+import type { HandlerSlots, InFlight } from './handler-slots';
+import { errorMessage, type MessagingLogger } from './logger';
+import { Outcome, settle, type HandlerOutcome } from './outcome';
+
+export interface HandlingDeps {
+  name: string;
+  spec: ConsumerSpec;
+  slots: HandlerSlots;
+  termReason: () => boolean;
+  logger: MessagingLogger;
+}
+
+/** Runs the handler on one message in its slot and settles the outcome; never throws. */
+export async function handleMessage(deps: HandlingDeps, msg: JsMsg): Promise<void> {
+  const entry = deps.slots.track(msg);
+  const outcome = await runHandler(deps, msg, entry);
+  if (!entry.abandoned) {
+    try {
+      settle(msg, outcome, { termReason: deps.termReason() });
+    } catch (err) {
+      deps.logger.warn(`${deps.name}: could not settle seq ${msg.seq}: ${errorMessage(err)}`);
+    }
+    if (outcome.kind === 'term') terminated(deps, msg, outcome.reason);
+  }
+  deps.slots.finish(entry);
+}
+
+/** Gives a message back for immediate redelivery (to this or another replica). */
+export function handBack(msg: JsMsg): void {
+  try {
+    msg.nak();
+  } catch {
+    // Connection closed: the server redelivers after the ack wait.
+  }
+}
+
+async function runHandler(deps: HandlingDeps, msg: JsMsg, entry: InFlight): Promise<HandlerOutcome> {
+  const deliveryCount = msg.info.deliveryCount;
+  try {
+    return await deps.spec.handler(msg, { working: () => deps.slots.touch(entry), deliveryCount });
+  } catch (err) {
+    const delay = handlerErrorDelayMs(deliveryCount);
+    deps.logger.error(
+      `${deps.name}: handler failed on ${msg.subject} seq ${msg.seq} (delivery ${deliveryCount}): ${errorMessage(err)}; retry in ${delay} ms`,
+      err instanceof Error ? err.stack : undefined,
+    );
+    return Outcome.nak(delay);
+  }
+}
+
+function terminated(deps: HandlingDeps, msg: JsMsg, reason: string): void {
+  deps.logger.warn(`${deps.name}: terminated ${msg.subject} seq ${msg.seq}: ${reason}`);
+  try {
+    deps.spec.onTerminated?.(msg, reason);
+  } catch (err) {
+    deps.logger.error(`${deps.name}: onTerminated failed: ${errorMessage(err)}`);
+  }
+}
