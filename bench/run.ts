@@ -106,18 +106,23 @@ async function platformPhases(
   }
   if (options.phases.includes('soak')) {
     await steady('soak');
-    markLoad('soak');
+    const end = beginPhase('soak');
     log(`soak: ${options.soakMinutes} min at ${options.soakRate}/s`);
     results.soak = await runSoak(platform, receiver, fanout1, {
       rate: options.soakRate,
       minutes: options.soakMinutes,
     });
+    end();
   }
   await platform.stopDispatchers();
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(USAGE);
+    return;
+  }
   let options: BenchOptions;
   try {
     options = parseOptions(argv);

@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { format, resolveConfig } from 'prettier';
 import { repoRoot } from '../cli/local-env';
 
 /** A generated file under docs/, formatted as `npm run check` expects it. */
 export async function formatted(relativePath: string, text: string): Promise<string> {
+  // Loaded on use: prettier's own loader needs native import(), which test runners may lack.
+  const { format, resolveConfig } = await import('prettier');
   const path = join(repoRoot(), relativePath);
   const config = (await resolveConfig(path)) ?? {};
   return format(text, { ...config, filepath: path });

@@ -140,8 +140,8 @@ describe('the hookstream CLI, end to end', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       return tail.exitCode !== null;
     });
-    const { code, stdout } = await tailed;
-    expect(code).toBe(0);
+    const { code, stdout, stderr } = await tailed;
+    expect({ code, stderr }).toMatchObject({ code: 0 });
     const outcome = JSON.parse(stdout.trim()) as {
       kind: string;
       dispatch_id: string;
@@ -273,9 +273,14 @@ describe('the hookstream CLI, end to end', () => {
     const key = await json<{ id: string; key: string }>(['keys', 'create', organizationId]);
     expect((await cli(['subs', 'list'], undefined, { HOOKSTREAM_API_KEY: key.key })).code).toBe(0);
     expect((await cli(['keys', 'revoke', key.id])).code).toBe(0);
-    const refused = await cli(['subs', 'list'], undefined, { HOOKSTREAM_API_KEY: key.key });
+    // Services cache a key's lookup for a few seconds: revocation applies within that time.
+    let refused: Run = { code: null, stdout: '', stderr: '' };
+    await waitFor('the revoked key refused', async () => {
+      refused = await cli(['subs', 'list'], undefined, { HOOKSTREAM_API_KEY: key.key });
+      return refused.code !== 0;
+    });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('401 unauthorized');
+    expect(refused.stderr).toContain('401 unauthorized: invalid or revoked API key');
 
     expect((await cli(['subscriptions', 'delete', subscription.id])).code).toBe(0);
     expect((await cli(['subscriptions', 'show', subscription.id])).code).toBe(1);

@@ -16,7 +16,7 @@ import { DispatcherMetrics } from './dispatcher.metrics';
 import { FanoutConsumer } from './fanout/fanout.consumer';
 import { RoutingService } from './routing/routing.service';
 
-const RETRIES_GAUGE_INTERVAL_MS = 5_000;
+const RETRIES_GAUGE_INTERVAL_MS = 1_000;
 /** Attempts still running this close to the end of the grace are cut off and handed back. */
 const INTERRUPT_MARGIN_MS = 1_000;
 

@@ -49,6 +49,12 @@ describe('ConsumerRunner (real nats-server)', () => {
     await nats?.dispose();
   });
 
+  async function startConsumer(spec: ConsumerSpec): Promise<RunningConsumer> {
+    const consumer = runner.start(spec);
+    await consumer.started;
+    return consumer;
+  }
+
   /** A stream of its own per test, so that tests never see each other's messages. */
   async function freshStream(): Promise<{
     stream: string;
@@ -75,7 +81,7 @@ describe('ConsumerRunner (real nats-server)', () => {
   it('redelivers a message whose handler threw, then acknowledges it', async () => {
     const { subject, spec } = await freshStream();
     const deliveries: number[] = [];
-    runner.start({
+    await startConsumer({
       ...spec,
       handler: async (_msg, ctx) => {
         deliveries.push(ctx.deliveryCount);
@@ -96,7 +102,7 @@ describe('ConsumerRunner (real nats-server)', () => {
   it('does not redeliver a nak(delay) before the delay', async () => {
     const { subject, spec } = await freshStream();
     const startedAt: number[] = [];
-    runner.start({
+    await startConsumer({
       ...spec,
       handler: async (_msg, ctx) => {
         startedAt.push(Date.now());
@@ -112,7 +118,7 @@ describe('ConsumerRunner (real nats-server)', () => {
   it('never redelivers a terminated message, on this server version too', async () => {
     const { subject, spec } = await freshStream();
     const handled: number[] = [];
-    runner.start({
+    await startConsumer({
       ...spec,
       ackWaitMs: 1_000,
       handler: async (msg) => {
@@ -136,7 +142,7 @@ describe('ConsumerRunner (real nats-server)', () => {
     const { subject, spec } = await freshStream();
     const terminated: Array<{ seq: number; reason: string }> = [];
     const processed: unknown[] = [];
-    runner.start({
+    await startConsumer({
       ...spec,
       concurrency: 1,
       handler: async (msg) => {
@@ -164,7 +170,7 @@ describe('ConsumerRunner (real nats-server)', () => {
     let running = 0;
     let most = 0;
     const done: number[] = [];
-    runner.start({
+    await startConsumer({
       ...spec,
       concurrency: 2,
       handler: async (msg) => {
@@ -188,7 +194,7 @@ describe('ConsumerRunner (real nats-server)', () => {
   it('keeps a handler running past its ack wait from being redelivered', async () => {
     const { subject, spec } = await freshStream();
     const deliveries: number[] = [];
-    runner.start({
+    await startConsumer({
       ...spec,
       ackWaitMs: 1_000,
       concurrency: 3,
@@ -231,7 +237,7 @@ describe('ConsumerRunner (real nats-server)', () => {
     await first.stop(300);
     expect(first.status().healthy).toBe(false);
     const second: number[] = [];
-    runner.start({
+    await startConsumer({
       ...spec,
       ackWaitMs: 60_000,
       handler: async (msg) => (second.push(msg.seq), Outcome.ack()),
@@ -283,7 +289,7 @@ describe('ConsumerRunner (real nats-server)', () => {
     killGroup(child, 'SIGKILL');
     await exited(child);
     const redelivered: Array<{ seq: number; deliveryCount: number }> = [];
-    runner.start({
+    await startConsumer({
       ...durable,
       handler: async (msg, ctx) => (
         redelivered.push({ seq: msg.seq, deliveryCount: ctx.deliveryCount }),

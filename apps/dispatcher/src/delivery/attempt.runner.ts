@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DeliveryFact, Dispatch } from '@hookstream/contracts';
-import { Outcome, Publisher, type HandlerContext, type HandlerOutcome } from '@hookstream/messaging';
+import { Outcome, type HandlerContext, type HandlerOutcome } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
@@ -12,13 +12,14 @@ import { abandonedFact, decideAttempt, type AttemptReport } from './attempt.outc
 import { buildRequest } from './attempt.request';
 import { EndpointGate, saturationDelayMs } from './endpoint-gate';
 import { factItem } from './fact.items';
+import { FactPublisher } from './fact.publisher';
 import { HttpSender } from './http-sender';
 import { OriginPools } from './origin-pools';
 
 /** A dispatch naming a subscription this process has not seen yet waits this long for the routing table. */
 const UNKNOWN_SUBSCRIPTION_PATIENCE_MS = 30_000;
 
-/** A message waits at most this long for a slot of its busy endpoint before going back to the stream. */
+/** A message waiting for its busy endpoint goes back to the stream once the endpoint is silent this long. */
 const ORIGIN_WAIT_MS = 1_000;
 
 const OUTCOME_LABEL = { delivered: 'succeeded', retry: 'retrying', give_up: 'failed' } as const;
@@ -37,7 +38,7 @@ export class AttemptRunner implements OnApplicationShutdown {
 
   constructor(
     private readonly routing: RoutingService,
-    private readonly publisher: Publisher,
+    private readonly publisher: FactPublisher,
     private readonly disabler: Disabler,
     private readonly metrics: DispatcherMetrics,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
@@ -89,13 +90,12 @@ export class AttemptRunner implements OnApplicationShutdown {
       return Outcome.nak(saturationDelayMs(context.deliveryCount, Math.random));
     }
     let holdsGlobal = false;
-    let startedAtMs = Date.now();
     let report: AttemptReport;
     try {
       await this.gate.acquire();
       holdsGlobal = true;
       if (this.interrupted) return Outcome.nak();
-      startedAtMs = Date.now();
+      const startedAtMs = Date.now();
       const request = buildRequest(dispatch, route, startedAtMs, this.config.deliveryTimeoutMs);
       const result = await this.sender.send(this.pools.get(route.origin, startedAtMs), request);
       if (result.interrupted) return Outcome.nak();
@@ -103,8 +103,7 @@ export class AttemptRunner implements OnApplicationShutdown {
       const durationMs = Date.now() - startedAtMs;
       report = { attempt, startedAtMs, durationMs, status, retryAfter, responseBody, error };
     } finally {
-      const nowMs = Date.now();
-      this.gate.leave(route.origin, holdsGlobal, nowMs - startedAtMs, nowMs);
+      this.gate.leave(route.origin, holdsGlobal, Date.now());
     }
     return this.record(dispatch, route, report);
   }
@@ -167,7 +166,6 @@ export class AttemptRunner implements OnApplicationShutdown {
   }
 
   private async publish(fact: DeliveryFact): Promise<void> {
-    const item = factItem(fact);
-    await this.publisher.publish(item.subject, item.payload, { msgId: item.msgId, headers: item.headers });
+    await this.publisher.publish(factItem(fact));
   }
 }

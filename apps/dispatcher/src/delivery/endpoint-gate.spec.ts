@@ -1,18 +1,17 @@
-import { admitsWait, EndpointGate, saturationDelayMs } from './endpoint-gate';
+import { EndpointGate, saturationDelayMs, waitingShare } from './endpoint-gate';
 
 const options = { originLimit: 2, globalLimit: 10, maxWaiting: 100, maxWaitMs: 1_000 };
 
-describe('admitsWait', () => {
-  it('lets many wait for a fast endpoint, few for a slow one, none for one that stopped answering', () => {
-    expect(admitsWait(500, 32, 2, 1, 1_000)).toBe(true);
-    expect(admitsWait(5, 32, 5_000, 10, 1_000)).toBe(true);
-    expect(admitsWait(6, 32, 5_000, 10, 1_000)).toBe(false);
-    expect(admitsWait(0, 32, 2, 40_000, 1_000)).toBe(false);
+describe('waitingShare', () => {
+  it('gives one busy origin the whole waiting room and splits it between competing origins', () => {
+    expect(waitingShare(512, 1, 32)).toBe(512);
+    expect(waitingShare(512, 4, 32)).toBe(128);
+    expect(waitingShare(512, 100, 32)).toBe(32);
   });
 });
 
 describe('EndpointGate', () => {
-  it('refuses a stalled origin at once without affecting other origins', async () => {
+  it('refuses an origin that stopped answering at once, without affecting other origins', async () => {
     const gate = new EndpointGate(options);
     expect(await gate.enter('https://a', 0)).toBe(true);
     expect(await gate.enter('https://a', 0)).toBe(true);
@@ -24,32 +23,41 @@ describe('EndpointGate', () => {
 
   it('hands a finished request slot to a message waiting for the same origin', async () => {
     const gate = new EndpointGate(options);
-    await gate.enter('https://a', 0);
-    await gate.enter('https://a', 0);
-    const waiting = gate.enter('https://a', 1);
-    gate.leave('https://a', false, 3, 4);
+    const now = Date.now();
+    await gate.enter('https://a', now);
+    await gate.enter('https://a', now);
+    const waiting = gate.enter('https://a', now);
+    gate.leave('https://a', false, now);
     expect(await waiting).toBe(true);
     expect(gate.inFlightTo('https://a')).toBe(2);
-    gate.leave('https://a', false, 3, 5);
-    gate.leave('https://a', false, 3, 6);
+    gate.leave('https://a', false, now);
+    gate.leave('https://a', false, now);
     expect(gate.inFlightTo('https://a')).toBe(0);
   });
 
-  it('gives up waiting after maxWaitMs', async () => {
+  it('sends a waiting message back once its origin has been silent for maxWaitMs', async () => {
     const gate = new EndpointGate({ ...options, maxWaitMs: 20 });
     await gate.enter('https://a', Date.now());
     await gate.enter('https://a', Date.now());
     expect(await gate.enter('https://a', Date.now())).toBe(false);
   });
 
-  it('refuses when too many already wait overall', async () => {
-    const gate = new EndpointGate({ ...options, maxWaiting: 1 });
-    await gate.enter('https://a', 0);
-    await gate.enter('https://a', 0);
-    const first = gate.enter('https://a', 0);
-    expect(await gate.enter('https://a', 0)).toBe(false);
-    gate.leave('https://a', false, 1, 1);
-    expect(await first).toBe(true);
+  it('keeps each origin to its share of the waiting room', async () => {
+    const gate = new EndpointGate({ ...options, maxWaiting: 4 });
+    const now = Date.now();
+    for (const origin of ['https://a', 'https://b']) {
+      await gate.enter(origin, now);
+      await gate.enter(origin, now);
+    }
+    // Alone, a may use the whole room.
+    const waits = [gate.enter('https://a', now), gate.enter('https://a', now)];
+    // b now competes: each origin's share is two; neither gets a third.
+    const bWaits = [gate.enter('https://b', now), gate.enter('https://b', now)];
+    expect(await gate.enter('https://b', now)).toBe(false);
+    expect(await gate.enter('https://a', now)).toBe(false);
+    for (let i = 0; i < 2; i++) gate.leave('https://a', false, now);
+    for (let i = 0; i < 2; i++) gate.leave('https://b', false, now);
+    expect(await Promise.all([...waits, ...bWaits])).toEqual([true, true, true, true]);
   });
 
   it('queues for the global bound in arrival order', async () => {
@@ -59,9 +67,9 @@ describe('EndpointGate', () => {
     const second = gate.acquire().then(() => order.push('second'));
     const third = gate.acquire().then(() => order.push('third'));
     expect(gate.inFlight).toBe(1);
-    gate.leave('https://a', true, 1, 1);
+    gate.leave('https://a', true, 1);
     await second;
-    gate.leave('https://a', true, 1, 2);
+    gate.leave('https://a', true, 2);
     await third;
     expect(order).toEqual(['second', 'third']);
   });

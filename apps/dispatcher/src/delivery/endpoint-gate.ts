@@ -6,8 +6,6 @@ interface Waiter {
 interface OriginState {
   inFlight: number;
   waiters: Waiter[];
-  /** Smoothed duration of the origin's recent requests. */
-  averageMs: number;
   /** Last time a request of the origin finished (or the state was created). */
   lastReleaseMs: number;
 }
@@ -17,40 +15,31 @@ export interface EndpointGateOptions {
   originLimit: number;
   /** Requests in flight overall (DELIVERY_CONCURRENCY). */
   globalLimit: number;
-  /** Messages waiting for a busy origin, overall. */
+  /** Messages waiting for busy origins, overall; shared fairly between the origins that have waiters. */
   maxWaiting: number;
   /** A waiting message goes back to the stream once its origin has not answered for this long. */
   maxWaitMs: number;
 }
 
-const SMOOTHING = 0.2;
-
 /**
- * Whether a message may wait for a saturated origin: only if the origin, at the pace it has been
- * answering, frees a slot for it within `maxWaitMs`. The pace is the slower of the recent average
- * and the time since the last answer, so an endpoint that stopped answering admits no one within
- * moments, a slow one a few, and a fast one as many as come.
+ * How many messages one origin may have waiting: an equal share of the waiting room between the
+ * origins that need it (never less than its own concurrency), so a slow endpoint's backlog cannot
+ * take the room every other endpoint needs, while a single busy endpoint may use all of it.
  */
-export function admitsWait(
-  waiting: number,
-  originLimit: number,
-  averageMs: number,
-  sinceReleaseMs: number,
-  maxWaitMs: number,
-): boolean {
-  const pace = Math.max(averageMs, sinceReleaseMs);
-  return ((waiting + 1) * pace) / originLimit <= maxWaitMs;
+export function waitingShare(maxWaiting: number, originsWaiting: number, originLimit: number): number {
+  return Math.max(originLimit, Math.floor(maxWaiting / Math.max(1, originsWaiting)));
 }
 
 /**
- * Bounds requests in flight per origin and overall. A message for a saturated origin waits only
- * while that origin answers fast enough to take it soon, and only as long as it keeps answering;
- * otherwise it is refused and goes back to the stream, so a slow or hanging endpoint never holds
- * the handlers other endpoints need. The global bound always waits: plain backpressure on pulling.
+ * Bounds requests in flight per origin and overall. A message for a saturated origin waits for a
+ * slot while the origin keeps answering and its share of the waiting room allows; an origin that
+ * stopped answering, or one over its share, has its messages refused so they go back to the
+ * stream and no handler is held for it. The global bound always waits: plain backpressure.
  */
 export class EndpointGate {
   private readonly origins = new Map<string, OriginState>();
   private waiting = 0;
+  private originsWaiting = 0;
   private running = 0;
   private readonly globalWaiters: Array<() => void> = [];
 
@@ -64,11 +53,11 @@ export class EndpointGate {
     return this.origins.get(origin)?.inFlight ?? 0;
   }
 
-  /** Takes an origin slot, possibly after a short wait; false when the origin is saturated. */
+  /** Takes an origin slot, possibly after waiting; false when the origin is saturated. */
   enter(origin: string, nowMs: number): Promise<boolean> {
     let state = this.origins.get(origin);
     if (!state) {
-      state = { inFlight: 0, waiters: [], averageMs: 0, lastReleaseMs: nowMs };
+      state = { inFlight: 0, waiters: [], lastReleaseMs: nowMs };
       this.origins.set(origin, state);
     }
     if (state.inFlight < this.options.originLimit) {
@@ -76,28 +65,14 @@ export class EndpointGate {
       return Promise.resolve(true);
     }
     const { originLimit, maxWaitMs, maxWaiting } = this.options;
+    const competing = this.originsWaiting + (state.waiters.length === 0 ? 1 : 0);
     if (
+      nowMs - state.lastReleaseMs >= maxWaitMs ||
       this.waiting >= maxWaiting ||
-      !admitsWait(state.waiters.length, originLimit, state.averageMs, nowMs - state.lastReleaseMs, maxWaitMs)
+      state.waiters.length >= waitingShare(maxWaiting, competing, originLimit)
     )
       return Promise.resolve(false);
-    const originState = state;
-    return new Promise((resolve) => {
-      const waiter: Waiter = { resolve, timer: undefined as unknown as NodeJS.Timeout };
-      // Waiting lasts while the origin keeps answering: it ends once it has been silent for maxWaitMs.
-      const check = (): void => {
-        const silentMs = Date.now() - originState.lastReleaseMs;
-        if (silentMs < maxWaitMs) {
-          waiter.timer = setTimeout(check, maxWaitMs - silentMs);
-          return;
-        }
-        this.dropWaiter(originState.waiters, waiter);
-        resolve(false);
-      };
-      waiter.timer = setTimeout(check, maxWaitMs);
-      originState.waiters.push(waiter);
-      this.waiting++;
-    });
+    return this.wait(state);
   }
 
   /** Resolves once a global slot is free (taken in arrival order). */
@@ -110,14 +85,13 @@ export class EndpointGate {
   }
 
   /** Gives back the slots of a finished request; a message waiting for the same origin takes its slot over. */
-  leave(origin: string, holdsGlobal: boolean, durationMs: number, nowMs: number): void {
+  leave(origin: string, holdsGlobal: boolean, nowMs: number): void {
     const state = this.origins.get(origin);
     if (state) {
-      state.averageMs += SMOOTHING * (durationMs - state.averageMs);
       state.lastReleaseMs = nowMs;
       const next = state.waiters[0];
       if (next) {
-        this.dropWaiter(state.waiters, next);
+        this.dropWaiter(state, next);
         clearTimeout(next.timer);
         next.resolve(true);
       } else if (--state.inFlight === 0) this.origins.delete(origin);
@@ -128,11 +102,33 @@ export class EndpointGate {
     else this.running--;
   }
 
-  private dropWaiter(waiters: Waiter[], waiter: Waiter): void {
-    const index = waiters.indexOf(waiter);
+  private wait(state: OriginState): Promise<boolean> {
+    const { maxWaitMs } = this.options;
+    return new Promise((resolve) => {
+      const waiter: Waiter = { resolve, timer: undefined as unknown as NodeJS.Timeout };
+      // The wait lasts while the origin keeps answering: it ends once it has been silent for maxWaitMs.
+      const check = (): void => {
+        const silentMs = Date.now() - state.lastReleaseMs;
+        if (silentMs < maxWaitMs) {
+          waiter.timer = setTimeout(check, maxWaitMs - silentMs);
+          return;
+        }
+        this.dropWaiter(state, waiter);
+        resolve(false);
+      };
+      waiter.timer = setTimeout(check, maxWaitMs);
+      if (state.waiters.length === 0) this.originsWaiting++;
+      state.waiters.push(waiter);
+      this.waiting++;
+    });
+  }
+
+  private dropWaiter(state: OriginState, waiter: Waiter): void {
+    const index = state.waiters.indexOf(waiter);
     if (index < 0) return;
-    waiters.splice(index, 1);
+    state.waiters.splice(index, 1);
     this.waiting--;
+    if (state.waiters.length === 0) this.originsWaiting--;
   }
 }
 

@@ -11,6 +11,7 @@ import {
 } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { factItem } from '../delivery/fact.items';
+import { FactPublisher } from '../delivery/fact.publisher';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
 import { DispatcherMetrics } from '../dispatcher.metrics';
@@ -32,7 +33,7 @@ export class FanoutConsumer {
 
   constructor(
     private readonly runner: ConsumerRunner,
-    private readonly publisher: Publisher,
+    private readonly publisher: FactPublisher,
     private readonly routing: RoutingService,
     private readonly metrics: DispatcherMetrics,
     @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
