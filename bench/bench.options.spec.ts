@@ -6,7 +6,7 @@ describe('parseOptions', () => {
     expect(options.phases).toEqual(['ceilings', 'drain', 'latency', 'scale']);
     expect(options.events).toBe(30_000);
     expect(options.rates).toEqual([1_000, 1_500]);
-    expect(options.endpointConcurrency).toBe(options.deliveryConcurrency);
+    expect(options.endpointConcurrency).toBeUndefined();
   });
 
   it('shrinks everything for --quick and adds the soak on request', () => {

@@ -14,13 +14,10 @@ export interface BenchOptions {
   ceilingInFlight: number[];
   ceilingSeconds: number;
   jetstreamMessages: number;
-  /** DELIVERY_CONCURRENCY of the dispatchers. */
-  deliveryConcurrency: number;
-  /**
-   * DELIVERY_ENDPOINT_CONCURRENCY: every subscription of the bench targets one receiver (one
-   * origin), so by default it may use every delivery slot, as for a single-endpoint deployment.
-   */
-  endpointConcurrency: number;
+  /** DELIVERY_CONCURRENCY of the dispatchers; the service's default unless given. */
+  deliveryConcurrency?: number;
+  /** DELIVERY_ENDPOINT_CONCURRENCY (every subscription of the bench targets one origin); the service's default unless given. */
+  endpointConcurrency?: number;
   soakMinutes: number;
   soakRate: number;
   /** Dispatchers run with --cpu-prof. */
@@ -36,8 +33,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --phases a,b               subset of ${PHASES.join(',')} (default all but soak)
   --rates r1,r2              offered rates of the latency phase (default 1000,1500)
   --latency-seconds S        measured seconds per rate (default 20)
-  --delivery-concurrency N   dispatcher DELIVERY_CONCURRENCY (default 256)
-  --endpoint-concurrency N   dispatcher DELIVERY_ENDPOINT_CONCURRENCY (default: the delivery concurrency)
+  --delivery-concurrency N   dispatcher DELIVERY_CONCURRENCY (default: the service's)
+  --endpoint-concurrency N   dispatcher DELIVERY_ENDPOINT_CONCURRENCY (default: the service's)
   --profile                  run the dispatchers with --cpu-prof and summarize the profiles`;
 
 const numbers = (value: string, name: string): number[] =>
@@ -60,8 +57,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     ceilingInFlight: [64, 128],
     ceilingSeconds: quick ? 2 : 5,
     jetstreamMessages: quick ? 5_000 : 50_000,
-    deliveryConcurrency: 256,
-    endpointConcurrency: 0,
     soakMinutes: 10,
     soakRate: 1_000,
     profile: false,
@@ -113,6 +108,5 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         throw new Error(`unknown option ${flag}`);
     }
   }
-  if (options.endpointConcurrency === 0) options.endpointConcurrency = options.deliveryConcurrency;
   return options;
 }

@@ -11,8 +11,8 @@ import { enableCommitTimestamps } from './log.rows';
 import { spawnService, type ServiceProcess } from './service.process';
 
 export interface PlatformOptions {
-  deliveryConcurrency: number;
-  endpointConcurrency: number;
+  /** Dispatcher settings other than the services' defaults. */
+  dispatcherEnv: Record<string, string>;
   /** Dispatchers write CPU profiles here when given. */
   profileDir?: string;
 }
@@ -50,8 +50,6 @@ export async function startPlatform(nats: NatsServer, options: PlatformOptions):
     SECRETS_KEY: randomBytes(32).toString('hex'),
     DELIVERY_ALLOWED_TARGETS: '127.0.0.1/32',
     DELIVERY_ALLOW_HTTP: 'true',
-    DELIVERY_CONCURRENCY: String(options.deliveryConcurrency),
-    DELIVERY_ENDPOINT_CONCURRENCY: String(options.endpointConcurrency),
     LOG_LEVEL: 'warn',
   };
   // One after the other: the first to boot applies the shared migrations.
@@ -96,7 +94,9 @@ export async function startPlatform(nats: NatsServer, options: PlatformOptions):
     dispatchers: () => dispatchers,
     startDispatchers: async (count, tag = 'other') => {
       const started = await Promise.all(
-        Array.from({ length: count }, () => spawnService('dispatcher', env, dispatcherFlags(tag))),
+        Array.from({ length: count }, () =>
+          spawnService('dispatcher', { ...env, ...options.dispatcherEnv }, dispatcherFlags(tag)),
+        ),
       );
       dispatchers = [...dispatchers, ...started];
       await Promise.all(started.map((d) => d.waitReady()));

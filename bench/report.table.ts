@@ -92,7 +92,7 @@ export function formatReport(results: BenchResults): string {
   const parts: string[] = [
     `command: ${results.command}`,
     `machine: ${results.machine.cpus} x ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, ${results.machine.natsServer}, commit ${results.machine.commit}`,
-    `dispatcher: DELIVERY_CONCURRENCY=${options.deliveryConcurrency} DELIVERY_ENDPOINT_CONCURRENCY=${options.endpointConcurrency} LOG_LEVEL=warn`,
+    `services: LOG_LEVEL=warn, DELIVERY_CONCURRENCY=${options.deliveryConcurrency ?? 'default'}, DELIVERY_ENDPOINT_CONCURRENCY=${options.endpointConcurrency ?? 'default'}`,
   ];
   const { ceilings } = results;
   parts.push(

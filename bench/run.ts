@@ -43,6 +43,13 @@ function machine(): MachineInfo {
   };
 }
 
+function dispatcherEnv(options: BenchOptions): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (options.deliveryConcurrency) env.DELIVERY_CONCURRENCY = String(options.deliveryConcurrency);
+  if (options.endpointConcurrency) env.DELIVERY_ENDPOINT_CONCURRENCY = String(options.endpointConcurrency);
+  return env;
+}
+
 const log = (message: string): void =>
   console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -180,11 +187,7 @@ async function main(): Promise<void> {
     }
     if (options.phases.some((p) => p !== 'ceilings')) {
       log('starting Postgres and the services');
-      platform = await startPlatform(nats, {
-        deliveryConcurrency: options.deliveryConcurrency,
-        endpointConcurrency: options.endpointConcurrency,
-        profileDir,
-      });
+      platform = await startPlatform(nats, { dispatcherEnv: dispatcherEnv(options), profileDir });
       await platformPhases(options, results, platform, receiver, beginPhase);
     }
   } finally {

@@ -6,7 +6,9 @@ const { join } = require('node:path');
 
 const entry = join(__dirname, '..', 'dist', 'scripts', 'cli', 'main.js');
 if (!existsSync(entry)) {
-  process.stderr.write('hookstream: dist/scripts/cli/main.js is missing: run `npm run build` in the repository first\n');
+  process.stderr.write(
+    'hookstream: dist/scripts/cli/main.js is missing: run `npm run build` in the repository first\n',
+  );
   process.exit(2);
 }
 require(entry).run();

@@ -93,7 +93,13 @@ function createReceiver({ profile, secret, onEvent }) {
   });
 }
 
-module.exports = { verifyStandardWebhook, verifyBodySignature, verifyKaizenSignature, verifyDelivery, createReceiver };
+module.exports = {
+  verifyStandardWebhook,
+  verifyBodySignature,
+  verifyKaizenSignature,
+  verifyDelivery,
+  createReceiver,
+};
 
 if (require.main === module) {
   const secret = process.env.WEBHOOK_SECRET;

@@ -82,9 +82,16 @@ function typeSection(definition: EventTypeDefinition): string {
 
 export function eventsMarkdown(types: readonly EventTypeDefinition[] = BUILT_IN_EVENT_TYPES): string {
   const index = types.map((t) => `| [\`${t.name}\`](#${anchorOf(t.name)}) | ${t.description} |`);
-  const sections = SOURCES.map((source) => {
+  const others: Source = {
+    title: 'Other types',
+    about: 'Built-in types of no source document above.',
+    matches: (type) => !SOURCES.some((source) => source.matches(type)),
+  };
+  const sections = [...SOURCES, others].flatMap((source) => {
     const own = types.filter((t) => source.matches(t.name));
-    return [`## ${source.title}`, source.about, ...own.map(typeSection)].join('\n\n');
+    return own.length === 0
+      ? []
+      : [[`## ${source.title}`, source.about, ...own.map(typeSection)].join('\n\n')];
   });
   return [
     '# Event catalog',

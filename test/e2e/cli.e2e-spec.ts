@@ -69,6 +69,7 @@ describe('the hookstream CLI, end to end', () => {
   let subscription: { id: string; secret: string };
   /** Events the subscription matches, published by the tests below. */
   const published: string[] = [];
+  let replay: { replayId: string; count: number };
 
   it('creates, lists, shows and updates a subscription', async () => {
     subscription = await json(
@@ -128,18 +129,25 @@ describe('the hookstream CLI, end to end', () => {
     const tailed = collect(tail);
     let watching = '';
     tail.stderr!.on('data', (chunk: Buffer) => (watching += chunk.toString()));
-    await waitFor('tail watching', async () => watching.includes('watching deliveries'));
-
-    // Watch starts at the moment of the call: publish until the tail has seen a delivery.
-    await waitFor('a tailed delivery', async () => {
-      const next = event('workflow.completed', { workflow_id: 'wf_cli' });
-      const result = await cli(['events', 'publish', '-'], JSON.stringify(next));
-      expect(result.code).toBe(0);
-      expect(result.stdout).toMatch(new RegExp(`${next.id}\\s+yes`));
-      published.push(next.id);
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      return tail.exitCode !== null;
-    });
+    try {
+      await waitFor(
+        'tail watching',
+        async () => watching.includes('watching deliveries') || tail.exitCode !== null,
+      );
+      // Watch starts at the moment of the call: publish until the tail has seen a delivery.
+      await waitFor('a tailed delivery', async () => {
+        if (tail.exitCode !== null) return true;
+        const next = event('workflow.completed', { workflow_id: 'wf_cli' });
+        const result = await cli(['events', 'publish', '-'], JSON.stringify(next));
+        expect(result.code).toBe(0);
+        expect(result.stdout).toMatch(new RegExp(`${next.id}\\s+yes`));
+        published.push(next.id);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        return tail.exitCode !== null;
+      });
+    } finally {
+      if (tail.exitCode === null) tail.kill();
+    }
     const { code, stdout, stderr } = await tailed;
     expect({ code, stderr }).toMatchObject({ code: 0 });
     const outcome = JSON.parse(stdout.trim()) as {
@@ -213,7 +221,7 @@ describe('the hookstream CLI, end to end', () => {
     const rotated = await json<{ secret: string }>(['subscriptions', 'rotate-secret', subscription.id]);
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(subscription.secret);
-    const replay = await json<{ count: number }>([
+    replay = await json<{ replayId: string; count: number }>([
       'subscriptions',
       'replay',
       subscription.id,
@@ -226,14 +234,28 @@ describe('the hookstream CLI, end to end', () => {
 
   it('rebuilds and verifies the projection, keeping the logs as they were', async () => {
     const projectorEnv = { DATABASE_URL: stack.databaseUrl, NATS_URL: stack.nats.url };
-    const before = await json<{ total: number }>(['logs', '--limit', '200']);
+    // The replay's deliveries first, so that nothing changes the logs while they are rebuilt.
+    await waitFor('the replayed deliveries in the log', async () => {
+      const logs = await json<{ items: Array<{ round: string }> }>([
+        'logs',
+        '--status',
+        'succeeded',
+        '--limit',
+        '200',
+      ]);
+      return logs.items.filter((l) => l.round === replay.replayId).length === replay.count;
+    });
+    type Logs = { items: Array<{ id: string }>; total: number };
+    const byId = (logs: Logs) => [...logs.items].sort((a, b) => a.id.localeCompare(b.id));
+    const before = await json<Logs>(['logs', '--limit', '200']);
     const rebuilt = await cli(['projector', 'rebuild'], undefined, projectorEnv);
     expect(rebuilt).toMatchObject({ code: 0 });
     expect(rebuilt.stdout).toContain('rebuilt');
     const verified = await cli(['projector', 'verify'], undefined, projectorEnv);
     expect(verified.code).toBe(0);
-    const after = await json<{ total: number }>(['logs', '--limit', '200']);
+    const after = await json<Logs>(['logs', '--limit', '200']);
     expect(after.total).toBe(before.total);
+    expect(byId(after)).toEqual(byId(before));
   });
 
   it('reports errors on stderr with exit codes scripts can rely on', async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Webhook } from 'standardwebhooks';
@@ -140,6 +140,28 @@ describe('npm run demo, against the three services', () => {
       const checkedIn = readFileSync(join(REPO_ROOT, 'docs', 'openapi.json'), 'utf8');
       // Stale: regenerate with `node dist/scripts/docs/openapi.docs.js --url <API address>` against a running stack.
       expect(checkedIn).toEqual(served);
+    });
+
+    const doc = (name: string): string => readFileSync(join(REPO_ROOT, 'docs', name), 'utf8');
+
+    it('docs/grpc.md describes every rpc of the protos', () => {
+      const protoDir = join(REPO_ROOT, 'libs', 'contracts', 'proto');
+      const rpcs = readdirSync(protoDir).flatMap((file) =>
+        [...readFileSync(join(protoDir, file), 'utf8').matchAll(/^\s*rpc (\w+)\(/gm)].map((m) => m[1]!),
+      );
+      expect(rpcs.length).toBeGreaterThan(10);
+      expect(rpcs.filter((rpc) => !doc('grpc.md').includes(`\`${rpc}\``))).toEqual([]);
+    });
+
+    it('docs/operations.md lists every variable the services read', () => {
+      const configs = ['apps/subscriptions/src/app.config.ts', 'apps/dispatcher/src/dispatcher.config.ts']
+        .concat('apps/log-projector/src/log-projector.config.ts')
+        .map((file) => readFileSync(join(REPO_ROOT, file), 'utf8'));
+      const variables = new Set(
+        configs.flatMap((text) => [...text.matchAll(/^\s+([A-Z][A-Z0-9_]+):\s*\w+\(/gm)].map((m) => m[1]!)),
+      );
+      expect(variables.size).toBeGreaterThan(15);
+      expect([...variables].filter((name) => !doc('operations.md').includes(`| \`${name}\``))).toEqual([]);
     });
 
     it('docs/events.md matches the built-in catalog', async () => {

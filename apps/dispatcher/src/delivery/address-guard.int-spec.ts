@@ -6,9 +6,6 @@ import { isForbiddenAddress } from '@hookstream/webhooks';
 import { startCanary, type Canary } from '../testing/canary';
 import { DispatcherHarness, factsOf, isSettled } from '../testing/dispatcher.harness';
 
-// Spawned processes and real servers: the project's timeout is not applied per project by Jest 30.
-jest.setTimeout(120_000);
-
 /** The attempts' recorded outcomes of one dispatch. */
 function attemptsOf(facts: DeliveryFact[], dispatchId: string) {
   return factsOf(facts, dispatchId).flatMap((fact) =>

@@ -2,9 +2,6 @@ import { dispatchIdOf, sampleDataOf } from '@hookstream/contracts';
 import { behaviours, startReceiver, type Receiver } from '@hookstream/testing';
 import { DispatcherHarness, factsOf, isSettled } from '../testing/dispatcher.harness';
 
-// Spawned processes and real servers: the project's timeout is not applied per project by Jest 30.
-jest.setTimeout(120_000);
-
 describe('kill -9 of the dispatcher during a request (spawned dispatcher)', () => {
   let harness: DispatcherHarness;
   let receiver: Receiver;

@@ -38,9 +38,8 @@ export class DeliveryConsumers {
       filterSubject: subjects.deliveriesOfKind('created'),
       ackWaitMs: ACK_WAIT_MS,
       maxAckPending: 20_000,
-      // Room for the requests in flight and for messages waiting briefly on a busy endpoint.
+      // Room for the requests in flight and for messages waiting on a busy endpoint's slots.
       concurrency: 2 * this.config.deliveryConcurrency,
-      maxBuffered: Math.min(this.config.deliveryConcurrency, 512),
       handler: (msg, context) => this.attempt(msg, context),
     });
   }

@@ -3,8 +3,8 @@ import { Publisher, PublishManyError, type PublishItem, type PublishResult } fro
 
 interface Pending {
   item: PublishItem;
-  resolve(result: PublishResult): void;
-  reject(error: unknown): void;
+  resolve: (result: PublishResult) => void;
+  reject: (error: unknown) => void;
 }
 
 /**

@@ -8,9 +8,6 @@ import type { Resolver } from './guarded-connector';
 import { HttpSender, RESPONSE_STORE_LIMIT } from './http-sender';
 import { OriginPools } from './origin-pools';
 
-// Spawned processes and real servers: the project's timeout is not applied per project by Jest 30.
-jest.setTimeout(120_000);
-
 /** Real sockets, real servers on loopback; names resolved by a fixed table instead of DNS. */
 function resolverOf(table: Record<string, string[]>): Resolver {
   return (hostname, _options, callback) => {

@@ -3,9 +3,6 @@ import { dispatchIdOf, sampleDataOf } from '@hookstream/contracts';
 import { behaviours, startReceiver, waitFor, type Receiver } from '@hookstream/testing';
 import { DispatcherHarness, factsOf, isSettled } from '../testing/dispatcher.harness';
 
-// Spawned processes and real servers: the project's timeout is not applied per project by Jest 30.
-jest.setTimeout(120_000);
-
 describe('endpoint isolation and graceful shutdown (spawned dispatcher)', () => {
   let harness: DispatcherHarness;
   let hanging: Receiver;

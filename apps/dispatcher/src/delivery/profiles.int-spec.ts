@@ -8,9 +8,6 @@ import { generateSecret } from '@hookstream/webhooks';
 import { DispatcherHarness, isSettled } from '../testing/dispatcher.harness';
 import { selfSignedCert } from '../testing/tls.fixture';
 
-// Spawned processes and real servers: the project's timeout is not applied per project by Jest 30.
-jest.setTimeout(120_000);
-
 const hex = (key: string, content: string): string => createHmac('sha256', key).update(content).digest('hex');
 
 /** What an independent receiver checks: Standard Webhooks on every profile, the hex schemes by hand. */

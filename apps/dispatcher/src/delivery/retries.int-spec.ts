@@ -1,10 +1,7 @@
 import { Webhook } from 'standardwebhooks';
 import { dispatchIdOf, factMessageIds, sampleDataOf, type DeliveryFact } from '@hookstream/contracts';
-import { behaviours, startReceiver, type Receiver, type RunningService } from '@hookstream/testing';
+import { behaviours, startReceiver, waitFor, type Receiver, type RunningService } from '@hookstream/testing';
 import { DispatcherHarness, factsOf, isSettled } from '../testing/dispatcher.harness';
-
-// Spawned processes and real servers: the project's timeout is not applied per project by Jest 30.
-jest.setTimeout(120_000);
 
 const kinds = (facts: DeliveryFact[]): string[] => facts.map((fact) => fact.type);
 
@@ -185,6 +182,10 @@ describe('retries, Retry-After, 410 and abandoned rounds (spawned dispatcher)', 
       await facts.waitFor('first attempt', (items) =>
         factsOf(items, dispatchId).some((f) => f.type === 'dispatch.attempted'),
       );
+    // Both wait on the retries consumer meanwhile.
+    await waitFor('retries pending', async () => {
+      return (await harness.metric(dispatcher, 'hookstream_delivery_retries_pending')) >= 2;
+    });
     await harness.deleteSubscription(deleted.state);
     await harness.storeSubscription({ ...paused.state, active: false, updatedAt: new Date().toISOString() });
     for (const [{ facts, dispatchId }, reason] of [

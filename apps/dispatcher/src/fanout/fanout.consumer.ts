@@ -2,13 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { MsgHdrs } from '@nats-io/nats-core';
 import type { JsMsg } from '@nats-io/jetstream';
 import { EventCatalog, STREAMS, subjects } from '@hookstream/contracts';
-import {
-  ConsumerRunner,
-  Outcome,
-  Publisher,
-  type HandlerOutcome,
-  type RunningConsumer,
-} from '@hookstream/messaging';
+import { ConsumerRunner, Outcome, type HandlerOutcome, type RunningConsumer } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { factItem } from '../delivery/fact.items';
 import { FactPublisher } from '../delivery/fact.publisher';

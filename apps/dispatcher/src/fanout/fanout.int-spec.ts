@@ -12,9 +12,6 @@ import { renderBody } from '@hookstream/webhooks';
 import { DispatcherHarness, factsOf, isSettled } from '../testing/dispatcher.harness';
 import { FANOUT_DURABLE } from './fanout.consumer';
 
-// Spawned processes and real servers: the project's timeout is not applied per project by Jest 30.
-jest.setTimeout(120_000);
-
 describe('fan-out: validation, routing changes, dispatches from other writers (spawned dispatcher)', () => {
   let harness: DispatcherHarness;
   let receiver: Receiver;

@@ -1,5 +1,5 @@
-import { Controller, UseGuards } from '@nestjs/common';
-import { GrpcMethod } from '@nestjs/microservices';
+import { Controller, createParamDecorator, UseGuards, type ExecutionContext } from '@nestjs/common';
+import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { status as GrpcStatus, type ServerWritableStream } from '@grpc/grpc-js';
 import { filter, map, type Observable } from 'rxjs';
 import { isEventType, refOf, factKindOf } from '@hookstream/contracts';
@@ -35,10 +35,12 @@ const KINDS = ['created', 'attempted', 'succeeded', 'failed'];
 /** Outcomes a watcher may fall behind by before its stream is ended (it reconnects and reads the logs). */
 const MAX_UNSENT = 10_000;
 
-/**
- * hookstream.v1.Deliveries: the same reads as the HTTP API, plus a live stream of outcomes.
- * Handlers receive (request, metadata, call) from Nest; the tenant comes fourth, from the guard.
- */
+/** The grpc-js call of the current handler (the third argument Nest receives). */
+const GrpcCall = createParamDecorator((_data: unknown, context: ExecutionContext): unknown =>
+  context.getArgByIndex(2),
+);
+
+/** hookstream.v1.Deliveries: the same reads as the HTTP API, plus a live stream of outcomes. */
 @Controller()
 @UseGuards(ApiKeyGuard)
 export class DeliveriesGrpcController {
@@ -49,9 +51,7 @@ export class DeliveriesGrpcController {
 
   @GrpcMethod('Deliveries', 'ListLogs')
   async listLogs(
-    request: ListLogsRequest,
-    _metadata: unknown,
-    _call: unknown,
+    @Payload() request: ListLogsRequest,
     @CurrentTenant() tenant: Tenant,
   ): Promise<{ items: DeliveryLogMessage[]; total: number; limit: number; offset: number }> {
     const subscriptionId = request.subscription_id || undefined;
@@ -82,9 +82,7 @@ export class DeliveriesGrpcController {
 
   @GrpcMethod('Deliveries', 'GetDispatch')
   async getDispatch(
-    request: { dispatch_id?: string },
-    _metadata: unknown,
-    _call: unknown,
+    @Payload() request: { dispatch_id?: string },
     @CurrentTenant() tenant: Tenant,
   ): Promise<DispatchMessage> {
     const found = await this.queries.getDispatch(tenant.organizationId, request.dispatch_id ?? '');
@@ -99,9 +97,8 @@ export class DeliveriesGrpcController {
    */
   @GrpcMethod('Deliveries', 'Watch')
   watch(
-    request: { subscription_id?: string; kinds?: string[] },
-    _metadata: unknown,
-    call: ServerWritableStream<unknown, unknown>,
+    @Payload() request: { subscription_id?: string; kinds?: string[] },
+    @GrpcCall() call: ServerWritableStream<unknown, unknown>,
     @CurrentTenant() tenant: Tenant,
   ): Observable<DeliveryOutcomeMessage> {
     const organizationId = tenant.organizationId;
