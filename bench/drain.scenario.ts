@@ -1,3 +1,4 @@
+import { watchCpu, type PhaseCpu } from './cpu.usage';
 import { publishBacklog } from './event.publisher';
 import { waitForLogRows } from './log.rows';
 import type { Platform } from './platform.stack';
@@ -24,6 +25,8 @@ export interface DrainResult {
   logRowsPerSecond: number;
   /** Last log row committed after the last delivery received (ms). */
   logLagMs: number;
+  /** Cores used from the dispatchers' spawn to the last log row. */
+  cpu: PhaseCpu;
 }
 
 /**
@@ -44,6 +47,7 @@ export async function runDrain(
   if (published.failures > 0) throw new Error(`${published.failures} backlog publishes failed`);
 
   const spawnedAt = Date.now();
+  const cpu = watchCpu();
   await platform.startDispatchers(options.dispatchers, options.label);
   const expected = options.events * tenant.fanout;
   const received = await receiver.waitForUnique(expected, 60_000);
@@ -53,6 +57,7 @@ export async function runDrain(
     { organizationId: tenant.organizationId, prefix, since },
     expected,
   );
+  const used = cpu();
   const drainSeconds = (received.lastAt - received.firstAt) / 1000;
   const logSeconds = (log.lastCommitAt - received.firstAt) / 1000;
   return {
@@ -70,5 +75,6 @@ export async function runDrain(
     logSeconds,
     logRowsPerSecond: log.count / logSeconds,
     logLagMs: log.lastCommitAt - received.lastAt,
+    cpu: used,
   };
 }

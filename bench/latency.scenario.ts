@@ -1,3 +1,4 @@
+import { watchCpu, type PhaseCpu } from './cpu.usage';
 import { publishAtRate, type PacedRun } from './event.publisher';
 import { commitTimes, waitForLogRows } from './log.rows';
 import type { Platform } from './platform.stack';
@@ -16,6 +17,8 @@ export interface LatencyResult {
   toDelivered: Percentiles;
   /** Event published to its attempt row committed in the log (ms). */
   toLogRow: Percentiles;
+  /** Cores used while the events were offered. */
+  cpu?: PhaseCpu;
 }
 
 /** The measured part of a paced run, then its deliveries and log rows against their publish times. */
@@ -68,6 +71,7 @@ export async function runFixedRate(
   const warmCount = Math.round(options.rate * options.warmupSeconds);
   await receiver.reset();
   const since = Date.now() - 1_000;
+  const cpu = watchCpu();
   const run = await publishAtRate(
     platform.js,
     tenant.organizationId,
@@ -75,7 +79,14 @@ export async function runFixedRate(
     options.warmupSeconds + options.seconds,
     (i) => (i < warmCount ? warmPrefix : prefix),
   );
+  const used = cpu();
   if (run.failures > 0) throw new Error(`${run.failures} publishes failed at ${options.rate}/s`);
   await receiver.waitForUnique(run.published * tenant.fanout, 60_000);
-  return measureLatencies(platform, receiver, tenant, run, { label, prefix, since, offered: options.rate });
+  const result = await measureLatencies(platform, receiver, tenant, run, {
+    label,
+    prefix,
+    since,
+    offered: options.rate,
+  });
+  return { ...result, cpu: used };
 }

@@ -181,6 +181,33 @@ export function formatReport(results: BenchResults): string {
         results.soak.rss.map((s) => [s.service, s.settledMiB, s.finalMiB, s.maxMiB, s.growthPercent]),
       ),
     );
+  const windows = [
+    ...results.drains.map((d) => ({ label: d.label, cpu: d.cpu, perDelivery: d.deliveries / (d.startupSeconds + d.logSeconds) })),
+    ...results.latency.map((l) => ({ label: l.label, cpu: l.cpu, perDelivery: l.offeredPerSecond })),
+  ].filter((w) => w.cpu !== undefined);
+  if (windows.length > 0) {
+    const roles = [
+      'dispatcher',
+      'nats-server',
+      'log-projector',
+      'postgres',
+      'subscriptions',
+      'receiver',
+      'bench',
+    ];
+    parts.push(
+      '\nWhere the cores went (average cores busy; drains from dispatcher spawn to last log row)',
+      table(
+        ['run', ...roles, 'other work', 'bench us/delivery'],
+        windows.map(({ label, cpu, perDelivery }) => [
+          label,
+          ...roles.map((role) => n(cpu!.byRole[role] ?? 0, 2)),
+          n(cpu!.otherCores, 2),
+          n((cpu!.benchCores / perDelivery) * 1e6),
+        ]),
+      ),
+    );
+  }
   const phases = Object.entries(results.machine.phases);
   if (phases.length > 0)
     parts.push(

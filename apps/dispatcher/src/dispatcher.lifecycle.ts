@@ -29,6 +29,7 @@ const INTERRUPT_MARGIN_MS = 1_000;
 export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private consumers: RunningConsumer[] = [];
   private ready = false;
+  private stopping = false;
   private gaugeTimer?: NodeJS.Timeout;
 
   constructor(
@@ -56,6 +57,7 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
 
   private async start(): Promise<void> {
     await this.routing.start();
+    if (this.stopping) return;
     this.consumers = [this.deliveries.startAttempts(), this.deliveries.startRetries(), this.fanout.start()];
     await Promise.all(this.consumers.map((consumer) => consumer.started));
     this.ready = true;
@@ -65,6 +67,7 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
     this.ready = false;
     clearInterval(this.gaugeTimer);
     const grace = this.config.shutdownGraceMs;

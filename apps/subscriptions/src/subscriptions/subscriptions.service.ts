@@ -145,7 +145,11 @@ export class SubscriptionsService {
       const state = next(current, now);
       result = state ?? current;
       if (!state) return;
-      await em.save(toRow(state));
+      await em.update(
+        SubscriptionEntity,
+        { id: state.id },
+        toRow(state) as QueryDeepPartialEntity<SubscriptionEntity>,
+      );
       await this.outbox.append(em, state, (messageId) => changedFact(state, messageId, now), now);
       wrote = true;
     });
