@@ -1,4 +1,8 @@
-import { type SubscriptionsFixture, startSubscriptionsFixture, subscriptionBody } from '../testing/subscriptions.fixture';
+import {
+  type SubscriptionsFixture,
+  startSubscriptionsFixture,
+  subscriptionBody,
+} from '../testing/subscriptions.fixture';
 
 describe('subscription validation over HTTP: each rule answers 400 and writes nothing', () => {
   let f: SubscriptionsFixture;
@@ -93,10 +97,9 @@ describe('subscription validation over HTTP: each rule answers 400 and writes no
   });
 
   it('wrote no row and no outbox entry for any refused request', async () => {
-    const rows = await f.db.query(
-      'SELECT count(*)::int AS n FROM subscriptions WHERE organization_id = $1',
-      [tenant.organizationId],
-    );
+    const rows = await f.db.query('SELECT count(*)::int AS n FROM subscriptions WHERE organization_id = $1', [
+      tenant.organizationId,
+    ]);
     const outbox = await f.db.query(
       'SELECT count(*)::int AS n FROM subscription_outbox WHERE organization_id = $1',
       [tenant.organizationId],
