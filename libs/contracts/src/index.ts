@@ -6,3 +6,4 @@ export * from './profiles';
 export * from './subscription-facts';
 export * from './delivery-facts';
 export * from './catalog';
+export * from './publisher';
