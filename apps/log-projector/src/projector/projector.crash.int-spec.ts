@@ -15,6 +15,19 @@ import {
 
 const KILLS = 10;
 
+/** Resolves when another session has a transaction open on the projection tables (or after 3 s). */
+async function batchInFlight(stack: Stack): Promise<void> {
+  const deadline = Date.now() + 3_000;
+  while (Date.now() < deadline) {
+    const { rows } = await stack.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
+          AND query ~ '(checkpoints|dispatches|attempts)'`,
+    );
+    if (Number(rows[0]?.n) > 0) return;
+  }
+}
+
 describe('projector killed with -9 at random moments', () => {
   let stack: Stack;
   let service: RunningService | undefined;
@@ -58,6 +71,8 @@ describe('projector killed with -9 at random moments', () => {
       service = await startProjector(stack);
       for (let kill = 0; kill < KILLS; kill++) {
         await sleep(150 + Math.random() * 600);
+        // Every other kill waits until a batch transaction is open, so some surely land inside one.
+        if (kill % 2 === 1) await batchInFlight(stack);
         await service.kill();
         checkpoints.push(await checkpointOf(stack.db));
         // With the projector dead, the rows must be exactly what its checkpoint says it applied.
