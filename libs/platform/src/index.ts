@@ -11,3 +11,4 @@ export * from './logger';
 export * from './metrics';
 export * from './bootstrap';
 export * from './platform.module';
+export * from './migrations';

@@ -1,9 +1,7 @@
 import type { DataSource, DataSourceOptions, QueryRunner } from 'typeorm';
+import { runMigrationsLocked } from '@hookstream/platform';
 import { LOG_PROJECTOR_MIGRATIONS_TABLE, logProjectorMigrations, PROJECTION_TABLES } from '../migrations';
 import { quoteIdent } from './projection.sql';
-
-/** The same key as every service's migrations: replicas and services starting together take turns. */
-export const MIGRATIONS_LOCK_KEY = 7_426_115_001;
 
 export function logProjectorDataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
@@ -19,33 +17,8 @@ export function logProjectorDataSourceOptions(databaseUrl: string): DataSourceOp
   };
 }
 
-/** Runs a callback on one connection while it holds a session-level advisory lock. */
-export async function withSessionLock<T>(
-  dataSource: DataSource,
-  key: number,
-  fn: () => Promise<T>,
-): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  try {
-    await runner.query('SELECT pg_advisory_lock($1)', [key]);
-    try {
-      return await fn();
-    } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [key]);
-    }
-  } finally {
-    await runner.release();
-  }
-}
-
 /** Applies pending migrations under the shared migrations lock; returns the names applied. */
-export async function migrateProjection(dataSource: DataSource): Promise<string[]> {
-  return withSessionLock(dataSource, MIGRATIONS_LOCK_KEY, async () => {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
-    return applied.map((migration) => migration.name);
-  });
-}
+export const migrateProjection = runMigrationsLocked;
 
 /** The schema the migrations created the live tables in (the first of the search path). */
 export async function liveSchemaOf(dataSource: DataSource): Promise<string> {
