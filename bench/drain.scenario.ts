@@ -1,6 +1,7 @@
 import { watchCpu, type PhaseCpu } from './cpu.usage';
 import { publishBacklog } from './event.publisher';
 import { waitForLogRows } from './log.rows';
+import { scrapeCounters } from './metrics.scrape';
 import type { Platform } from './platform.stack';
 import type { BenchReceiver } from './receiver.client';
 import type { BenchTenant } from './tenant.setup';
@@ -27,6 +28,8 @@ export interface DrainResult {
   logLagMs: number;
   /** Cores used from the dispatchers' spawn to the last log row. */
   cpu: PhaseCpu;
+  /** Dispatcher counters at the end (the processes started with the drain). */
+  counters: Record<string, number>;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function runDrain(
     expected,
   );
   const used = cpu();
+  const counters = await scrapeCounters(platform.dispatchers());
   const drainSeconds = (received.lastAt - received.firstAt) / 1000;
   const logSeconds = (log.lastCommitAt - received.firstAt) / 1000;
   return {
@@ -76,5 +80,6 @@ export async function runDrain(
     logRowsPerSecond: log.count / logSeconds,
     logLagMs: log.lastCommitAt - received.lastAt,
     cpu: used,
+    counters,
   };
 }

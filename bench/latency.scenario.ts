@@ -1,6 +1,7 @@
 import { watchCpu, type PhaseCpu } from './cpu.usage';
 import { publishAtRate, type PacedRun } from './event.publisher';
 import { commitTimes, waitForLogRows } from './log.rows';
+import { counterDelta, scrapeCounters } from './metrics.scrape';
 import type { Platform } from './platform.stack';
 import type { BenchReceiver } from './receiver.client';
 import { percentiles, type Percentiles } from './stats';
@@ -19,6 +20,8 @@ export interface LatencyResult {
   toLogRow: Percentiles;
   /** Cores used while the events were offered. */
   cpu?: PhaseCpu;
+  /** Dispatcher counters over the phase. */
+  counters?: Record<string, number>;
 }
 
 /** The measured part of a paced run, then its deliveries and log rows against their publish times. */
@@ -72,6 +75,7 @@ export async function runFixedRate(
   await receiver.reset();
   const since = Date.now() - 1_000;
   const cpu = watchCpu();
+  const countersBefore = await scrapeCounters(platform.dispatchers());
   const run = await publishAtRate(
     platform.js,
     tenant.organizationId,
@@ -82,11 +86,12 @@ export async function runFixedRate(
   const used = cpu();
   if (run.failures > 0) throw new Error(`${run.failures} publishes failed at ${options.rate}/s`);
   await receiver.waitForUnique(run.published * tenant.fanout, 60_000);
+  const counters = counterDelta(countersBefore, await scrapeCounters(platform.dispatchers()));
   const result = await measureLatencies(platform, receiver, tenant, run, {
     label,
     prefix,
     since,
     offered: options.rate,
   });
-  return { ...result, cpu: used };
+  return { ...result, cpu: used, counters };
 }

@@ -8,6 +8,8 @@ import type { ProfileSummary } from './profile.summary';
 import type { SoakResult } from './soak.scenario';
 import { round } from './stats';
 
+const SATURATED = 'hookstream_delivery_endpoint_saturated_total';
+
 export const TARGETS = {
   drainRatio: 0.45,
   p99DeliveredMs: 30,
@@ -137,6 +139,7 @@ export function formatReport(results: BenchResults): string {
           n(d.logRowsPerSecond),
           n(d.logLagMs),
           d.duplicates,
+          n(d.counters[SATURATED]),
         ]),
       ),
     );
@@ -170,6 +173,7 @@ export function formatReport(results: BenchResults): string {
           n(l.toLogRow.p99, 1),
           n(l.toLogRow.p999, 1),
           n(l.producerMaxLagMs, 1),
+          n(l.counters?.[SATURATED]),
         ]),
       ),
     );
@@ -182,7 +186,11 @@ export function formatReport(results: BenchResults): string {
       ),
     );
   const windows = [
-    ...results.drains.map((d) => ({ label: d.label, cpu: d.cpu, perDelivery: d.deliveries / (d.startupSeconds + d.logSeconds) })),
+    ...results.drains.map((d) => ({
+      label: d.label,
+      cpu: d.cpu,
+      perDelivery: d.deliveries / (d.startupSeconds + d.logSeconds),
+    })),
     ...results.latency.map((l) => ({ label: l.label, cpu: l.cpu, perDelivery: l.offeredPerSecond })),
   ].filter((w) => w.cpu !== undefined);
   if (windows.length > 0) {

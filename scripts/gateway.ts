@@ -6,15 +6,34 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Pool } from 'undici';
 
-const PROJECTOR_ROUTES = [/^\/webhooks\/logs\/all(\/|\?|$)/, /^\/webhooks\/[^/?]+\/logs(\/|\?|$)/, /^\/v2\//, /^\/webhook-dispatches\//];
+const PROJECTOR_ROUTES = [
+  /^\/webhooks\/logs\/all(\/|\?|$)/,
+  /^\/webhooks\/[^/?]+\/logs(\/|\?|$)/,
+  /^\/v2\//,
+  /^\/webhook-dispatches\//,
+];
 
 export function routeOf(path: string): 'log-projector' | 'subscriptions' {
   return PROJECTOR_ROUTES.some((route) => route.test(path)) ? 'log-projector' : 'subscriptions';
 }
 
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'host']);
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'host',
+]);
 
-export function startGateway(options: { port: number; subscriptionsUrl: string; projectorUrl: string; host?: string }) {
+export function startGateway(options: {
+  port: number;
+  subscriptionsUrl: string;
+  projectorUrl: string;
+  host?: string;
+}) {
   const pools = {
     subscriptions: new Pool(options.subscriptionsUrl, { connections: 32 }),
     'log-projector': new Pool(options.projectorUrl, { connections: 32 }),
@@ -24,13 +43,14 @@ export function startGateway(options: { port: number; subscriptionsUrl: string; 
     const path = req.url ?? '/';
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      if (value !== undefined && !HOP_BY_HOP.has(name))
+        headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
     try {
       const upstream = await pools[routeOf(path)].request({
         path,
-        method: (req.method ?? 'GET') as 'GET',
+        method: req.method ?? 'GET',
         headers,
         body: hasBody ? req : null,
       });
@@ -44,7 +64,11 @@ export function startGateway(options: { port: number; subscriptionsUrl: string; 
     } catch (error) {
       if (res.headersSent) return void res.destroy();
       res.writeHead(502, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { type: 'unavailable', message: `upstream unavailable: ${(error as Error).message}` } }));
+      res.end(
+        JSON.stringify({
+          error: { type: 'unavailable', message: `upstream unavailable: ${(error as Error).message}` },
+        }),
+      );
     }
   };
 

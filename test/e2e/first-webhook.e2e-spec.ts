@@ -53,15 +53,21 @@ describe('a first webhook, across the three services', () => {
         'GET',
         `/webhooks/${created.body.id}/logs`,
       );
-      return logs.status === 200 && logs.body.items.some((e) => e.dispatchId === dispatchId && e.status === 'succeeded');
+      return (
+        logs.status === 200 &&
+        logs.body.items.some((e) => e.dispatchId === dispatchId && e.status === 'succeeded')
+      );
     });
 
-    const dispatch = await tenant.call<{ data: { id: string; status: string; webhookId: string; calls: unknown[] } }>(
-      'GET',
-      `/v2/webhook-dispatches/${dispatchId}`,
-    );
+    const dispatch = await tenant.call<{
+      data: { id: string; status: string; webhookId: string; calls: unknown[] };
+    }>('GET', `/v2/webhook-dispatches/${dispatchId}`);
     expect(dispatch.status).toBe(200);
-    expect(dispatch.body.data).toMatchObject({ id: dispatchId, status: 'SUCCEEDED', webhookId: created.body.id });
+    expect(dispatch.body.data).toMatchObject({
+      id: dispatchId,
+      status: 'SUCCEEDED',
+      webhookId: created.body.id,
+    });
     expect(dispatch.body.data.calls).toHaveLength(1);
   });
 

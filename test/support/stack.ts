@@ -56,7 +56,12 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     startService('log-projector', common),
   ]);
   const port = await freePort();
-  const gateway = startGateway({ port, host: '127.0.0.1', subscriptionsUrl: subscriptions.httpUrl, projectorUrl: projector.httpUrl });
+  const gateway = startGateway({
+    port,
+    host: '127.0.0.1',
+    subscriptionsUrl: subscriptions.httpUrl,
+    projectorUrl: projector.httpUrl,
+  });
   const apiUrl = `http://127.0.0.1:${port}`;
 
   const call = async <T>(auth: Record<string, string>, method: string, path: string, body?: unknown) => {
@@ -98,7 +103,9 @@ export async function startStack(env: Record<string, string> = {}): Promise<Stac
     },
     dispose: async () => {
       await gateway.close();
-      await Promise.all([subscriptions.stop(), dispatcher.stop(), projector.stop()].map((p) => p.catch(() => undefined)));
+      await Promise.all(
+        [subscriptions.stop(), dispatcher.stop(), projector.stop()].map((p) => p.catch(() => undefined)),
+      );
       await Promise.all([nats.dispose(), pg.dispose()]);
     },
   };

@@ -48,8 +48,18 @@ export interface FactMeta {
 export type DeliveryFact =
   | { type: 'dispatch.created'; version: 1; data: Dispatch; metadata: FactMeta }
   /** A failed attempt with another one scheduled; carries the dispatch so the retry needs nothing else. */
-  | { type: 'dispatch.attempted'; version: 1; data: { dispatch: Dispatch; attempt: Attempt }; metadata: FactMeta }
-  | { type: 'dispatch.succeeded'; version: 1; data: { ref: DispatchRef; attempt: Attempt }; metadata: FactMeta }
+  | {
+      type: 'dispatch.attempted';
+      version: 1;
+      data: { dispatch: Dispatch; attempt: Attempt };
+      metadata: FactMeta;
+    }
+  | {
+      type: 'dispatch.succeeded';
+      version: 1;
+      data: { ref: DispatchRef; attempt: Attempt };
+      metadata: FactMeta;
+    }
   /** Terminal failure: the last attempt failed, or the dispatch was abandoned (attempt null) with a reason. */
   | {
       type: 'dispatch.failed';

@@ -40,13 +40,17 @@ export function isIsoDateTime(value: string): boolean {
 
 /** Checks the envelope's shape; the type's data schema is checked by the catalog. */
 export function validateEnvelope(value: unknown): EnvelopeResult {
-  const fail = (message: string): EnvelopeResult => ({ ok: false, problem: { code: 'invalid_envelope', message } });
+  const fail = (message: string): EnvelopeResult => ({
+    ok: false,
+    problem: { code: 'invalid_envelope', message },
+  });
   if (!isRecord(value)) return fail('the event must be a JSON object');
   for (const key of Object.keys(value)) {
     if (!ENVELOPE_FIELDS.has(key)) return fail(`unknown field "${key}"`);
   }
   const { id, type, organizationId, occurredAt, source, subject, data } = value;
-  if (typeof id !== 'string' || !EVENT_ID_PATTERN.test(id)) return fail('id must be 1-128 characters of [A-Za-z0-9_.:-]');
+  if (typeof id !== 'string' || !EVENT_ID_PATTERN.test(id))
+    return fail('id must be 1-128 characters of [A-Za-z0-9_.:-]');
   if (typeof type !== 'string' || !isEventType(type)) return fail('type must be a valid event type');
   if (typeof organizationId !== 'string' || !isToken(organizationId))
     return fail('organizationId must be 1-64 characters of [A-Za-z0-9_-]');
@@ -70,12 +74,18 @@ export function decodeEnvelope(
   maxBytes = DEFAULT_MAX_EVENT_BYTES,
 ): EnvelopeResult {
   if (raw.byteLength > maxBytes)
-    return { ok: false, problem: { code: 'too_large', message: `event is ${raw.byteLength} bytes, over ${maxBytes}` } };
+    return {
+      ok: false,
+      problem: { code: 'too_large', message: `event is ${raw.byteLength} bytes, over ${maxBytes}` },
+    };
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
   } catch (error) {
-    return { ok: false, problem: { code: 'invalid_json', message: `not valid JSON: ${(error as Error).message}` } };
+    return {
+      ok: false,
+      problem: { code: 'invalid_json', message: `not valid JSON: ${(error as Error).message}` },
+    };
   }
   const result = validateEnvelope(parsed);
   if (!result.ok || !expected) return result;

@@ -50,7 +50,8 @@ export function attemptIdOf(dispatchId: string, round: string, attempt: number):
 export const factMessageIds = {
   created: (dispatchId: string, round: string): string => `${dispatchId}:${round}:created`,
   /** attempted, succeeded and failed share it: one attempt has exactly one recorded outcome. */
-  attempt: (dispatchId: string, round: string, attempt: number): string => `${dispatchId}:${round}:attempt:${attempt}`,
+  attempt: (dispatchId: string, round: string, attempt: number): string =>
+    `${dispatchId}:${round}:attempt:${attempt}`,
   /** A dispatch given up without an HTTP attempt (subscription gone or disabled). */
   abandoned: (dispatchId: string, round: string): string => `${dispatchId}:${round}:abandoned`,
 };

@@ -25,7 +25,12 @@ export interface NatsServer {
 }
 
 export function natsServerBinary(): string {
-  const candidates = [process.env.NATS_SERVER_BIN, '/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'];
+  const candidates = [
+    process.env.NATS_SERVER_BIN,
+    '/usr/sbin/nats-server',
+    '/usr/bin/nats-server',
+    '/usr/local/bin/nats-server',
+  ];
   for (const candidate of candidates) if (candidate && existsSync(candidate)) return candidate;
   throw new Error('nats-server not found: install it (apt-get install nats-server) or set NATS_SERVER_BIN');
 }

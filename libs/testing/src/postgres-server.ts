@@ -49,7 +49,9 @@ function runAs(): { uid: number; gid: number } | undefined {
 let databaseCounter = 0;
 
 /** Starts a cluster of its own; a given dataDir and port are kept (the local stack), else temporary ones. */
-export async function startPostgres(options: { dataDir?: string; port?: number } = {}): Promise<PostgresServer> {
+export async function startPostgres(
+  options: { dataDir?: string; port?: number } = {},
+): Promise<PostgresServer> {
   const bin = postgresBinDir();
   const user = runAs();
   const temporary = options.dataDir === undefined;
@@ -57,10 +59,14 @@ export async function startPostgres(options: { dataDir?: string; port?: number }
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     mkdirSync(dataDir, { recursive: true });
     if (user) chownSync(dataDir, user.uid, user.gid);
-    execFileSync(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'], {
-      stdio: 'pipe',
-      ...(user ?? {}),
-    });
+    execFileSync(
+      join(bin, 'initdb'),
+      ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8'],
+      {
+        stdio: 'pipe',
+        ...(user ?? {}),
+      },
+    );
   }
   const port = options.port ?? (await freePort());
   let child: ChildProcess | undefined;

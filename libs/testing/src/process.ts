@@ -9,7 +9,11 @@ process.once('exit', () => {
 
 /** Spawns in its own process group, so a kill reaches the server's children too (a real crash). */
 export function spawnManaged(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
-  const child = spawn(command, args, { ...options, detached: true, stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    ...options,
+    detached: true,
+    stdio: options.stdio ?? ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   const output: string[] = [];
   const keep = (chunk: Buffer): void => {
@@ -39,7 +43,10 @@ export function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 export function exited(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`process ${child.pid} did not exit in ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`process ${child.pid} did not exit in ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
@@ -48,7 +55,11 @@ export function exited(child: ChildProcess, timeoutMs = 30_000): Promise<void> {
 }
 
 /** Sends a signal and waits for the process to be gone, escalating to SIGKILL. */
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+export async function stopProcess(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  graceMs = 15_000,
+): Promise<void> {
   killGroup(child, signal);
   try {
     await exited(child, graceMs);

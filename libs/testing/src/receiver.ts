@@ -39,7 +39,11 @@ export const behaviours = {
   reset: (): Behaviour => ({ kind: 'reset' }),
   redirect: (location: string, status = 302): Behaviour => ({ kind: 'redirect', location, status }),
   big: (bytes: number): Behaviour => ({ kind: 'big', bytes }),
-  trickle: (bytesPerSecond: number, totalBytes: number): Behaviour => ({ kind: 'trickle', bytesPerSecond, totalBytes }),
+  trickle: (bytesPerSecond: number, totalBytes: number): Behaviour => ({
+    kind: 'trickle',
+    bytesPerSecond,
+    totalBytes,
+  }),
   /** The n-th request gets steps[n]; the last step repeats. */
   sequence: (...steps: Behaviour[]): Behaviour => ({ kind: 'sequence', steps }),
 };
@@ -89,7 +93,10 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
         res.end();
         return;
       case 'big': {
-        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(behaviour.bytes) });
+        res.writeHead(200, {
+          'content-type': 'application/octet-stream',
+          'content-length': String(behaviour.bytes),
+        });
         const chunk = Buffer.alloc(64 * 1024, 120);
         let left = behaviour.bytes;
         const pump = (): void => {
@@ -140,7 +147,13 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
-      requests.push({ method: req.method ?? 'GET', path, headers, body: Buffer.concat(chunks).toString('utf8'), receivedAt: Date.now() });
+      requests.push({
+        method: req.method ?? 'GET',
+        path,
+        headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        receivedAt: Date.now(),
+      });
       const index = counts.get(path) ?? 0;
       counts.set(path, index + 1);
       act(routes.get(path) ?? options.defaultBehaviour ?? behaviours.ok(), req, res, index);
@@ -164,7 +177,11 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
     requestsTo,
     waitForRequests: async (count, path, timeoutMs = 30_000) => {
       const select = (): ReceivedRequest[] => (path === undefined ? requests : requestsTo(path));
-      await waitFor(`${count} requests${path ? ` to ${path}` : ''}`, async () => select().length >= count, timeoutMs);
+      await waitFor(
+        `${count} requests${path ? ` to ${path}` : ''}`,
+        async () => select().length >= count,
+        timeoutMs,
+      );
       return select();
     },
     connections: () => connectionCount,

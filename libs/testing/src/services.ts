@@ -49,14 +49,18 @@ export async function startService(
     GRPC_PORT: String(grpcPort),
     ...env,
   };
-  let child: ChildProcess = spawnManaged(process.execPath, [serviceEntry(name)], { env: fullEnv, cwd: REPO_ROOT });
+  let child: ChildProcess = spawnManaged(process.execPath, [serviceEntry(name)], {
+    env: fullEnv,
+    cwd: REPO_ROOT,
+  });
   const httpUrl = `http://127.0.0.1:${httpPort}`;
 
   const waitReady = async (timeoutMs = 60_000): Promise<void> => {
     await waitFor(
       `${name} ready`,
       async () => {
-        if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${recentOutput(child)}`);
+        if (child.exitCode !== null)
+          throw new Error(`${name} exited with ${child.exitCode}:\n${recentOutput(child)}`);
         try {
           const res = await request(`${httpUrl}/health/ready`);
           await res.body.dump();

@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { MsgHdrs } from '@nats-io/nats-core';
 import type { JsMsg } from '@nats-io/jetstream';
 import { EventCatalog, STREAMS, subjects } from '@hookstream/contracts';
 import { ConsumerRunner, Outcome, type HandlerOutcome, type RunningConsumer } from '@hookstream/messaging';
@@ -66,7 +65,7 @@ export class FanoutConsumer {
     }
     if (check.routes.length === 0) return Outcome.ack();
     // The header type lives in a path the type-aware lint cannot resolve; it is the core MsgHdrs.
-    const traceparent = (msg.headers as MsgHdrs | undefined)?.get('traceparent');
+    const traceparent = msg.headers?.get('traceparent');
     const plan = planFanout(check.envelope, check.routes, {
       publishedAt: msg.time.toISOString(),
       createdAt: new Date().toISOString(),
