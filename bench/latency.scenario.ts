@@ -66,9 +66,10 @@ export async function runFixedRate(
   platform: Platform,
   receiver: BenchReceiver,
   tenant: BenchTenant,
-  options: { rate: number; warmupSeconds: number; seconds: number },
+  options: { label: string; rate: number; warmupSeconds: number; seconds: number },
 ): Promise<LatencyResult> {
-  const label = `rate${options.rate}`;
+  // Event ids name the run: ids published again within the stream's duplicate window would be dropped.
+  const label = options.label;
   const warmPrefix = `evt_${label}_w_`;
   const prefix = `evt_${label}_m_`;
   const warmCount = Math.round(options.rate * options.warmupSeconds);

@@ -96,10 +96,12 @@ async function platformPhases(
   };
   if (options.phases.includes('latency')) {
     await steady('latency');
-    for (const rate of options.rates) {
-      const end = beginPhase(`rate${rate}`);
+    for (const [index, rate] of options.rates.entries()) {
+      const label = options.rates.indexOf(rate) === index ? `rate${rate}` : `rate${rate}_${index}`;
+      const end = beginPhase(label);
       log(`fixed rate ${rate}/s: ${options.warmupSeconds} s warm-up, ${options.latencySeconds} s measured`);
       const result = await runFixedRate(platform, receiver, fanout1, {
+        label,
         rate,
         warmupSeconds: options.warmupSeconds,
         seconds: options.latencySeconds,

@@ -1,7 +1,16 @@
+import { request } from 'undici';
 import { dispatchIdOf } from '@hookstream/contracts';
 import { waitFor, type Receiver } from '@hookstream/testing';
 import type { Stack, Tenant } from '../support/stack';
-import { formatTable, judge, readLogs, type OracleInput, type OracleResult, type PublishedEvent, type WatchedSubscription } from '../support/oracle';
+import {
+  formatTable,
+  judge,
+  readLogs,
+  type OracleInput,
+  type OracleResult,
+  type PublishedEvent,
+  type WatchedSubscription,
+} from '../support/oracle';
 
 /** `npm run test:chaos` sets it: the long scenarios run only then. */
 export const CHAOS = process.env.CHAOS === '1';
@@ -21,10 +30,16 @@ export const eventId = (label: string): string => `evt_${label}_${process.pid}_$
 /** Publishes one workflow event; resolves with it when acknowledged (202), with null when unavailable. */
 export async function publish(tenant: Tenant, type: string, label: string): Promise<PublishedEvent | null> {
   const id = eventId(label);
-  const event = { id, type, occurredAt: new Date().toISOString(), data: { workflow_id: `wf_${id}`, status: 'completed' } };
+  const event = {
+    id,
+    type,
+    occurredAt: new Date().toISOString(),
+    data: { workflow_id: `wf_${id}`, status: 'completed' },
+  };
   const res = await tenant.call('POST', '/events', event).catch(() => null);
   // A refusal of the request itself is a mistake of the test, not an outage.
-  if (res && res.status >= 400 && res.status < 500) throw new Error(`publish: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res && res.status >= 400 && res.status < 500)
+    throw new Error(`publish: ${res.status} ${JSON.stringify(res.body)}`);
   return res?.status === 202 ? { id, type } : null;
 }
 
@@ -116,7 +131,6 @@ export function expectSound(result: OracleResult): void {
 }
 
 export async function ready(url: string): Promise<number> {
-  const { request } = await import('undici');
   try {
     const res = await request(`${url}/health/ready`);
     await res.body.dump();

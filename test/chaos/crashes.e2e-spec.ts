@@ -4,7 +4,18 @@ import { dispatchIdOf } from '@hookstream/contracts';
 import { behaviours, REPO_ROOT, startReceiver, waitFor, type Receiver } from '@hookstream/testing';
 import { startStack, type Stack, type Tenant } from '../support/stack';
 import type { PublishedEvent } from '../support/oracle';
-import { awaitRouted, CHAOS, COMPRESSED_ENV, expectSound, oracleReport, publish, ready, settle, sleep, subscribe } from './chaos.support';
+import {
+  awaitRouted,
+  CHAOS,
+  COMPRESSED_ENV,
+  expectSound,
+  oracleReport,
+  publish,
+  ready,
+  settle,
+  sleep,
+  subscribe,
+} from './chaos.support';
 
 /** Crashes and restarts of the processes the platform runs on: nothing acknowledged is lost. */
 describe('crashes and restarts', () => {
@@ -24,7 +35,10 @@ describe('crashes and restarts', () => {
   const allReady = async (): Promise<void> => {
     await waitFor(
       'every service ready',
-      async () => (await Promise.all(Object.values(stack.services).map((s) => ready(s.httpUrl)))).every((c) => c === 200),
+      async () =>
+        (await Promise.all(Object.values(stack.services).map((s) => ready(s.httpUrl)))).every(
+          (c) => c === 200,
+        ),
       90_000,
     );
   };
@@ -116,7 +130,10 @@ describe('crashes and restarts', () => {
       await stack.nats.stop();
       await waitFor(
         'readiness red',
-        async () => (await Promise.all(Object.values(stack.services).map((s) => ready(s.httpUrl)))).every((c) => c !== 200),
+        async () =>
+          (await Promise.all(Object.values(stack.services).map((s) => ready(s.httpUrl)))).every(
+            (c) => c !== 200,
+          ),
         30_000,
       );
       await sleep(60_000);
@@ -150,12 +167,16 @@ describe('crashes and restarts', () => {
 
       expectSound(
         report.add(
-          await settle(tenant, {
-            scenario: 'dispatcher SIGSTOP past ack wait',
-            events: [...probes, ...events],
-            subscriptions: [sub],
-            requests: receiver.requests,
-          }, 90_000),
+          await settle(
+            tenant,
+            {
+              scenario: 'dispatcher SIGSTOP past ack wait',
+              events: [...probes, ...events],
+              subscriptions: [sub],
+              requests: receiver.requests,
+            },
+            90_000,
+          ),
         ),
       );
     });
@@ -173,12 +194,16 @@ describe('crashes and restarts', () => {
 
       expectSound(
         report.add(
-          await settle(tenant, {
-            scenario: 'Postgres stop -m immediate',
-            events: [...probes, ...before, ...after],
-            subscriptions: [sub],
-            requests: receiver.requests,
-          }, 90_000),
+          await settle(
+            tenant,
+            {
+              scenario: 'Postgres stop -m immediate',
+              events: [...probes, ...before, ...after],
+              subscriptions: [sub],
+              requests: receiver.requests,
+            },
+            90_000,
+          ),
         ),
       );
     });
@@ -196,21 +221,31 @@ describe('crashes and restarts', () => {
 
       expectSound(
         report.add(
-          await settle(tenant, {
-            scenario: 'projector kill -9 repeated',
-            events: [...probes, ...events],
-            subscriptions: [sub],
-            requests: receiver.requests,
-          }, 90_000),
+          await settle(
+            tenant,
+            {
+              scenario: 'projector kill -9 repeated',
+              events: [...probes, ...events],
+              subscriptions: [sub],
+              requests: receiver.requests,
+            },
+            90_000,
+          ),
         ),
       );
 
-      const verify = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/apps/log-projector/src/cli.js'), 'verify'], {
-        env: { PATH: process.env.PATH, DATABASE_URL: stack.databaseUrl, NATS_URL: stack.nats.url },
-        encoding: 'utf8',
-        timeout: 120_000,
+      const verify = spawnSync(
+        process.execPath,
+        [join(REPO_ROOT, 'dist/apps/log-projector/src/cli.js'), 'verify'],
+        {
+          env: { PATH: process.env.PATH, DATABASE_URL: stack.databaseUrl, NATS_URL: stack.nats.url },
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
+      expect({ status: verify.status, out: verify.stdout, err: verify.stderr.slice(-2000) }).toMatchObject({
+        status: 0,
       });
-      expect({ status: verify.status, out: verify.stdout, err: verify.stderr.slice(-2000) }).toMatchObject({ status: 0 });
     });
   }
 });

@@ -46,9 +46,22 @@ const BAD_HEADERS: Array<Record<string, string>> = [
   { 'x-bad\r\nname': 'a' },
 ];
 
-const BAD_PATTERNS = ['workflow..completed', 'work*flow.completed', 'workflow.>.completed', 'wörkflow.completed', `${'a.'.repeat(200)}b`, ''];
+const BAD_PATTERNS = [
+  'workflow..completed',
+  'work*flow.completed',
+  'workflow.>.completed',
+  'wörkflow.completed',
+  `${'a.'.repeat(200)}b`,
+  '',
+];
 
-const HOSTILE_TEXT = ["'; DROP TABLE subscriptions; --", "' OR '1'='1", '__proto__', 'constructor', '{"__proto__":{"polluted":true}}'];
+const HOSTILE_TEXT = [
+  "'; DROP TABLE subscriptions; --",
+  "' OR '1'='1",
+  '__proto__',
+  'constructor',
+  '{"__proto__":{"polluted":true}}',
+];
 
 /** Bad input is refused with 4xx or stored as sent; never a 5xx, never another organization's data. */
 describe('hostile input', () => {
@@ -62,7 +75,11 @@ describe('hostile input', () => {
     // No allow-list and no plain HTTP: the production address rules.
     stack = await startStack({ DELIVERY_ALLOWED_TARGETS: '', DELIVERY_ALLOW_HTTP: 'false' });
     [owner, stranger] = await Promise.all([stack.tenant('Owner'), stack.tenant('Stranger')]);
-    const created = await owner.call<Created>('POST', '/webhooks', { name: 'mine', url: PUBLIC_URL, events: ['workflow.*'] });
+    const created = await owner.call<Created>('POST', '/webhooks', {
+      name: 'mine',
+      url: PUBLIC_URL,
+      events: ['workflow.*'],
+    });
     expect(created.status).toBe(201);
     mine = created.body;
     await waitFor('a dispatch of the owner', async () => {
@@ -73,7 +90,10 @@ describe('hostile input', () => {
         data: { workflow_id: 'wf_owned', status: 'completed' },
       });
       expect(published.status).toBe(202);
-      const list = await owner.call<{ data: { items: Array<{ id: string }> } }>('GET', `/v2/webhooks/${mine.id}/dispatches`);
+      const list = await owner.call<{ data: { items: Array<{ id: string }> } }>(
+        'GET',
+        `/v2/webhooks/${mine.id}/dispatches`,
+      );
       dispatchId = list.body?.data?.items?.[0]?.id ?? '';
       return dispatchId !== '';
     });
@@ -83,7 +103,12 @@ describe('hostile input', () => {
   });
 
   const create = (fields: Record<string, unknown>) =>
-    owner.call<{ error?: { type: string } }>('POST', '/webhooks', { name: 'hostile', url: PUBLIC_URL, events: ['workflow.completed'], ...fields });
+    owner.call<{ error?: { type: string } }>('POST', '/webhooks', {
+      name: 'hostile',
+      url: PUBLIC_URL,
+      events: ['workflow.completed'],
+      ...fields,
+    });
 
   it.each(FORBIDDEN_HOSTS)('refuses https://%s at create and update', async (host) => {
     const url = `https://${host}/hooks`;
@@ -95,13 +120,19 @@ describe('hostile input', () => {
     expect((await create({ url })).status).toBe(400);
   });
 
-  it.each(BAD_HEADERS.map((h) => [JSON.stringify(h), h]))('refuses the custom headers %s', async (_, headers) => {
-    expect((await create({ headers })).status).toBe(400);
-  });
+  it.each(BAD_HEADERS.map((h) => [JSON.stringify(h), h]))(
+    'refuses the custom headers %s',
+    async (_, headers) => {
+      expect((await create({ headers })).status).toBe(400);
+    },
+  );
 
-  it.each(BAD_PATTERNS.map((p) => [p.slice(0, 40), p]))('refuses the event pattern "%s"', async (_, pattern) => {
-    expect((await create({ events: [pattern] })).status).toBe(400);
-  });
+  it.each(BAD_PATTERNS.map((p) => [p.slice(0, 40), p]))(
+    'refuses the event pattern "%s"',
+    async (_, pattern) => {
+      expect((await create({ events: [pattern] })).status).toBe(400);
+    },
+  );
 
   it.each(HOSTILE_TEXT)('stores %j verbatim in text fields or refuses it, never a 5xx', async (text) => {
     const res = await owner.call<Created>('POST', '/webhooks', {
@@ -148,7 +179,12 @@ describe('hostile input', () => {
       data: { workflow_id: 'x'.repeat(300 * 1024), status: 'completed' },
     });
     expect(huge.status).toBe(413);
-    const body = await owner.call('POST', '/webhooks', { name: 'big', url: PUBLIC_URL, events: ['workflow.*'], metadata: { blob: 'x'.repeat(5 * 1024 * 1024) } });
+    const body = await owner.call('POST', '/webhooks', {
+      name: 'big',
+      url: PUBLIC_URL,
+      events: ['workflow.*'],
+      metadata: { blob: 'x'.repeat(5 * 1024 * 1024) },
+    });
     expect(body.status).toBe(413);
     const list = await owner.call<{ items: Array<{ name: string }> }>('GET', '/webhooks?limit=100');
     expect(list.body.items.map((s) => s.name)).not.toContain('big');
@@ -161,7 +197,11 @@ describe('hostile input', () => {
       { method: 'DELETE', path: () => `/webhooks/${mine.id}` },
       { method: 'POST', path: () => `/webhooks/${mine.id}/test`, body: {} },
       { method: 'POST', path: () => `/webhooks/${mine.id}/rotate-secret`, body: {} },
-      { method: 'POST', path: () => `/webhooks/${mine.id}/replay`, body: { since: new Date(0).toISOString() } },
+      {
+        method: 'POST',
+        path: () => `/webhooks/${mine.id}/replay`,
+        body: { since: new Date(0).toISOString() },
+      },
       { method: 'GET', path: () => `/webhooks/${mine.id}/logs` },
       { method: 'GET', path: () => `/v2/webhooks/${mine.id}/dispatches` },
       { method: 'GET', path: () => `/v2/webhook-dispatches/${dispatchId}` },
@@ -170,16 +210,33 @@ describe('hostile input', () => {
       { method: 'GET', path: () => '/webhooks/logs/all', list: true },
       { method: 'GET', path: () => '/v2/webhook-dispatches', list: true },
       { method: 'GET', path: () => '/event-types', list: true },
-      { method: 'POST', path: () => '/webhooks', body: { name: 'x', url: PUBLIC_URL, events: ['workflow.*'] }, list: true },
-      { method: 'POST', path: () => '/events', body: { id: 'evt_x', type: 'workflow.completed', data: {} }, list: true },
+      {
+        method: 'POST',
+        path: () => '/webhooks',
+        body: { name: 'x', url: PUBLIC_URL, events: ['workflow.*'] },
+        list: true,
+      },
+      {
+        method: 'POST',
+        path: () => '/events',
+        body: { id: 'evt_x', type: 'workflow.completed', data: {} },
+        list: true,
+      },
     ];
-    const credentials = fc.constantFrom<'stranger' | 'none' | 'garbage' | 'wrong-org-header'>('stranger', 'none', 'garbage', 'wrong-org-header');
+    const credentials = fc.constantFrom<'stranger' | 'none' | 'garbage' | 'wrong-org-header'>(
+      'stranger',
+      'none',
+      'garbage',
+      'wrong-org-header',
+    );
 
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), credentials, async (route, credential) => {
-        const headers: Record<string, string> = route.body === undefined ? {} : { 'content-type': 'application/json' };
+        const headers: Record<string, string> =
+          route.body === undefined ? {} : { 'content-type': 'application/json' };
         if (credential === 'stranger') headers.authorization = `Bearer ${stranger.apiKey}`;
-        if (credential === 'garbage') headers.authorization = 'Bearer hs_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+        if (credential === 'garbage')
+          headers.authorization = 'Bearer hs_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
         if (credential === 'wrong-org-header') {
           headers.authorization = `Bearer ${stranger.apiKey}`;
           headers['x-organization-id'] = owner.organizationId;
@@ -204,7 +261,11 @@ describe('hostile input', () => {
   });
 
   it('never returns the signing secret after create', async () => {
-    const created = await owner.call<Created>('POST', '/webhooks', { name: 'secretive', url: PUBLIC_URL, events: ['workflow.*'] });
+    const created = await owner.call<Created>('POST', '/webhooks', {
+      name: 'secretive',
+      url: PUBLIC_URL,
+      events: ['workflow.*'],
+    });
     expect(created.status).toBe(201);
     const secret = created.body.secret;
     const material = secret.replace(/^whsec_/, '');
@@ -216,12 +277,24 @@ describe('hostile input', () => {
       `/v2/webhooks/${created.body.id}/dispatches`,
       '/v2/webhook-dispatches',
     ];
-    // The projector learns of a new subscription asynchronously: its reads answer 404 until then.
+    // The projector knows a subscription from its first dispatch on: publish until its reads answer.
     let responses: Array<{ path: string; status: number; body: unknown }> = [];
-    await waitFor('every read answers', async () => {
-      responses = await Promise.all(paths.map(async (path) => ({ path, ...(await owner.call('GET', path)) })));
-      return responses.every((r) => r.status === 200);
-    }, 20_000);
+    await waitFor(
+      'every read answers',
+      async () => {
+        await owner.call('POST', '/events', {
+          id: eventId('secretive'),
+          type: 'workflow.completed',
+          occurredAt: new Date().toISOString(),
+          data: { workflow_id: 'wf_secretive', status: 'completed' },
+        });
+        responses = await Promise.all(
+          paths.map(async (path) => ({ path, ...(await owner.call('GET', path)) })),
+        );
+        return responses.every((r) => r.status === 200);
+      },
+      20_000,
+    );
     for (const res of responses) expect(JSON.stringify(res.body)).not.toContain(material);
   });
 });

@@ -3,7 +3,15 @@ import { dispatchIdOf } from '@hookstream/contracts';
 import { behaviours, startReceiver, waitFor, type Receiver } from '@hookstream/testing';
 import { startStack, type Stack, type Tenant } from '../support/stack';
 import { readLogs, type WatchedSubscription } from '../support/oracle';
-import { awaitRouted, COMPRESSED_ENV, expectSound, oracleReport, publish, settle, subscribe } from './chaos.support';
+import {
+  awaitRouted,
+  COMPRESSED_ENV,
+  expectSound,
+  oracleReport,
+  publish,
+  settle,
+  subscribe,
+} from './chaos.support';
 
 interface Dispatch {
   status: 'ACTIVE' | 'SUCCEEDED' | 'FAILED';
@@ -47,7 +55,12 @@ describe('hostile receivers', () => {
   });
 
   /** A routed subscription whose route then behaves as given. */
-  const hostile = async (tenant: Tenant, path: string, behaviour: Parameters<Receiver['route']>[1], extra = {}) => {
+  const hostile = async (
+    tenant: Tenant,
+    path: string,
+    behaviour: Parameters<Receiver['route']>[1],
+    extra = {},
+  ) => {
     const sub = await subscribe(tenant, receiver, path, ['workflow.completed'], extra);
     await awaitRouted(tenant, receiver, sub, 'workflow.completed');
     receiver.route(path, behaviour);
@@ -64,11 +77,15 @@ describe('hostile receivers', () => {
     const { sub, dispatchId } = await hostile(tenant, '/always-500', behaviours.status(500));
 
     let dispatch: Dispatch | undefined;
-    await waitFor('dispatch failed', async () => {
-      const res = await tenant.call<{ data: Dispatch }>('GET', `/v2/webhook-dispatches/${dispatchId}`);
-      dispatch = res.body?.data;
-      return res.status === 200 && dispatch.status === 'FAILED';
-    }, 45_000);
+    await waitFor(
+      'dispatch failed',
+      async () => {
+        const res = await tenant.call<{ data: Dispatch }>('GET', `/v2/webhook-dispatches/${dispatchId}`);
+        dispatch = res.body?.data;
+        return res.status === 200 && dispatch.status === 'FAILED';
+      },
+      45_000,
+    );
     expect(dispatch!.calls).toHaveLength(4);
     const attempts = receiver.requestsTo(sub.path).filter((r) => r.headers['webhook-id'] === dispatchId);
     expect(attempts).toHaveLength(4);
@@ -82,15 +99,26 @@ describe('hostile receivers', () => {
   it('disables the subscription on 410 Gone, with a reason', async () => {
     const tenant = await stack.tenant();
     const { sub } = await hostile(tenant, '/gone', behaviours.status(410));
-    await waitFor('subscription disabled', async () => {
-      const res = await tenant.call<{ active: boolean; disabledReason: string | null }>('GET', `/webhooks/${sub.id}`);
-      return res.status === 200 && res.body.active === false && Boolean(res.body.disabledReason);
-    }, 15_000);
+    await waitFor(
+      'subscription disabled',
+      async () => {
+        const res = await tenant.call<{ active: boolean; disabledReason: string | null }>(
+          'GET',
+          `/webhooks/${sub.id}`,
+        );
+        return res.status === 200 && res.body.active === false && Boolean(res.body.disabledReason);
+      },
+      15_000,
+    );
   });
 
   it('does not follow a redirect to a local address that is not allowed', async () => {
     const tenant = await stack.tenant();
-    const { sub, dispatchId } = await hostile(tenant, '/redirect', behaviours.redirect(`${canary.url}/canary`));
+    const { sub, dispatchId } = await hostile(
+      tenant,
+      '/redirect',
+      behaviours.redirect(`${canary.url}/canary`),
+    );
     await waitFor('attempt recorded', async () => (await logsOf(tenant, sub, dispatchId)).length > 0, 30_000);
     const [entry] = await logsOf(tenant, sub, dispatchId);
     expect(entry!.status).not.toBe('succeeded');

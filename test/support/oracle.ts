@@ -79,7 +79,9 @@ export function judge(input: OracleInput): OracleResult {
     lostIds: [],
     unexpectedIds: [],
   };
-  const succeeded = new Set((input.logs ?? []).filter((l) => l.status === 'succeeded').map((l) => l.dispatchId));
+  const succeeded = new Set(
+    (input.logs ?? []).filter((l) => l.status === 'succeeded').map((l) => l.dispatchId),
+  );
   for (const subscription of input.subscriptions) {
     const received = input.requests.filter((r) => r.path === subscription.path);
     const owed = new Set<string>();

@@ -9,14 +9,19 @@ import { STREAMS } from '@hookstream/contracts';
 import { JETSTREAM_MANAGER, type RunningConsumer } from '@hookstream/messaging';
 import { HealthRegistry, type Logger } from '@hookstream/platform';
 import { AttemptRunner } from './delivery/attempt.runner';
-import { DeliveryConsumers, RETRIES_DURABLE } from './delivery/delivery.consumers';
+import { ATTEMPTS_DURABLE, DeliveryConsumers, RETRIES_DURABLE } from './delivery/delivery.consumers';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from './dispatcher.config';
 import { DISPATCHER_LOGGER } from './dispatcher.logger';
 import { DispatcherMetrics } from './dispatcher.metrics';
-import { FanoutConsumer } from './fanout/fanout.consumer';
+import { FANOUT_DURABLE, FanoutConsumer } from './fanout/fanout.consumer';
 import { RoutingService } from './routing/routing.service';
 
-const RETRIES_GAUGE_INTERVAL_MS = 1_000;
+const CONSUMER_GAUGES_INTERVAL_MS = 1_000;
+const DURABLES: ReadonlyArray<{ stream: string; durable: string }> = [
+  { stream: STREAMS.events, durable: FANOUT_DURABLE },
+  { stream: STREAMS.deliveries, durable: ATTEMPTS_DURABLE },
+  { stream: STREAMS.deliveries, durable: RETRIES_DURABLE },
+];
 /** Attempts still running this close to the end of the grace are cut off and handed back. */
 const INTERRUPT_MARGIN_MS = 1_000;
 
@@ -62,7 +67,7 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
     await Promise.all(this.consumers.map((consumer) => consumer.started));
     this.ready = true;
     this.logger.info({ consumers: this.consumers.map((consumer) => consumer.name) }, 'dispatcher consuming');
-    this.gaugeTimer = setInterval(() => void this.updateRetriesGauge(), RETRIES_GAUGE_INTERVAL_MS);
+    this.gaugeTimer = setInterval(() => void this.updateConsumerGauges(), CONSUMER_GAUGES_INTERVAL_MS);
     this.gaugeTimer.unref();
   }
 
@@ -87,12 +92,22 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
     this.logger.info('consumers stopped');
   }
 
-  private async updateRetriesGauge(): Promise<void> {
-    try {
-      const info = await this.jsm.consumers.info(STREAMS.deliveries, RETRIES_DURABLE);
-      this.metrics.retriesPending.set(info.num_pending + info.num_ack_pending);
-    } catch (error) {
-      this.logger.debug({ err: error }, 'retries gauge not updated');
-    }
+  /** Off the delivery path: one consumer info request per durable each interval. */
+  private async updateConsumerGauges(): Promise<void> {
+    await Promise.all(
+      DURABLES.map(async ({ stream, durable }) => {
+        try {
+          const info = await this.jsm.consumers.info(stream, durable);
+          const consumer = { consumer: durable };
+          this.metrics.consumerPending.set(consumer, info.num_pending);
+          this.metrics.consumerAckPending.set(consumer, info.num_ack_pending);
+          this.metrics.consumerRedelivered.set(consumer, info.num_redelivered);
+          if (durable === RETRIES_DURABLE)
+            this.metrics.retriesPending.set(info.num_pending + info.num_ack_pending);
+        } catch (error) {
+          this.logger.debug({ err: error, consumer: durable }, 'consumer gauges not updated');
+        }
+      }),
+    );
   }
 }

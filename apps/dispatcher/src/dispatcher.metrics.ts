@@ -21,6 +21,9 @@ export class DispatcherMetrics {
   readonly eventsRejected;
   readonly endpointSaturated;
   readonly abandoned;
+  readonly consumerPending;
+  readonly consumerAckPending;
+  readonly consumerRedelivered;
 
   constructor(metrics: Metrics) {
     this.dispatchesCreated = metrics.counter({
@@ -65,6 +68,21 @@ export class DispatcherMetrics {
       name: 'hookstream_dispatches_abandoned_total',
       help: 'Dispatch rounds ended without an attempt (subscription deleted or disabled)',
       labelNames: ['reason'],
+    });
+    this.consumerPending = metrics.gauge<'consumer'>({
+      name: 'hookstream_consumer_pending',
+      help: 'Messages of the stream not yet delivered to the durable consumer (num_pending)',
+      labelNames: ['consumer'],
+    });
+    this.consumerAckPending = metrics.gauge<'consumer'>({
+      name: 'hookstream_consumer_ack_pending',
+      help: 'Messages delivered to the durable consumer and not yet acknowledged (num_ack_pending)',
+      labelNames: ['consumer'],
+    });
+    this.consumerRedelivered = metrics.gauge<'consumer'>({
+      name: 'hookstream_consumer_redelivered',
+      help: 'Unacknowledged messages of the durable consumer delivered more than once (num_redelivered)',
+      labelNames: ['consumer'],
     });
   }
 }

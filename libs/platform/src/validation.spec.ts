@@ -1,8 +1,8 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsInt, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DomainError } from './errors';
-import { createValidationPipe } from './validation';
+import { createValidationPipe, Verbatim } from './validation';
 
 class RetryPolicyDto {
   @IsInt()
@@ -70,5 +70,32 @@ describe('createValidationPipe', () => {
     expect((await failureOf(undefined)).message).toBe(
       'name must be shorter than or equal to 255 characters; name must be a string',
     );
+  });
+});
+
+describe('Verbatim fields', () => {
+  class WithMetadata {
+    @IsObject()
+    @Verbatim()
+    metadata!: Record<string, unknown>;
+  }
+
+  it('keeps keys such as __proto__ and constructor exactly as sent', async () => {
+    const body = JSON.parse('{"metadata":{"__proto__":"p","constructor":"c","note":"n"}}') as object;
+    const dto = (await createValidationPipe().transform(body, {
+      type: 'body',
+      metatype: WithMetadata,
+    })) as WithMetadata;
+    expect(Object.entries(dto.metadata)).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+      ['note', 'n'],
+    ]);
+  });
+
+  it('still refuses a value of the wrong kind', async () => {
+    await expect(
+      createValidationPipe().transform({ metadata: 'text' }, { type: 'body', metatype: WithMetadata }),
+    ).rejects.toMatchObject({ code: 'validation_failed' });
   });
 });

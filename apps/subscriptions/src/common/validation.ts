@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidateIf, validateSync } from 'class-validator';
-import { validationFailed, validationProblems } from '@hookstream/platform';
+import { setVerbatimAside, validationFailed, validationProblems } from '@hookstream/platform';
 
 /**
  * An optional field that, when present, must be valid: unlike @IsOptional(), null is refused
@@ -14,7 +14,8 @@ export const Present = (): PropertyDecorator =>
  * refused): the gRPC adapters map their messages to the same DTOs and go through the same checks.
  */
 export function validateInput<T extends object>(cls: new () => T, plain: object): T {
-  const instance = plainToInstance(cls, plain);
+  const { input, restore } = setVerbatimAside(cls, plain);
+  const instance = restore(plainToInstance(cls, input as object));
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) {
     const problems = validationProblems(errors);

@@ -18,15 +18,16 @@ describe('event ingest checks', () => {
   });
 
   it.each([
-    [event({ organizationId: 'org_b' }), 'forbidden'],
-    [event({ data: { blob: 'x'.repeat(2000) } }), 'payload_too_large'],
-    [event({ type: 'unknown.type' }), 'validation_failed'],
-    [event({ type: 'webhook.disabled' }), 'validation_failed'],
-    [event({ id: '' }), 'validation_failed'],
-    ['text', 'validation_failed'],
-  ])('refuses %j with %s', (input, code) => {
+    [event({ organizationId: 'org_b' }), 'forbidden', 'wrong_organization'],
+    [event({ data: { blob: 'x'.repeat(2000) } }), 'payload_too_large', 'too_large'],
+    [event({ type: 'unknown.type' }), 'validation_failed', 'unknown_type'],
+    [event({ type: 'run_completed', data: {} }), 'validation_failed', 'invalid_data'],
+    [event({ type: 'webhook.disabled' }), 'validation_failed', 'reserved_type'],
+    [event({ id: '' }), 'validation_failed', 'invalid_envelope'],
+    ['text', 'validation_failed', 'invalid_envelope'],
+  ])('refuses %j with %s (%s)', (input, code, reason) => {
     const checked = checkEvent(input, context);
-    expect(checked.ok ? undefined : checked.problem.code).toBe(code);
+    expect(checked.ok ? undefined : [checked.problem.code, checked.problem.reason]).toEqual([code, reason]);
   });
 
   it('names the event of a batch in its message', () => {

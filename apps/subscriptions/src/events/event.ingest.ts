@@ -5,10 +5,22 @@ export const MAX_EVENTS_PER_REQUEST = 100;
 /** Types only Hookstream itself publishes: accepting them from callers would let anyone forge them. */
 export const RESERVED_EVENT_TYPES: ReadonlySet<string> = new Set(['webhook.disabled']);
 
-export type IngestProblem =
-  | { code: 'validation_failed'; message: string }
-  | { code: 'forbidden'; message: string }
-  | { code: 'payload_too_large'; message: string };
+/** Why an event was refused: the `reason` label of `hookstream_events_rejected_total`. */
+export type RejectionReason =
+  | 'invalid_json'
+  | 'invalid_batch'
+  | 'invalid_envelope'
+  | 'too_large'
+  | 'wrong_organization'
+  | 'reserved_type'
+  | 'unknown_type'
+  | 'invalid_data';
+
+export interface IngestProblem {
+  code: 'validation_failed' | 'forbidden' | 'payload_too_large';
+  reason: RejectionReason;
+  message: string;
+}
 
 export type IngestCheck = { ok: true; envelope: EventEnvelope } | { ok: false; problem: IngestProblem };
 
@@ -22,31 +34,36 @@ export function checkEvent(
   context: { organizationId: string; maxBytes: number; catalog: EventCatalog; index?: number },
 ): IngestCheck {
   const where = context.index === undefined ? 'event' : `events[${context.index}]`;
-  const fail = (code: IngestProblem['code'], message: string): IngestCheck => ({
+  const fail = (code: IngestProblem['code'], reason: RejectionReason, message: string): IngestCheck => ({
     ok: false,
-    problem: { code, message: `${where}: ${message}` },
+    problem: { code, reason, message: `${where}: ${message}` },
   });
-  if (!isRecord(input)) return fail('validation_failed', 'must be a JSON object');
+  if (!isRecord(input)) return fail('validation_failed', 'invalid_envelope', 'must be a JSON object');
   const candidate =
     input.organizationId === undefined ? { ...input, organizationId: context.organizationId } : input;
   const size = Buffer.byteLength(JSON.stringify(candidate));
   if (size > context.maxBytes)
-    return fail('payload_too_large', `is ${size} bytes, over the limit of ${context.maxBytes}`);
+    return fail('payload_too_large', 'too_large', `is ${size} bytes, over the limit of ${context.maxBytes}`);
   if (candidate.organizationId !== context.organizationId)
     return fail(
       'forbidden',
+      'wrong_organization',
       `organizationId must be the organization of the request (${context.organizationId})`,
     );
   const envelope = validateEnvelope(candidate);
-  if (!envelope.ok) return fail('validation_failed', envelope.problem.message);
+  if (!envelope.ok) return fail('validation_failed', 'invalid_envelope', envelope.problem.message);
   if (RESERVED_EVENT_TYPES.has(envelope.envelope.type))
-    return fail('validation_failed', `type ${envelope.envelope.type} is published by Hookstream itself`);
+    return fail(
+      'validation_failed',
+      'reserved_type',
+      `type ${envelope.envelope.type} is published by Hookstream itself`,
+    );
   const data = context.catalog.validate(
     context.organizationId,
     envelope.envelope.type,
     envelope.envelope.data,
   );
-  if (!data.ok) return fail('validation_failed', data.message);
+  if (!data.ok) return fail('validation_failed', data.code, data.message);
   return { ok: true, envelope: envelope.envelope };
 }
 

@@ -2,6 +2,7 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
 import { defined, parseJsonObject } from '../common/grpc';
+import { EventsMetrics } from './events.metrics';
 import { EventsService, type IngestResult } from './events.service';
 
 interface GrpcEvent {
@@ -18,7 +19,10 @@ interface GrpcEvent {
 @Controller()
 @UseGuards(ApiKeyGuard)
 export class EventsGrpcController {
-  constructor(private readonly events: EventsService) {}
+  constructor(
+    private readonly events: EventsService,
+    private readonly metrics: EventsMetrics,
+  ) {}
 
   @GrpcMethod('Events', 'Publish')
   async publish(
@@ -33,9 +37,18 @@ export class EventsGrpcController {
         occurredAt: event.occurred_at,
         source: event.source,
         subject: event.subject,
-        data: parseJsonObject(`events[${index}].data_json`, event.data_json),
+        data: this.data(`events[${index}].data_json`, event.data_json),
       }),
     );
     return { results: await this.events.ingest(tenant.organizationId, envelopes, true) };
+  }
+
+  private data(field: string, text: string): Record<string, unknown> {
+    try {
+      return parseJsonObject(field, text);
+    } catch (error) {
+      this.metrics.refused('invalid_json');
+      throw error;
+    }
   }
 }

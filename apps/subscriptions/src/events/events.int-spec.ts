@@ -26,6 +26,13 @@ describe('event ingest and catalog', () => {
     ...overrides,
   });
 
+  /** The value of one sample on /metrics, 0 when the series has none yet. */
+  async function metric(name: string, labels: string): Promise<number> {
+    const { text } = await f.call('GET', '/metrics');
+    const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}} `));
+    return line === undefined ? 0 : Number(line.split(' ')[1]);
+  }
+
   /** Messages stored on EVENTS for one organization, oldest first. */
   async function stored(
     organizationId: string,
@@ -59,6 +66,12 @@ describe('event ingest and catalog', () => {
 
   it('collapses duplicates: the same id twice is one event', async () => {
     const { key, organizationId } = await f.tenant();
+    const counted = () =>
+      Promise.all([
+        metric('hookstream_events_ingested_total', 'type="TEST",duplicate="false"'),
+        metric('hookstream_events_ingested_total', 'type="TEST",duplicate="true"'),
+      ]);
+    const before = await counted();
     const one = event('workflow.completed', BUILT_IN_EVENT_SAMPLES['workflow.completed']);
     const first = await f.call('POST', '/events', { key, body: one });
     expect(first.status).toBe(202);
@@ -73,10 +86,16 @@ describe('event ingest and catalog', () => {
       { id: other.id, duplicate: true },
     ]);
     expect((await stored(organizationId)).map((m) => m.msgId)).toEqual([one.id, other.id]);
+    const after = await counted();
+    expect([after[0] - before[0], after[1] - before[1]]).toEqual([1, 1]);
   });
 
   it('refuses invalid events with 400/403/413 and stores nothing of the request', async () => {
     const { key, organizationId } = await f.tenant();
+    const reasons = ['unknown_type', 'invalid_data', 'too_large', 'invalid_batch'];
+    const refused = () =>
+      Promise.all(reasons.map((reason) => metric('hookstream_events_rejected_total', `reason="${reason}"`)));
+    const before = await refused();
     const good = event('TEST', { message: 'ok' });
     const { run_id: _runId, ...missingRunId } = BUILT_IN_EVENT_SAMPLES.run_completed as Record<
       string,
@@ -109,6 +128,9 @@ describe('event ingest and catalog', () => {
     expect(badJson.status).toBe(400);
     expect(badJson.body.error.type).toBe('invalid_json');
     expect(await stored(organizationId)).toEqual([]);
+    const after = await refused();
+    // unknown_type: the single event and the second of the mixed batch.
+    expect(after.map((n, i) => n - before[i]!)).toEqual([2, 1, 1, 2]);
   });
 
   it('publishes over gRPC with the same rules', async () => {

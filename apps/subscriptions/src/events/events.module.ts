@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { EventTypesModule } from '../event-types/event-types.module';
 import { EventsGrpcController } from './events.grpc.controller';
 import { EventsHttpController } from './events.http.controller';
+import { EventsMetrics } from './events.metrics';
 import { EventsService } from './events.service';
 
 @Module({
   imports: [EventTypesModule],
   controllers: [EventsHttpController, EventsGrpcController],
-  providers: [EventsService],
+  providers: [EventsService, EventsMetrics],
 })
 export class EventsModule {}

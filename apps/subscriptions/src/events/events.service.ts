@@ -6,6 +6,7 @@ import type { SubscriptionsConfig } from '../app.config';
 import { CONFIG } from '../app.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event.ingest';
+import { EventsMetrics } from './events.metrics';
 
 export interface IngestResult {
   id: string;
@@ -23,13 +24,19 @@ export class EventsService {
   constructor(
     private readonly eventTypes: EventTypesService,
     private readonly publisher: Publisher,
+    private readonly metrics: EventsMetrics,
     @Inject(CONFIG) private readonly config: SubscriptionsConfig,
   ) {}
 
   async ingest(organizationId: string, inputs: unknown[], batch: boolean): Promise<IngestResult[]> {
-    if (inputs.length === 0) throw validationFailed('events must hold at least one event');
-    if (inputs.length > MAX_EVENTS_PER_REQUEST)
-      throw validationFailed(`events must hold at most ${MAX_EVENTS_PER_REQUEST} events`);
+    if (inputs.length === 0 || inputs.length > MAX_EVENTS_PER_REQUEST) {
+      this.metrics.refused('invalid_batch');
+      throw validationFailed(
+        inputs.length === 0
+          ? 'events must hold at least one event'
+          : `events must hold at most ${MAX_EVENTS_PER_REQUEST} events`,
+      );
+    }
     const envelopes: EventEnvelope[] = [];
     for (const [index, input] of inputs.entries()) {
       const type = (input as { type?: unknown } | null)?.type;
@@ -41,7 +48,10 @@ export class EventsService {
         catalog: this.eventTypes.catalog,
         index: batch ? index : undefined,
       });
-      if (!checked.ok) throw new DomainError(checked.problem.code, checked.problem.message);
+      if (!checked.ok) {
+        this.metrics.refused(checked.problem.reason);
+        throw new DomainError(checked.problem.code, checked.problem.message);
+      }
       envelopes.push(checked.envelope);
     }
     try {
@@ -52,7 +62,11 @@ export class EventsService {
           msgId: event.id,
         })),
       );
-      return envelopes.map((event, index) => ({ id: event.id, duplicate: results[index]!.duplicate }));
+      return envelopes.map((event, index) => {
+        const duplicate = results[index]!.duplicate;
+        this.metrics.accepted(event.type, duplicate);
+        return { id: event.id, duplicate };
+      });
     } catch (error) {
       // Some may be stored: the same request again stores the rest and reports those as duplicates.
       throw unavailable('events could not be stored right now; retry the request', { cause: error });

@@ -17,6 +17,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { PROFILES, type Profile } from '@hookstream/contracts';
+import { Verbatim } from '@hookstream/platform';
 import { Present } from '../common/validation';
 import type { SubscriptionDraft, SubscriptionPatch } from './subscription.state';
 
@@ -60,6 +61,7 @@ class SubscriptionFieldsDto {
   })
   @Present()
   @IsObject()
+  @Verbatim()
   headers?: Record<string, string>;
 
   @ApiPropertyOptional({ type: RetryPolicyDto, nullable: true })
@@ -82,6 +84,7 @@ class SubscriptionFieldsDto {
   })
   @Present()
   @IsObject()
+  @Verbatim()
   metadata?: Record<string, unknown>;
 
   @ApiPropertyOptional({ description: 'Signing secret (write-only), whsec_<base64> or 8-255 characters.' })
