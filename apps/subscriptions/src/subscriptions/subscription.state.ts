@@ -1,25 +1,20 @@
-import type {
-  EncryptedSecret,
-  Profile,
-  RetryPolicy,
-  SubscriptionFact,
-  SubscriptionState,
-} from '@hookstream/contracts';
+import type { EncryptedSecret, SubscriptionFact, SubscriptionState } from '@hookstream/contracts';
 import { liveSecrets } from './subscription.secrets';
 
 /** The fields a caller chooses when creating a subscription (already validated). */
-export interface SubscriptionDraft {
-  name: string;
-  url: string;
-  events: string[];
-  active: boolean;
-  profile: Profile;
-  payloadTemplate: string | null;
-  headers: Record<string, string>;
-  retryPolicy: RetryPolicy | null;
-  timeoutMs: number | null;
-  metadata: Record<string, unknown>;
-}
+export type SubscriptionDraft = Pick<
+  SubscriptionState,
+  | 'name'
+  | 'url'
+  | 'events'
+  | 'active'
+  | 'profile'
+  | 'payloadTemplate'
+  | 'headers'
+  | 'retryPolicy'
+  | 'timeoutMs'
+  | 'metadata'
+>;
 
 /** A partial update: absent fields keep their value; null clears a nullable one. */
 export type SubscriptionPatch = Partial<SubscriptionDraft>;
