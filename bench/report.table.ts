@@ -181,7 +181,7 @@ export function formatReport(results: BenchResults): string {
     parts.push(
       `\nSoak: ${results.soak.minutes} min at ${results.soak.rate}/s, RSS MiB`,
       table(
-        ['service', 'after 1 min', 'final', 'max', 'growth %'],
+        ['service', 'settled (median)', 'end (median)', 'max', 'growth %'],
         results.soak.rss.map((s) => [s.service, s.settledMiB, s.finalMiB, s.maxMiB, s.growthPercent]),
       ),
     );

@@ -12,7 +12,7 @@ const SETTLE_MS = 60_000;
 export interface RssSeries {
   service: string;
   samples: Array<{ atSeconds: number; rssMiB: number }>;
-  /** After the first minute, and at the end. */
+  /** Medians of the first and the last quarter of the samples after the first minute: RSS saws with each GC. */
   settledMiB: number;
   finalMiB: number;
   maxMiB: number;
@@ -24,6 +24,30 @@ export interface SoakResult {
   rate: number;
   rss: RssSeries[];
   latency: LatencyResult;
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? Number.NaN : sorted[Math.floor((sorted.length - 1) / 2)]!;
+};
+
+export function rssSeries(
+  service: string,
+  samples: Array<{ atSeconds: number; rssMiB: number }>,
+  settleMs: number,
+): RssSeries {
+  const after = samples.filter((x) => x.atSeconds * 1000 >= settleMs).map((x) => x.rssMiB);
+  const window = Math.max(1, Math.floor(after.length / 4));
+  const settledMiB = median(after.slice(0, window));
+  const finalMiB = median(after.slice(-window));
+  return {
+    service,
+    samples,
+    settledMiB,
+    finalMiB,
+    maxMiB: Math.max(...samples.map((x) => x.rssMiB)),
+    growthPercent: Math.round(((finalMiB - settledMiB) / settledMiB) * 1000) / 10,
+  };
 }
 
 const mib = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -70,18 +94,7 @@ export async function runSoak(
     since,
     offered: options.rate,
   });
-  const rss = services.map((s): RssSeries => {
-    const settled = s.samples.find((x) => x.atSeconds * 1000 >= Math.min(SETTLE_MS, (seconds * 1000) / 2));
-    const settledMiB = settled?.rssMiB ?? Number.NaN;
-    const finalMiB = s.samples[s.samples.length - 1]?.rssMiB ?? Number.NaN;
-    return {
-      service: s.name,
-      samples: s.samples,
-      settledMiB,
-      finalMiB,
-      maxMiB: Math.max(...s.samples.map((x) => x.rssMiB)),
-      growthPercent: Math.round(((finalMiB - settledMiB) / settledMiB) * 1000) / 10,
-    };
-  });
+  const settleMs = Math.min(SETTLE_MS, (seconds * 1000) / 2);
+  const rss = services.map((s) => rssSeries(s.name, s.samples, settleMs));
   return { minutes: options.minutes, rate: options.rate, rss, latency };
 }
