@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { request } from 'undici';
 import { freePort, waitFor } from './ports';
 import { exited, killGroup, recentOutput, spawnManaged, stopProcess } from './process';
@@ -26,7 +26,18 @@ export interface RunningService {
   output(): string;
 }
 
-export const REPO_ROOT = join(__dirname, '..', '..', '..');
+/** The repository root, from the sources (ts-jest) or from their build under dist/. */
+export const REPO_ROOT = findRepoRoot(__dirname);
+
+function findRepoRoot(from: string): string {
+  let dir = from;
+  while (!existsSync(join(dir, 'package.json')) || basename(dir) === 'dist') {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`no package.json above ${from}`);
+    dir = parent;
+  }
+  return dir;
+}
 
 export function serviceEntry(name: ServiceName): string {
   const entry = join(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');
@@ -40,14 +51,15 @@ export async function startService(
   env: Record<string, string>,
   options: { waitReady?: boolean } = { waitReady: true },
 ): Promise<RunningService> {
-  const httpPort = await freePort();
-  const grpcPort = await freePort();
+  // Ports given in env are kept (the local stack's fixed ones); otherwise free ones are chosen.
+  const httpPort = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
+  const grpcPort = env.GRPC_PORT ? Number(env.GRPC_PORT) : await freePort();
   const fullEnv: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     LOG_LEVEL: 'info',
+    ...env,
     HTTP_PORT: String(httpPort),
     GRPC_PORT: String(grpcPort),
-    ...env,
   };
   let child: ChildProcess = spawnManaged(process.execPath, [serviceEntry(name)], {
     env: fullEnv,
