@@ -32,6 +32,7 @@ export const USAGE = `usage: npm run bench -- [options]
   --soak-minutes M           soak length (default 10)
   --phases a,b               subset of ${PHASES.join(',')} (default all but soak)
   --rates r1,r2              offered rates of the latency phase (default 1000,1500)
+  --fanouts f1,f2            subscriptions per event in the drains (default 1,4)
   --latency-seconds S        measured seconds per rate (default 20)
   --delivery-concurrency N   dispatcher DELIVERY_CONCURRENCY (default: the service's)
   --endpoint-concurrency N   dispatcher DELIVERY_ENDPOINT_CONCURRENCY (default: the service's)
@@ -87,6 +88,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         break;
       case '--rates':
         options.rates = numbers(value(), '--rates');
+        break;
+      case '--fanouts':
+        options.fanouts = numbers(value(), '--fanouts').map(Math.round);
         break;
       case '--latency-seconds':
         options.latencySeconds = one('--latency-seconds');

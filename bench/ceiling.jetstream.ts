@@ -8,6 +8,19 @@ export interface JetStreamCeiling {
   consumePerSecond: number;
 }
 
+/**
+ * What the JetStream traffic of one delivery alone allows, from ceiling (b) of the same run. Per
+ * delivery at fan-out f, while a backlog drains: 2 facts stored (created, outcome); messages
+ * read: the event once per f deliveries (fan-out), the created fact (first attempt), both facts
+ * again (projector). HTTP, signing, Postgres and the services' own work come on top, so a drain
+ * can only approach this figure.
+ */
+export function jetStreamBoundPerSecond(ceiling: JetStreamCeiling, fanout: number): number {
+  const published = 2;
+  const consumed = 1 / fanout + 1 + 2;
+  return 1 / (published / ceiling.publishPerSecond + consumed / ceiling.consumePerSecond);
+}
+
 const STREAM = 'BENCH_CEILING';
 const SUBJECT = 'bench.ceiling.events';
 

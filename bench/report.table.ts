@@ -1,6 +1,6 @@
 import type { BenchOptions } from './bench.options';
 import type { HttpCeiling } from './ceiling.http';
-import type { JetStreamCeiling } from './ceiling.jetstream';
+import { jetStreamBoundPerSecond, type JetStreamCeiling } from './ceiling.jetstream';
 import type { PhaseCpu } from './cpu.usage';
 import type { DrainResult } from './drain.scenario';
 import type { LatencyResult } from './latency.scenario';
@@ -36,7 +36,7 @@ export interface BenchResults {
   options: BenchOptions;
   machine: MachineInfo;
   ceilings: { http: HttpCeiling[]; httpBestPerSecond?: number; jetstream?: JetStreamCeiling };
-  drains: Array<DrainResult & { ratioToCeiling?: number }>;
+  drains: Array<DrainResult & { ratioToCeiling?: number; ratioToJetStreamBound?: number }>;
   latency: LatencyResult[];
   soak?: SoakResult;
   targets: Array<{ what: string; target: string; actual: string; met: boolean }>;
@@ -105,6 +105,12 @@ export function formatReport(results: BenchResults): string {
         ...ceilings.http.map((c) => [`(a) signed HTTP POST, ${c.inFlight} in flight`, n(c.perSecond)]),
         ['(b) JetStream publish, batched', n(ceilings.jetstream?.publishPerSecond)],
         ['(b) JetStream consume + ack', n(ceilings.jetstream?.consumePerSecond)],
+        ...(ceilings.jetstream
+          ? [1, 4].map((f) => [
+              `(c) deliveries/s JetStream alone allows, fan-out ${f}`,
+              n(jetStreamBoundPerSecond(ceilings.jetstream!, f)),
+            ])
+          : []),
       ],
     ),
   );
@@ -121,10 +127,12 @@ export function formatReport(results: BenchResults): string {
           'drain s',
           'deliv/s',
           'x ceiling',
+          'x (c)',
           'to log s',
           'rows/s',
           'log lag ms',
           'dup',
+          'saturated',
         ],
         results.drains.map((d) => [
           d.label,
@@ -135,6 +143,7 @@ export function formatReport(results: BenchResults): string {
           n(d.drainSeconds, 2),
           n(d.deliveriesPerSecond),
           n(d.ratioToCeiling, 3),
+          n(d.ratioToJetStreamBound, 2),
           n(d.logSeconds, 2),
           n(d.logRowsPerSecond),
           n(d.logLagMs),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { natsServerBinary, startNats } from '@hookstream/testing';
 import { parseOptions, USAGE, type BenchOptions } from './bench.options';
 import { measureHttpCeiling } from './ceiling.http';
-import { measureJetStreamCeiling } from './ceiling.jetstream';
+import { jetStreamBoundPerSecond, measureJetStreamCeiling } from './ceiling.jetstream';
 import { watchCpu } from './cpu.usage';
 import { runDrain } from './drain.scenario';
 import { runFixedRate } from './latency.scenario';
@@ -81,6 +81,9 @@ async function platformPhases(
     results.drains.push({
       ...result,
       ratioToCeiling: ceiling ? result.deliveriesPerSecond / ceiling : undefined,
+      ratioToJetStreamBound: results.ceilings.jetstream
+        ? result.deliveriesPerSecond / jetStreamBoundPerSecond(results.ceilings.jetstream, fanout)
+        : undefined,
     });
     log(`  ${Math.round(result.deliveriesPerSecond)} deliveries/s, log +${Math.round(result.logLagMs)} ms`);
   };

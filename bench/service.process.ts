@@ -1,22 +1,11 @@
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { request } from 'undici';
-import { freePort, recentOutput, spawnManaged, stopProcess, waitFor } from '@hookstream/testing';
+import { readFileSync } from 'node:fs';
+import { REPO_ROOT, startService, type ServiceName } from '@hookstream/testing';
 
-export type ServiceName = 'subscriptions' | 'dispatcher' | 'log-projector';
+export type { ServiceName };
 
-/** The repository root: the nearest folder above this file whose package.json is Hookstream's. */
-export function repoRoot(from = __dirname): string {
-  for (let dir = from; dir !== dirname(dir); dir = dirname(dir)) {
-    const manifest = join(dir, 'package.json');
-    if (
-      existsSync(manifest) &&
-      (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === 'hookstream'
-    )
-      return dir;
-  }
-  throw new Error(`no Hookstream package.json above ${from}`);
+/** The repository root (the test harness finds it from sources and from dist/ alike). */
+export function repoRoot(): string {
+  return REPO_ROOT;
 }
 
 export interface ServiceProcess {
@@ -31,56 +20,22 @@ export interface ServiceProcess {
   output(): string;
 }
 
-/**
- * Spawns a built service (dist/apps/<name>/src/main.js) with free ports, like the test harness,
- * with room for Node flags (--cpu-prof) and the pid exposed for RSS sampling.
- */
+/** A built service on free ports (the test harness's spawner), with Node flags such as --cpu-prof. */
 export async function spawnService(
   name: ServiceName,
   env: Record<string, string>,
   nodeFlags: string[] = [],
 ): Promise<ServiceProcess> {
-  const root = repoRoot();
-  const entry = join(root, 'dist', 'apps', name, 'src', 'main.js');
-  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
-  const httpPort = await freePort();
-  const grpcPort = await freePort();
-  const fullEnv = {
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    LOG_LEVEL: 'warn',
-    HTTP_PORT: String(httpPort),
-    GRPC_PORT: String(grpcPort),
-    ...env,
-  };
   const spawnedAt = Date.now();
-  const child: ChildProcess = spawnManaged(process.execPath, [...nodeFlags, entry], {
-    env: fullEnv,
-    cwd: root,
-  });
-  const httpUrl = `http://127.0.0.1:${httpPort}`;
+  const service = await startService(name, { LOG_LEVEL: 'warn', ...env }, { waitReady: false, nodeFlags });
   return {
     name,
-    httpUrl,
-    pid: child.pid,
+    httpUrl: service.httpUrl,
+    pid: service.process.pid,
     spawnedAt,
-    waitReady: (timeoutMs = 60_000) =>
-      waitFor(
-        `${name} ready`,
-        async () => {
-          if (child.exitCode !== null)
-            throw new Error(`${name} exited with ${child.exitCode}:\n${recentOutput(child)}`);
-          try {
-            const res = await request(`${httpUrl}/health/ready`);
-            await res.body.dump();
-            return res.statusCode === 200;
-          } catch {
-            return false;
-          }
-        },
-        timeoutMs,
-      ),
-    stop: () => stopProcess(child, 'SIGTERM', 40_000),
-    output: () => recentOutput(child),
+    waitReady: (timeoutMs) => service.waitReady(timeoutMs),
+    stop: () => service.stop(),
+    output: () => service.output(),
   };
 }
 

@@ -4,7 +4,6 @@ import { JETSTREAM_MANAGER, MessagingModule } from '@hookstream/messaging';
 import { PlatformModule } from '@hookstream/platform';
 import { AttemptRunner } from './delivery/attempt.runner';
 import { DeliveryConsumers } from './delivery/delivery.consumers';
-import { FactPublisher } from './delivery/fact.publisher';
 import { Disabler, FAILURE_HISTORY } from './disabling/disabler.service';
 import { FailureHistory } from './disabling/failure-history';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from './dispatcher.config';
@@ -37,7 +36,6 @@ export class DispatcherModule {
         { provide: DISPATCHER_CONFIG, useValue: config },
         dispatcherLoggerProvider,
         DispatcherMetrics,
-        FactPublisher,
         RoutingService,
         {
           provide: FAILURE_HISTORY,

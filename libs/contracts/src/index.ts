@@ -7,3 +7,4 @@ export * from './subscription-facts';
 export * from './delivery-facts';
 export * from './catalog';
 export * from './publisher';
+export * from './trace';

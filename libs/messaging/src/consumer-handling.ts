@@ -4,12 +4,15 @@ import type { ConsumerSpec } from './consumer.types';
 import type { HandlerSlots, InFlight } from './handler-slots';
 import { errorMessage, type MessagingLogger } from './logger';
 import { Outcome, settle, type HandlerOutcome } from './outcome';
+import type { TurnBatch } from './turn-batch';
 
 export interface HandlingDeps {
   name: string;
   spec: ConsumerSpec;
   slots: HandlerSlots;
   termReason: () => boolean;
+  /** Where acknowledgements wait for the end of the turn (the connection's batch). */
+  turn: TurnBatch;
   logger: MessagingLogger;
 }
 
@@ -18,11 +21,15 @@ export async function handleMessage(deps: HandlingDeps, msg: JsMsg): Promise<voi
   const entry = deps.slots.track(msg);
   const outcome = await runHandler(deps, msg, entry);
   if (!entry.abandoned) {
-    try {
-      settle(msg, outcome, { termReason: deps.termReason() });
-    } catch (err) {
-      deps.logger.warn(`${deps.name}: could not settle seq ${msg.seq}: ${errorMessage(err)}`);
-    }
+    // Sent at the end of this turn with every other acknowledgement and publish (one socket write).
+    const termReason = deps.termReason();
+    deps.turn.add(() => {
+      try {
+        settle(msg, outcome, { termReason });
+      } catch (err) {
+        deps.logger.warn(`${deps.name}: could not settle seq ${msg.seq}: ${errorMessage(err)}`);
+      }
+    });
     if (outcome.kind === 'term') terminated(deps, msg, outcome.reason);
   }
   deps.slots.finish(entry);

@@ -12,11 +12,13 @@ import { consumerSignal } from './consumer-signals';
 import { ensureDurableConsumer } from './durable-consumer';
 import { HandlerSlots } from './handler-slots';
 import { errorMessage, type MessagingLogger } from './logger';
+import type { TurnBatch } from './turn-batch';
 
 export interface ConsumerLoopDeps {
   js: JetStreamClient;
   jsm: () => Promise<JetStreamManager>;
   termReason: () => boolean;
+  turn: TurnBatch;
   logger: MessagingLogger;
   onStopped?: () => void;
 }
@@ -52,6 +54,7 @@ export class ConsumerLoop implements RunningConsumer {
       spec,
       slots: this.slots,
       termReason: deps.termReason,
+      turn: deps.turn,
       logger: this.logger,
     };
     this.started = new Promise((resolve) => (this.markStarted = resolve));

@@ -10,6 +10,7 @@ import {
 import { defaultLogger, type MessagingLogger } from './logger';
 import { orderedStream, type OrderedStream, type OrderedStreamOptions } from './ordered-stream';
 import { supportsTermReason } from './outcome';
+import { TurnBatch, turnBatchOf } from './turn-batch';
 
 export interface ConsumerRunnerOptions {
   jsm?: JetStreamManager;
@@ -32,6 +33,7 @@ export class ConsumerRunner {
   private readonly running = new Set<Stoppable>();
   private readonly logger: MessagingLogger;
   private jsm?: Promise<JetStreamManager>;
+  private readonly turn: TurnBatch;
 
   constructor(
     private readonly js: JetStreamClient,
@@ -39,6 +41,8 @@ export class ConsumerRunner {
   ) {
     this.logger = options.logger ?? defaultLogger('Consumer');
     if (options.jsm) this.jsm = Promise.resolve(options.jsm);
+    const nc = this.connection();
+    this.turn = nc ? turnBatchOf(nc) : new TurnBatch();
   }
 
   start(spec: ConsumerSpec): RunningConsumer {
@@ -47,6 +51,7 @@ export class ConsumerRunner {
         js: this.js,
         jsm: () => this.manager(),
         termReason: () => supportsTermReason(this.connection()?.info?.version),
+        turn: this.turn,
         logger: this.logger,
         onStopped: () => this.running.delete(loop),
       },

@@ -10,3 +10,4 @@ export * from './messaging.tokens';
 export * from './messaging.module';
 export { backoffMs, handlerErrorDelayMs } from './backoff';
 export type { MessagingLogger } from './logger';
+export { TurnBatch, turnBatchOf } from './turn-batch';

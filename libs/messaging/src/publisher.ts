@@ -1,6 +1,20 @@
-import { headers as natsHeaders, RequestError, TimeoutError, type MsgHdrs } from '@nats-io/nats-core';
-import { JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
+import {
+  ClosedConnectionError,
+  createInbox,
+  headers as natsHeaders,
+  NoRespondersError,
+  RequestError,
+  TimeoutError,
+  type Msg,
+  type MsgHdrs,
+  type NatsConnection,
+} from '@nats-io/nats-core';
+import { JetStreamApiError, type ApiError, type JetStreamClient } from '@nats-io/jetstream';
 import { backoffMs, sleep } from './backoff';
+import { connectionOf, turnBatchOf, type TurnBatch } from './turn-batch';
+
+/** The header JetStream deduplicates on, within the stream's duplicate window. */
+const MSG_ID_HEADER = 'Nats-Msg-Id';
 
 export type PublishPayload = Uint8Array | string | object;
 
@@ -46,33 +60,66 @@ export class PublishManyError extends Error {
   }
 }
 
-/** Publishes to JetStream and waits for the stream's acknowledgement. */
+/** How often acknowledgements past their deadline are failed (one timer for every publish in flight). */
+const SWEEP_INTERVAL_MS = 100;
+
+interface AwaitingAck {
+  subject: string;
+  deadline: number;
+  resolve: (result: PublishResult) => void;
+  reject: (error: unknown) => void;
+}
+
+interface PubAckReply {
+  stream?: string;
+  seq?: number;
+  duplicate?: boolean;
+  error?: ApiError;
+}
+
+/**
+ * Publishes to JetStream and waits for the stream's acknowledgement, pipelined: publishes made
+ * during one turn of the event loop leave in one socket write (see TurnBatch), and their
+ * acknowledgements come back on one reply subscription shared by all of them, matched by the
+ * last token of the reply subject. The client's `js.publish` makes one request per message, each
+ * with its own timer and an Error (with a stack trace) built even on success: 5 % of the
+ * dispatcher's CPU at a few thousand facts per second. Here a publish in flight is a map entry,
+ * and one timer fails those past their deadline.
+ */
 export class Publisher {
   private readonly deadlineMs: number;
   private readonly attemptTimeoutMs: number;
+  private readonly nc: NatsConnection;
+  private readonly turn: TurnBatch;
+  private readonly inbox = createInbox();
+  private readonly awaiting = new Map<string, AwaitingAck>();
+  private listening = false;
+  private sweeper?: NodeJS.Timeout;
+  private sent = 0;
 
-  constructor(
-    private readonly js: JetStreamClient,
-    options: PublisherOptions = {},
-  ) {
+  constructor(js: JetStreamClient, options: PublisherOptions = {}) {
     this.deadlineMs = options.deadlineMs ?? 30_000;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 5_000;
+    this.nc = connectionOf(js);
+    this.turn = turnBatchOf(this.nc);
   }
 
   async publish(subject: string, payload: PublishPayload, options: PublishOptions): Promise<PublishResult> {
     if (!options.msgId) throw new Error(`publish to ${subject} without a message id`);
     const data = encodePayload(payload);
-    const headers = toHeaders(options.headers);
+    const headers = natsHeaders();
+    headers.set(MSG_ID_HEADER, options.msgId);
+    for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
     const deadline = Date.now() + (options.timeoutMs ?? this.deadlineMs);
     for (let attempt = 0; ; attempt++) {
       const remaining = deadline - Date.now();
       try {
-        const ack = await this.js.publish(subject, data, {
-          msgID: options.msgId,
+        return await this.send(
+          subject,
+          data,
           headers,
-          timeout: Math.max(100, Math.min(this.attemptTimeoutMs, remaining)),
-        });
-        return { seq: ack.seq, duplicate: ack.duplicate };
+          Math.max(100, Math.min(this.attemptTimeoutMs, remaining)),
+        );
       } catch (err) {
         // The same message id makes the retry safe: if the first attempt was stored, the
         // stream answers "duplicate" with the original sequence.
@@ -98,6 +145,88 @@ export class Publisher {
     if (failures.length > 0) throw new PublishManyError(failures, items.length);
     return settled.map((result) => (result as PromiseFulfilledResult<PublishResult>).value);
   }
+
+  private send(
+    subject: string,
+    data: Uint8Array | string,
+    headers: MsgHdrs,
+    timeoutMs: number,
+  ): Promise<PublishResult> {
+    if (this.nc.isClosed()) return Promise.reject(new ClosedConnectionError());
+    this.listen();
+    const token = (++this.sent).toString(36);
+    return new Promise((resolve, reject) => {
+      this.awaiting.set(token, { subject, deadline: Date.now() + timeoutMs, resolve, reject });
+      this.turn.add(() => {
+        try {
+          this.nc.publish(subject, data, { reply: `${this.inbox}.${token}`, headers });
+        } catch (err) {
+          this.fail(token, err);
+        }
+      });
+    });
+  }
+
+  private listen(): void {
+    if (this.listening) return;
+    this.listening = true;
+    this.nc.subscribe(`${this.inbox}.*`, {
+      callback: (err, msg) => {
+        if (err) this.failAll(err);
+        else this.acknowledged(msg);
+      },
+    });
+    this.sweeper = setInterval(() => this.expire(Date.now()), SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+    void this.nc.closed().then(() => {
+      clearInterval(this.sweeper);
+      this.failAll(new ClosedConnectionError());
+    });
+  }
+
+  private acknowledged(msg: Msg): void {
+    const token = msg.subject.slice(this.inbox.length + 1);
+    const entry = this.awaiting.get(token);
+    // An answer after the deadline: the publish was already failed and retried under its message id.
+    if (!entry) return;
+    this.awaiting.delete(token);
+    if (msg.data.length === 0 && msg.headers?.code === 503) {
+      entry.reject(new NoRespondersError(entry.subject));
+      return;
+    }
+    let reply: PubAckReply;
+    try {
+      reply = msg.json<PubAckReply>();
+    } catch (err) {
+      entry.reject(err);
+      return;
+    }
+    if (reply.error) entry.reject(new JetStreamApiError(reply.error));
+    else if (!reply.stream || typeof reply.seq !== 'number')
+      entry.reject(new Error(`invalid stream acknowledgement for ${entry.subject}`));
+    else entry.resolve({ seq: reply.seq, duplicate: reply.duplicate === true });
+  }
+
+  private expire(now: number): void {
+    for (const [token, entry] of this.awaiting) {
+      if (entry.deadline > now) continue;
+      this.awaiting.delete(token);
+      entry.reject(new TimeoutError());
+    }
+  }
+
+  private fail(token: string, error: unknown): void {
+    const entry = this.awaiting.get(token);
+    if (!entry) return;
+    this.awaiting.delete(token);
+    entry.reject(error);
+  }
+
+  private failAll(error: unknown): void {
+    const entries = [...this.awaiting.values()];
+    this.awaiting.clear();
+    for (const entry of entries) entry.reject(error);
+  }
 }
 
 export function encodePayload(payload: PublishPayload): Uint8Array | string {
@@ -105,16 +234,10 @@ export function encodePayload(payload: PublishPayload): Uint8Array | string {
   return JSON.stringify(payload);
 }
 
-function toHeaders(values: Record<string, string> | undefined): MsgHdrs | undefined {
-  if (!values) return undefined;
-  const h = natsHeaders();
-  for (const [name, value] of Object.entries(values)) h.set(name, value);
-  return h;
-}
-
 /** Errors seen while the server restarts or the connection is being re-established. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof TimeoutError) return true;
+  if (err instanceof NoRespondersError) return true;
   if (err instanceof RequestError && err.isNoResponders()) return true;
   // Raised on "no responders": JetStream is not (yet) answering, as during a server start.
   if (err instanceof Error && err.name === 'JetStreamNotEnabled') return true;

@@ -49,7 +49,7 @@ export function serviceEntry(name: ServiceName): string {
 export async function startService(
   name: ServiceName,
   env: Record<string, string>,
-  options: { waitReady?: boolean } = { waitReady: true },
+  options: { waitReady?: boolean; nodeFlags?: string[] } = {},
 ): Promise<RunningService> {
   // Ports given in env are kept (the local stack's fixed ones); otherwise free ones are chosen.
   const httpPort = env.HTTP_PORT ? Number(env.HTTP_PORT) : await freePort();
@@ -61,10 +61,8 @@ export async function startService(
     HTTP_PORT: String(httpPort),
     GRPC_PORT: String(grpcPort),
   };
-  let child: ChildProcess = spawnManaged(process.execPath, [serviceEntry(name)], {
-    env: fullEnv,
-    cwd: REPO_ROOT,
-  });
+  const argv = [...(options.nodeFlags ?? []), serviceEntry(name)];
+  let child: ChildProcess = spawnManaged(process.execPath, argv, { env: fullEnv, cwd: REPO_ROOT });
   const httpUrl = `http://127.0.0.1:${httpPort}`;
 
   const waitReady = async (timeoutMs = 60_000): Promise<void> => {
@@ -102,7 +100,7 @@ export async function startService(
     resume: () => killGroup(child, 'SIGCONT'),
     restart: async () => {
       if (child.exitCode === null && child.signalCode === null) await stopProcess(child, 'SIGTERM', 30_000);
-      child = spawnManaged(process.execPath, [serviceEntry(name)], { env: fullEnv, cwd: REPO_ROOT });
+      child = spawnManaged(process.execPath, argv, { env: fullEnv, cwd: REPO_ROOT });
       await waitReady();
     },
     output: () => recentOutput(child),

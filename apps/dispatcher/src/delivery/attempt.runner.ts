@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DeliveryFact, Dispatch } from '@hookstream/contracts';
-import { Outcome, type HandlerContext, type HandlerOutcome } from '@hookstream/messaging';
+import { Outcome, Publisher, type HandlerContext, type HandlerOutcome } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
@@ -12,7 +12,6 @@ import { abandonedFact, decideAttempt, type AttemptReport } from './attempt.outc
 import { buildRequest } from './attempt.request';
 import { EndpointGate, saturationDelayMs } from './endpoint-gate';
 import { factItem } from './fact.items';
-import { FactPublisher } from './fact.publisher';
 import { HttpSender } from './http-sender';
 import { OriginPools } from './origin-pools';
 
@@ -38,7 +37,7 @@ export class AttemptRunner implements OnApplicationShutdown {
 
   constructor(
     private readonly routing: RoutingService,
-    private readonly publisher: FactPublisher,
+    private readonly publisher: Publisher,
     private readonly disabler: Disabler,
     private readonly metrics: DispatcherMetrics,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
@@ -166,6 +165,7 @@ export class AttemptRunner implements OnApplicationShutdown {
   }
 
   private async publish(fact: DeliveryFact): Promise<void> {
-    await this.publisher.publish(factItem(fact));
+    const { subject, payload, msgId, headers } = factItem(fact);
+    await this.publisher.publish(subject, payload, { msgId, headers });
   }
 }

@@ -1,10 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { EventCatalog, STREAMS, subjects } from '@hookstream/contracts';
-import { ConsumerRunner, Outcome, type HandlerOutcome, type RunningConsumer } from '@hookstream/messaging';
+import {
+  ConsumerRunner,
+  Outcome,
+  Publisher,
+  type HandlerOutcome,
+  type RunningConsumer,
+} from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { factItem } from '../delivery/fact.items';
-import { FactPublisher } from '../delivery/fact.publisher';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
 import { DispatcherMetrics } from '../dispatcher.metrics';
@@ -26,7 +31,7 @@ export class FanoutConsumer {
 
   constructor(
     private readonly runner: ConsumerRunner,
-    private readonly publisher: FactPublisher,
+    private readonly publisher: Publisher,
     private readonly routing: RoutingService,
     private readonly metrics: DispatcherMetrics,
     @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
