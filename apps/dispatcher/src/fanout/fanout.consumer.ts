@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
-import { EventCatalog, STREAMS, subjects } from '@hookstream/contracts';
+import { EventCatalog, STREAMS, subjects, TRACEPARENT_HEADER, validTraceparent } from '@hookstream/contracts';
 import {
   ConsumerRunner,
   Outcome,
@@ -69,8 +69,8 @@ export class FanoutConsumer {
       return Outcome.term(`${code}: ${message}`);
     }
     if (check.routes.length === 0) return Outcome.ack();
-    // The header type lives in a path the type-aware lint cannot resolve; it is the core MsgHdrs.
-    const traceparent = msg.headers?.get('traceparent');
+    // Only a well-formed trace context goes onto outbound requests; anything else is dropped.
+    const traceparent = validTraceparent(msg.headers?.get(TRACEPARENT_HEADER));
     const plan = planFanout(check.envelope, check.routes, {
       publishedAt: msg.time.toISOString(),
       createdAt: new Date().toISOString(),

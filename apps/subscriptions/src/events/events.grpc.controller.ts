@@ -1,5 +1,6 @@
 import { Controller, UseGuards } from '@nestjs/common';
-import { GrpcMethod, Payload } from '@nestjs/microservices';
+import type { Metadata } from '@grpc/grpc-js';
+import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
 import { defined, parseJsonObject } from '../common/grpc';
 import { EventsMetrics } from './events.metrics';
@@ -15,7 +16,10 @@ interface GrpcEvent {
   data_json: string;
 }
 
-/** hookstream.v1.Events.Publish: the envelope rebuilt from the message, then the same checks as POST /events. */
+/**
+ * hookstream.v1.Events.Publish: the envelope rebuilt from the message, then the same checks as
+ * POST /events; `traceparent` metadata is carried onto the deliveries like the HTTP header.
+ */
 @Controller()
 @UseGuards(ApiKeyGuard)
 export class EventsGrpcController {
@@ -28,6 +32,7 @@ export class EventsGrpcController {
   async publish(
     @Payload() request: { events: GrpcEvent[] },
     @CurrentTenant() tenant: Tenant,
+    @Ctx() metadata: Metadata,
   ): Promise<{ results: IngestResult[] }> {
     const envelopes = request.events.map((event, index) =>
       defined({
@@ -40,7 +45,8 @@ export class EventsGrpcController {
         data: this.data(`events[${index}].data_json`, event.data_json),
       }),
     );
-    return { results: await this.events.ingest(tenant.organizationId, envelopes, true) };
+    const traceparent = metadata.get('traceparent')[0]?.toString();
+    return { results: await this.events.ingest(tenant.organizationId, envelopes, true, traceparent) };
   }
 
   private data(field: string, text: string): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -16,6 +16,11 @@ import { EventsService, type IngestResult } from './events.service';
 @ApiTags('events')
 @ApiBearerAuth('api-key')
 @ApiHeader({ name: 'X-Organization-Id', required: false })
+@ApiHeader({
+  name: 'traceparent',
+  required: false,
+  description: 'W3C Trace Context of the caller: carried onto every delivery of the events.',
+})
 @ApiExtraModels(EventEnvelopeDoc, EventBatchDoc, IngestResultDoc, IngestBatchResultDoc)
 @UseGuards(ApiKeyGuard)
 @Controller('events')
@@ -37,9 +42,10 @@ export class EventsHttpController {
   async ingest(
     @CurrentTenant() tenant: Tenant,
     @Body() body: unknown,
+    @Headers('traceparent') traceparent?: string,
   ): Promise<IngestResult | { events: IngestResult[] }> {
     const { batch, events } = splitBatch(body);
-    const results = await this.events.ingest(tenant.organizationId, events, batch);
+    const results = await this.events.ingest(tenant.organizationId, events, batch, traceparent);
     return batch ? { events: results } : results[0]!;
   }
 }

@@ -33,18 +33,28 @@ describe('event ingest and catalog', () => {
     return line === undefined ? 0 : Number(line.split(' ')[1]);
   }
 
+  interface StoredEvent {
+    subject: string;
+    msgId: string;
+    traceparent: string;
+    body: any;
+  }
+
   /** Messages stored on EVENTS for one organization, oldest first. */
-  async function stored(
-    organizationId: string,
-  ): Promise<Array<{ subject: string; msgId: string; body: any }>> {
+  async function stored(organizationId: string): Promise<StoredEvent[]> {
     const info = await f.jsm.streams.info('EVENTS', {
       subjects_filter: subjects.eventFilter(organizationId, '*'),
     });
-    const out: Array<{ subject: string; msgId: string; body: any }> = [];
+    const out: StoredEvent[] = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
       const msg = await f.jsm.streams.getMessage('EVENTS', { seq }).catch(() => null);
       if (msg && msg.subject.startsWith(`events.${organizationId}.`))
-        out.push({ subject: msg.subject, msgId: msg.header.get('Nats-Msg-Id'), body: msg.json() });
+        out.push({
+          subject: msg.subject,
+          msgId: msg.header.get('Nats-Msg-Id'),
+          traceparent: msg.header.get('traceparent'),
+          body: msg.json(),
+        });
     }
     return out;
   }
@@ -163,6 +173,40 @@ describe('event ingest and catalog', () => {
     );
     expect(unauthenticated.code).toBe(status.UNAUTHENTICATED);
     expect((await stored(organizationId)).map((m) => m.msgId)).toEqual([one.id]);
+  });
+
+  it("stores the caller's traceparent with each event, over HTTP and gRPC, and drops a malformed one", async () => {
+    const { key, organizationId } = await f.tenant();
+    const trace = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = event('TEST', { message: 'traced' });
+    const batch = [event('TEST', { message: 'a' }), event('TEST', { message: 'b' })];
+    const malformed = event('TEST', { message: 'malformed' });
+    const untraced = event('TEST', { message: 'none' });
+    const viaGrpc = event('TEST', { message: 'grpc' });
+    const post = (body: unknown, traceparent?: string) =>
+      f.call('POST', '/events', { key, body, headers: traceparent ? { traceparent } : {} });
+    expect((await post(traced, trace)).status).toBe(202);
+    expect((await post({ events: batch }, trace)).status).toBe(202);
+    expect((await post(malformed, 'not-a-trace\tcontext')).status).toBe(202);
+    expect((await post(untraced)).status).toBe(202);
+    await f.grpc('Events')(
+      'Publish',
+      {
+        events: [
+          { id: viaGrpc.id, type: 'TEST', occurred_at: viaGrpc.occurredAt, data_json: '{"message":"grpc"}' },
+        ],
+      },
+      { key, metadata: { traceparent: trace } },
+    );
+    const traces = Object.fromEntries((await stored(organizationId)).map((m) => [m.msgId, m.traceparent]));
+    expect(traces).toEqual({
+      [traced.id]: trace,
+      [batch[0]!.id]: trace,
+      [batch[1]!.id]: trace,
+      [malformed.id]: '',
+      [untraced.id]: '',
+      [viaGrpc.id]: trace,
+    });
   });
 
   it('lists built-in and custom event types and validates events of a custom type', async () => {

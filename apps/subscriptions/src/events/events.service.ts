@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EventEnvelope, subjects } from '@hookstream/contracts';
+import { type EventEnvelope, subjects, TRACEPARENT_HEADER, validTraceparent } from '@hookstream/contracts';
 import { Publisher } from '@hookstream/messaging';
 import { DomainError, unavailable, validationFailed } from '@hookstream/platform';
 import type { SubscriptionsConfig } from '../app.config';
@@ -28,7 +28,16 @@ export class EventsService {
     @Inject(CONFIG) private readonly config: SubscriptionsConfig,
   ) {}
 
-  async ingest(organizationId: string, inputs: unknown[], batch: boolean): Promise<IngestResult[]> {
+  /**
+   * `traceparent`: the caller's trace context (HTTP header or gRPC metadata), stored with each
+   * event and carried onto its deliveries; a malformed one is dropped, as W3C Trace Context asks.
+   */
+  async ingest(
+    organizationId: string,
+    inputs: unknown[],
+    batch: boolean,
+    traceparent?: string,
+  ): Promise<IngestResult[]> {
     if (inputs.length === 0 || inputs.length > MAX_EVENTS_PER_REQUEST) {
       this.metrics.refused('invalid_batch');
       throw validationFailed(
@@ -54,12 +63,15 @@ export class EventsService {
       }
       envelopes.push(checked.envelope);
     }
+    const trace = validTraceparent(traceparent);
+    const headers = trace ? { [TRACEPARENT_HEADER]: trace } : undefined;
     try {
       const results = await this.publisher.publishMany(
         envelopes.map((event) => ({
           subject: subjects.event(event.organizationId, event.type),
           payload: event,
           msgId: event.id,
+          headers,
         })),
       );
       return envelopes.map((event, index) => {

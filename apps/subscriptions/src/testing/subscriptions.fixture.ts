@@ -49,7 +49,7 @@ export interface SubscriptionsFixture {
 export type GrpcClient = <T = any>(
   method: string,
   request: unknown,
-  auth?: { key?: string; organization?: string },
+  auth?: { key?: string; organization?: string; metadata?: Record<string, string> },
 ) => Promise<T>;
 
 let counter = 0;
@@ -138,6 +138,7 @@ export async function startSubscriptionsFixture(
         const metadata = new Metadata();
         if (auth.key) metadata.set('authorization', `Bearer ${auth.key}`);
         if (auth.organization) metadata.set('x-organization-id', auth.organization);
+        for (const [name, value] of Object.entries(auth.metadata ?? {})) metadata.set(name, value);
         const fn = (client as unknown as Record<string, UnaryCall>)[method]!;
         fn.call(client, message, metadata, (error: ServiceError | null, reply: unknown) =>
           error ? reject(error) : resolve(reply as never),

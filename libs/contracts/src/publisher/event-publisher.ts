@@ -1,7 +1,9 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
 import { EventCatalog } from '../catalog';
 import { DEFAULT_MAX_EVENT_BYTES, validateEnvelope, type EventEnvelope } from '../envelope';
 import { subjects } from '../streams';
+import { TRACEPARENT_HEADER, validTraceparent } from '../trace';
 
 export class EventRejectedError extends Error {
   constructor(
@@ -33,7 +35,8 @@ export class EventPublisher {
     private readonly maxBytes = DEFAULT_MAX_EVENT_BYTES,
   ) {}
 
-  async publish(event: EventEnvelope): Promise<PublishedEvent> {
+  /** `traceparent` (W3C Trace Context) is carried onto every delivery of the event; a malformed one is dropped. */
+  async publish(event: EventEnvelope, options: { traceparent?: string } = {}): Promise<PublishedEvent> {
     const checked = validateEnvelope(event);
     if (!checked.ok) throw new EventRejectedError('invalid_envelope', checked.problem.message);
     const { envelope } = checked;
@@ -42,9 +45,17 @@ export class EventPublisher {
     const body = JSON.stringify(envelope);
     if (Buffer.byteLength(body) > this.maxBytes)
       throw new EventRejectedError('too_large', `event is over ${this.maxBytes} bytes`);
+    const trace = validTraceparent(options.traceparent);
     const ack = await this.js.publish(subjects.event(envelope.organizationId, envelope.type), body, {
       msgID: envelope.id,
+      ...(trace ? { headers: traceHeaders(trace) } : {}),
     });
     return { id: envelope.id, seq: ack.seq, duplicate: ack.duplicate };
   }
+}
+
+function traceHeaders(traceparent: string): MsgHdrs {
+  const h = natsHeaders();
+  h.set(TRACEPARENT_HEADER, traceparent);
+  return h;
 }
