@@ -1,6 +1,6 @@
 import { request } from 'undici';
-import type { RunningService } from '@hookstream/testing';
-import { attemptIdOf, factMessageIds, STREAMS } from '@hookstream/contracts';
+import { attemptIdOf, factMessageIds, STREAMS, subjects } from '@hookstream/contracts';
+import { waitFor, type RunningService } from '@hookstream/testing';
 import type { ApifyDispatch, ApifyList } from './dispatches/dispatch.dto';
 import type { LogPage } from './logs/log.dto';
 import { mixedWorkload, REPLAY_ROUND } from './testing/delivery-workload';
@@ -136,6 +136,37 @@ describe('log-projector', () => {
     });
     expect(wrongOrg.status).toBe(403);
     expect((await getJson(`${service.httpUrl}/webhooks/logs/all`)).status).toBe(401);
+  });
+
+  it('answers an empty page for a subscription not delivered to yet, and 404 once it is deleted', async () => {
+    const subject = subjects.subscription(orgA, 'wh_quiet');
+    const fact = (type: string) => ({ type, version: 1, data: { id: 'wh_quiet', organizationId: orgA } });
+    await stack.publisher.publish(subject, fact('subscription.changed'), { msgId: 'wh_quiet:1' });
+    await waitFor('wh_quiet known', async () => (await api('/webhooks/wh_quiet/logs')).status === 200);
+    expect((await api('/webhooks/wh_quiet/logs')).body).toEqual({
+      items: [],
+      total: 0,
+      limit: 50,
+      offset: 0,
+    });
+    const dispatches = await api<{ data: ApifyList<ApifyDispatch> }>('/v2/webhooks/wh_quiet/dispatches');
+    expect([dispatches.status, dispatches.body.data.total, dispatches.body.data.items]).toEqual([200, 0, []]);
+    // Never to another organization.
+    expect((await api('/webhooks/wh_quiet/logs', keyB)).status).toBe(404);
+    expect((await api('/v2/webhooks/wh_quiet/dispatches', keyB)).status).toBe(404);
+
+    // Deleted: unknown again, unless it has deliveries (a deleted subscription keeps its logs).
+    await stack.publisher.publish(subject, fact('subscription.deleted'), { msgId: 'wh_quiet:2' });
+    await stack.publisher.publish(subjects.subscription(orgA, 'wh_a1'), fact('subscription.deleted'), {
+      msgId: 'wh_a1:deleted',
+    });
+    // Applied in stream order: once a later subscription is known, both deletions are too.
+    await stack.publisher.publish(subjects.subscription(orgA, 'wh_marker'), fact('subscription.changed'), {
+      msgId: 'wh_marker:1',
+    });
+    await waitFor('wh_marker known', async () => (await api('/webhooks/wh_marker/logs')).status === 200);
+    expect((await api('/webhooks/wh_quiet/logs')).status).toBe(404);
+    expect((await api('/webhooks/wh_a1/logs')).status).toBe(200);
   });
 
   it('serves a dispatch in the Apify shape, one call per HTTP attempt over all rounds', async () => {

@@ -14,6 +14,7 @@ import { OutcomeFeed } from './projector/outcome.feed';
 import { ProjectionSchemaService } from './projector/projection-schema.service';
 import { logProjectorDataSourceOptions } from './projector/projection.schema';
 import { ProjectorService } from './projector/projector.service';
+import { SubscriptionDirectory } from './subscriptions/subscription-directory';
 
 @Module({})
 export class LogProjectorModule {
@@ -43,6 +44,7 @@ export class LogProjectorModule {
         ProjectionSchemaService,
         OutcomeFeed,
         ProjectorService,
+        SubscriptionDirectory,
         DeliveryLogQueries,
         DispatchRetryService,
       ],

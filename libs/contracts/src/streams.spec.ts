@@ -5,6 +5,7 @@ import {
   isToken,
   parseDeliverySubject,
   parseEventSubject,
+  parseSubscriptionSubject,
   subjects,
 } from './streams';
 
@@ -94,6 +95,17 @@ describe('parsing subjects', () => {
     );
   });
 
+  it('reads back every subscription subject it builds', () => {
+    fc.assert(
+      fc.property(tokenArb, tokenArb, (organizationId, subscriptionId) => {
+        expect(parseSubscriptionSubject(subjects.subscription(organizationId, subscriptionId))).toEqual({
+          organizationId,
+          subscriptionId,
+        });
+      }),
+    );
+  });
+
   it('answers undefined for other subjects', () => {
     for (const subject of ['events.org_acme', 'deliveries.org_acme.wh_1.created', 'subscriptions.org.wh'])
       expect(parseEventSubject(subject)).toBeUndefined();
@@ -104,5 +116,7 @@ describe('parsing subjects', () => {
       'events.org_acme.wh_1.created',
     ])
       expect(parseDeliverySubject(subject)).toBeUndefined();
+    for (const subject of ['subscriptions.org_acme', 'subscriptions.org.wh.x', 'events.org_acme.wh_1'])
+      expect(parseSubscriptionSubject(subject)).toBeUndefined();
   });
 });

@@ -59,6 +59,15 @@ export function parseEventSubject(subject: string): { organizationId: string; ty
   return { organizationId: parts[1]!, type: parts.slice(2).join('.') };
 }
 
+/** Splits `subscriptions.<org>.<id>`; undefined when the subject is not a subscription subject. */
+export function parseSubscriptionSubject(
+  subject: string,
+): { organizationId: string; subscriptionId: string } | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 3 || parts[0] !== 'subscriptions') return undefined;
+  return { organizationId: parts[1]!, subscriptionId: parts[2]! };
+}
+
 /** Splits `deliveries.<org>.<sub>.<fact>`. */
 export function parseDeliverySubject(
   subject: string,

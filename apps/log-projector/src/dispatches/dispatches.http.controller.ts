@@ -40,7 +40,7 @@ export class DispatchesHttpController {
     return { data: toApifyDispatch(found) };
   }
 
-  /** Known subscriptions only, as for the logs: one with a dispatch in the caller's organization. */
+  /** Known subscriptions only, as for the logs: existing in the caller's organization, or with dispatches there. */
   @Get('v2/webhooks/:id/dispatches')
   async forWebhook(
     @CurrentTenant() tenant: Tenant,

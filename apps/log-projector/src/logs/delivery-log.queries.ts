@@ -8,6 +8,7 @@ import {
   type AttemptRecord,
   type DispatchRecord,
 } from '../projector/projection.sql';
+import { SubscriptionDirectory } from '../subscriptions/subscription-directory';
 
 export interface LogFilter {
   organizationId: string;
@@ -35,13 +36,17 @@ export interface DispatchWithCalls {
 /** The reads behind the logs and dispatch APIs; every query is scoped to one organization. */
 @Injectable()
 export class DeliveryLogQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly directory: SubscriptionDirectory,
+  ) {}
 
   /**
-   * The projector knows subscriptions only through their deliveries: one is "known" to an
-   * organization once it has a dispatch there.
+   * A subscription is known to an organization while it exists there (SUBSCRIPTIONS), and
+   * afterwards as long as it has deliveries there: a deleted subscription's logs stay readable.
    */
   async subscriptionKnown(organizationId: string, subscriptionId: string): Promise<boolean> {
+    if (this.directory.exists(organizationId, subscriptionId)) return true;
     const rows = await this.dataSource.query<unknown[]>(
       'SELECT 1 FROM dispatches WHERE organization_id = $1 AND subscription_id = $2 LIMIT 1',
       [organizationId, subscriptionId],

@@ -16,8 +16,8 @@ export class LogsHttpController {
   }
 
   /**
-   * A subscription is known here through its deliveries: one without any dispatch in the
-   * caller's organization (unknown, another organization's, or not delivered to yet) is 404.
+   * 404 unless the subscription exists in the caller's organization or has deliveries there
+   * (another organization's or an unknown id is 404; one not delivered to yet is an empty page).
    */
   @Get(':id/logs')
   async forSubscription(
