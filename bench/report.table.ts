@@ -45,6 +45,8 @@ export interface BenchResults {
 }
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
+  const ragged = rows.find((r) => r.length !== headers.length);
+  if (ragged) throw new Error(`table row of ${ragged.length} cells under ${headers.length} headers`);
   const cells = [headers, ...rows.map((r) => r.map(String))];
   const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
   const line = (r: string[]) => r.map((cell, c) => cell.padStart(widths[c]!)).join('  ');
@@ -169,6 +171,7 @@ export function formatReport(results: BenchResults): string {
           'p99',
           'p999',
           'prod. lag max',
+          'saturated',
         ],
         latencies.map((l) => [
           l.label,
