@@ -140,4 +140,22 @@ export async function ready(url: string): Promise<number> {
   }
 }
 
+/** The sum of a series' samples on /metrics whose labels include `labels` (0 when there is none). */
+export async function metric(
+  url: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const res = await request(`${url}/metrics`);
+  const text = await res.body.text();
+  const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
+  let total = 0;
+  for (const line of text.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (!match || match[1] !== name) continue;
+    if (wanted.every((label) => (match[2] ?? '').includes(label))) total += Number(match[3]);
+  }
+  return total;
+}
+
 export type { Stack, Tenant };

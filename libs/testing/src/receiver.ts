@@ -19,7 +19,14 @@ export type Behaviour =
   | { kind: 'redirect'; location: string; status?: number }
   | { kind: 'big'; bytes: number }
   | { kind: 'trickle'; bytesPerSecond: number; totalBytes: number }
-  | { kind: 'sequence'; steps: Behaviour[] };
+  | { kind: 'sequence'; steps: Behaviour[] }
+  | { kind: 'notify'; then: Behaviour; hooks: NotifyHooks };
+
+/** Called around a response: when the request is in and before a byte is answered, and once the answer is sent. */
+export interface NotifyHooks {
+  onRequest?: (request: ReceivedRequest) => void;
+  onAnswered?: (request: ReceivedRequest) => void;
+}
 
 export const behaviours = {
   ok: (): Behaviour => ({ kind: 'status', status: 200, body: '{"ok":true}' }),
@@ -44,8 +51,17 @@ export const behaviours = {
     bytesPerSecond,
     totalBytes,
   }),
-  /** The n-th request gets steps[n]; the last step repeats. */
+  /** The n-th request since the route was set gets steps[n]; the last step repeats. */
   sequence: (...steps: Behaviour[]): Behaviour => ({ kind: 'sequence', steps }),
+  /**
+   * Behaves as `then`, calling `onRequest` before answering and `onAnswered` once the response is
+   * handed to the network (a test freezes the sender in the first and kills it in the second).
+   */
+  notify: (hooks: NotifyHooks, then: Behaviour = behaviours.ok()): Behaviour => ({
+    kind: 'notify',
+    then,
+    hooks,
+  }),
 };
 
 export interface Receiver {
@@ -69,7 +85,13 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
   const timers = new Set<NodeJS.Timeout>();
   let connectionCount = 0;
 
-  const act = (behaviour: Behaviour, req: IncomingMessage, res: ServerResponse, index: number): void => {
+  const act = (
+    behaviour: Behaviour,
+    req: IncomingMessage,
+    res: ServerResponse,
+    index: number,
+    received: ReceivedRequest,
+  ): void => {
     switch (behaviour.kind) {
       case 'status':
         res.writeHead(behaviour.status, { 'content-type': 'application/json', ...(behaviour.headers ?? {}) });
@@ -78,7 +100,7 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
       case 'delay': {
         const timer = setTimeout(() => {
           timers.delete(timer);
-          act(behaviour.then ?? behaviours.ok(), req, res, index);
+          act(behaviour.then ?? behaviours.ok(), req, res, index, received);
         }, behaviour.ms);
         timers.add(timer);
         return;
@@ -132,9 +154,14 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
       }
       case 'sequence': {
         const step = behaviour.steps[Math.min(index, behaviour.steps.length - 1)];
-        act(step ?? behaviours.ok(), req, res, index);
+        act(step ?? behaviours.ok(), req, res, index, received);
         return;
       }
+      case 'notify':
+        behaviour.hooks.onRequest?.(received);
+        res.once('finish', () => behaviour.hooks.onAnswered?.(received));
+        act(behaviour.then, req, res, index, received);
+        return;
     }
   };
 
@@ -147,16 +174,17 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
       for (const [name, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
       }
-      requests.push({
+      const received: ReceivedRequest = {
         method: req.method ?? 'GET',
         path,
         headers,
         body: Buffer.concat(chunks).toString('utf8'),
         receivedAt: Date.now(),
-      });
+      };
+      requests.push(received);
       const index = counts.get(path) ?? 0;
       counts.set(path, index + 1);
-      act(routes.get(path) ?? options.defaultBehaviour ?? behaviours.ok(), req, res, index);
+      act(routes.get(path) ?? options.defaultBehaviour ?? behaviours.ok(), req, res, index, received);
     });
   });
   server.keepAliveTimeout = 30_000;
@@ -173,7 +201,11 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    route: (path, behaviour) => void routes.set(path, behaviour),
+    route: (path, behaviour) => {
+      routes.set(path, behaviour);
+      // A sequence counts the requests it answered, not those the path had before.
+      counts.delete(path);
+    },
     requestsTo,
     waitForRequests: async (count, path, timeoutMs = 30_000) => {
       const select = (): ReceivedRequest[] => (path === undefined ? requests : requestsTo(path));
