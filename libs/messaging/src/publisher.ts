@@ -169,13 +169,14 @@ export class Publisher {
 
   private listen(): void {
     if (this.listening) return;
-    this.listening = true;
+    // Throws on a closing connection: nothing is recorded then, and the next publish tries again.
     this.nc.subscribe(`${this.inbox}.*`, {
       callback: (err, msg) => {
         if (err) this.failAll(err);
         else this.acknowledged(msg);
       },
     });
+    this.listening = true;
     this.sweeper = setInterval(() => this.expire(Date.now()), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
     void this.nc.closed().then(() => {
