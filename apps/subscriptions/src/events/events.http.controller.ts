@@ -16,11 +16,6 @@ import { EventsService, type IngestResult } from './events.service';
 @ApiTags('events')
 @ApiBearerAuth('api-key')
 @ApiHeader({ name: 'X-Organization-Id', required: false })
-@ApiHeader({
-  name: 'traceparent',
-  required: false,
-  description: 'W3C Trace Context of the caller: carried onto every delivery of the events.',
-})
 @ApiExtraModels(EventEnvelopeDoc, EventBatchDoc, IngestResultDoc, IngestBatchResultDoc)
 @UseGuards(ApiKeyGuard)
 @Controller('events')
@@ -29,6 +24,11 @@ export class EventsHttpController {
 
   @Post()
   @HttpCode(202)
+  @ApiHeader({
+    name: 'traceparent',
+    required: false,
+    description: 'W3C Trace Context of the caller: carried onto every delivery of the events.',
+  })
   @ApiBody({
     description:
       'One event, or {"events": [...]} with up to 100; 400 refuses the whole request, nothing is stored.',
