@@ -124,4 +124,37 @@ describe('streams and publisher (real nats-server)', () => {
     expect(natsConnectionStatus(nc).state).toBe('connected');
     expect(natsConnectionStatus(nc).reconnects).toBeGreaterThanOrEqual(1);
   });
+
+  it('stores a publish once when its acknowledgement is late and the retry answers duplicate', async () => {
+    const subject = subjects.event('org_late', 'workflow.started');
+    // Attempts give up after 200 ms; the server is frozen for longer, so the first attempt is
+    // stored and acknowledged only after its deadline, and the retry under the same message id
+    // is what resolves.
+    const impatient = new Publisher(js, { attemptTimeoutMs: 200, deadlineMs: 20_000 });
+    nats.pause();
+    const pending = impatient.publish(subject, { late: true }, { msgId: 'evt_late_1' });
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    nats.resume();
+    const result = await pending;
+
+    expect(result.duplicate).toBe(true);
+    const info = await jsm.streams.info(STREAMS.events, { subjects_filter: subject });
+    expect(info.state.subjects?.[subject]).toBe(1);
+    // Answers that come after a publish was given up on are dropped, not mistaken for another's.
+    const next = await impatient.publish(subject, { late: false }, { msgId: 'evt_late_2' });
+    expect(next).toEqual({ seq: result.seq + 1, duplicate: false });
+  });
+
+  it('publishes many in one turn of the event loop, each answered with its own sequence', async () => {
+    const subject = subjects.event('org_turn', 'workflow.started');
+    const results = await Promise.all(
+      Array.from({ length: 500 }, (_, i) => publisher.publish(subject, { i }, { msgId: `evt_turn_${i}` })),
+    );
+    const seqs = results.map((r) => r.seq);
+    expect(new Set(seqs).size).toBe(500);
+    for (const [i, seq] of seqs.entries()) {
+      const stored = await jsm.streams.getMessage(STREAMS.events, { seq });
+      expect(stored?.json()).toEqual({ i });
+    }
+  });
 });
