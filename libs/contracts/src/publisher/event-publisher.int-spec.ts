@@ -40,11 +40,24 @@ describe('EventPublisher (upstream services publishing straight to JetStream)', 
     expect(stored?.json<{ id: string }>().id).toBe('evt_up_1');
   });
 
+  it('stores a well-formed traceparent with the event and drops a malformed one', async () => {
+    const publisher = new EventPublisher(js);
+    const trace = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    const traced = await publisher.publish(event('evt_up_traced'), { traceparent: trace });
+    const malformed = await publisher.publish(event('evt_up_malformed'), { traceparent: 'x-y-z' });
+    const jsm = await jetstreamManager(nc);
+    const header = async (seq: number) =>
+      (await jsm.streams.getMessage('EVENTS', { seq }))?.header?.get('traceparent') ?? '';
+    expect(await header(traced.seq)).toBe(trace);
+    expect(await header(malformed.seq)).toBe('');
+  });
+
   it('refuses, before sending anything, an event whose data fails its schema', async () => {
     const publisher = new EventPublisher(js);
     const bad = { ...event('evt_up_bad'), data: { status: 'success' } };
+    const jsm = await jetstreamManager(nc);
+    const before = (await jsm.streams.info('EVENTS')).state.messages;
     await expect(publisher.publish(bad)).rejects.toBeInstanceOf(EventRejectedError);
-    const info = await (await jetstreamManager(nc)).streams.info('EVENTS');
-    expect(info.state.messages).toBe(1);
+    expect((await jsm.streams.info('EVENTS')).state.messages).toBe(before);
   });
 });
