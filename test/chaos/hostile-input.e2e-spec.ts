@@ -74,6 +74,14 @@ const HOSTILE_TEXT = [
 ];
 
 /** Bad input is refused with 4xx or stored as sent; never a 5xx, never another organization's data. */
+/** Who calls in the tenancy properties: another organization's key, none, a made-up one, or the wrong organization header. */
+const credentials = fc.constantFrom<'stranger' | 'none' | 'garbage' | 'wrong-org-header'>(
+  'stranger',
+  'none',
+  'garbage',
+  'wrong-org-header',
+);
+
 describe('hostile input', () => {
   let stack: Stack;
   let owner: Tenant;
@@ -278,12 +286,6 @@ describe('hostile input', () => {
         list: true,
       },
     ];
-    const credentials = fc.constantFrom<'stranger' | 'none' | 'garbage' | 'wrong-org-header'>(
-      'stranger',
-      'none',
-      'garbage',
-      'wrong-org-header',
-    );
 
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes), credentials, async (route, credential) => {
@@ -389,12 +391,6 @@ describe('hostile input', () => {
       }),
     };
     const foreign = [mine.id, dispatchId, owner.organizationId, ownType];
-    const credentials = fc.constantFrom<'stranger' | 'none' | 'garbage' | 'wrong-org-header'>(
-      'stranger',
-      'none',
-      'garbage',
-      'wrong-org-header',
-    );
 
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...routes, intrusion), credentials, async (route, credential) => {
