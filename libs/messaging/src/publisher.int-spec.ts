@@ -157,4 +157,21 @@ describe('streams and publisher (real nats-server)', () => {
       expect(stored?.json()).toEqual({ i });
     }
   });
+
+  it('sends again what was in flight when the connection comes back, without waiting for its timeout', async () => {
+    const subject = subjects.event('org_resend', 'workflow.started');
+    // An attempt timeout far beyond this test: only the resend on reconnect can store it in time.
+    const patient = new Publisher(js, { attemptTimeoutMs: 600_000, deadlineMs: 600_000 });
+    await nats.kill();
+    const pending = patient.publish(subject, { during: 'outage' }, { msgId: 'evt_resend_1' });
+    await nats.restart();
+    const verdict = await Promise.race([
+      pending.then(() => 'stored'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting after 30 s'), 30_000)),
+    ]);
+
+    expect(verdict).toBe('stored');
+    const info = await jsm.streams.info(STREAMS.events, { subjects_filter: subject });
+    expect(info.state.subjects?.[subject]).toBe(1);
+  });
 });

@@ -45,6 +45,18 @@ export interface PublisherOptions {
   attemptTimeoutMs?: number;
 }
 
+/**
+ * Fails the publishes in flight when the connection comes back: the client drops what it had
+ * not written yet at every reconnect, and answers to what it had written are lost with the old
+ * connection. They are sent again at once, under their message ids, instead of after their timeout.
+ */
+export class ReconnectedError extends Error {
+  constructor() {
+    super('the connection to NATS was re-established; publishing again');
+    this.name = 'ReconnectedError';
+  }
+}
+
 /** Raised by publishMany when at least one message was not stored; the others were. */
 export class PublishManyError extends Error {
   constructor(
@@ -183,6 +195,13 @@ export class Publisher {
       clearInterval(this.sweeper);
       this.failAll(new ClosedConnectionError());
     });
+    void this.resendOnReconnect();
+  }
+
+  private async resendOnReconnect(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === 'reconnect') this.failAll(new ReconnectedError());
+    }
   }
 
   private acknowledged(msg: Msg): void {
@@ -238,7 +257,7 @@ export function encodePayload(payload: PublishPayload): Uint8Array | string {
 /** Errors seen while the server restarts or the connection is being re-established. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof TimeoutError) return true;
-  if (err instanceof NoRespondersError) return true;
+  if (err instanceof ReconnectedError || err instanceof NoRespondersError) return true;
   if (err instanceof RequestError && err.isNoResponders()) return true;
   // Raised on "no responders": JetStream is not (yet) answering, as during a server start.
   if (err instanceof Error && err.name === 'JetStreamNotEnabled') return true;
