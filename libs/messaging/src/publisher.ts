@@ -96,7 +96,8 @@ interface PubAckReply {
  * last token of the reply subject. The client's `js.publish` makes one request per message, each
  * with its own timer and an Error (with a stack trace) built even on success: 5 % of the
  * dispatcher's CPU at a few thousand facts per second. Here a publish in flight is a map entry,
- * and one timer fails those past their deadline.
+ * and one timer fails those past their deadline. When the connection comes back after an outage,
+ * what is in flight is sent again at once (see ReconnectedError).
  */
 export class Publisher {
   private readonly deadlineMs: number;
