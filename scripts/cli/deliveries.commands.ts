@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { action } from './cli.context';
 import { renderFields, renderTable } from './cli.output';
 import { parseInteger, splitList, collect } from './cli.input';
-import { watchDeliveries, type DeliveryOutcome } from './deliveries.grpc-client';
+import type { DeliveryOutcomeMessage } from '@hookstream/contracts';
+import { watchDeliveries } from './deliveries.grpc-client';
 
 interface LogEntry {
   id: string;
@@ -50,7 +51,7 @@ const page = <T>(items: T[], total: number, offset: number): string =>
   `${items.length} of ${total} (offset ${offset})\n`;
 
 /** One streamed outcome per line; fixed widths so that lines align as they arrive. */
-export function renderOutcome(o: DeliveryOutcome): string {
+export function renderOutcome(o: DeliveryOutcomeMessage): string {
   const detail =
     o.kind === 'attempted'
       ? `${o.error_message ?? ''}; next attempt ${o.next_attempt_at ?? '?'}`

@@ -9,25 +9,10 @@ import {
   type ServiceError,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
+import type { DeliveryOutcomeMessage } from '@hookstream/contracts';
 import { CliError, EXIT, unavailableError, usageError } from './cli.errors';
 import type { CliSettings } from './cli.config';
 import { repoRoot } from './local-env';
-
-/** hookstream.v1.DeliveryOutcome, field names as in the proto. */
-export interface DeliveryOutcome {
-  kind: string;
-  dispatch_id: string;
-  round: string;
-  subscription_id: string;
-  event_id: string;
-  event_type: string;
-  attempt: number;
-  response_status?: number;
-  error_message?: string;
-  next_attempt_at?: string;
-  occurred_at: string;
-  test: boolean;
-}
 
 export interface WatchRequest {
   subscription_id?: string;
@@ -35,7 +20,7 @@ export interface WatchRequest {
 }
 
 interface DeliveriesClient extends Client {
-  Watch(request: WatchRequest, metadata: Metadata): ClientReadableStream<DeliveryOutcome>;
+  Watch(request: WatchRequest, metadata: Metadata): ClientReadableStream<DeliveryOutcomeMessage>;
 }
 
 type DeliveriesConstructor = new (
@@ -76,7 +61,7 @@ export function grpcError(error: ServiceError, address: string): CliError {
 export async function watchDeliveries(
   settings: CliSettings,
   request: WatchRequest,
-  onOutcome: (outcome: DeliveryOutcome) => void,
+  onOutcome: (outcome: DeliveryOutcomeMessage) => void,
   options: { signal: AbortSignal; onReady?: () => void },
 ): Promise<void> {
   if (settings.apiKey === undefined)

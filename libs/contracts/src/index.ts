@@ -8,3 +8,4 @@ export * from './delivery-facts';
 export * from './catalog';
 export * from './publisher';
 export * from './trace';
+export * from './grpc-messages';

@@ -2,7 +2,7 @@ import { Controller, createParamDecorator, UseGuards, type ExecutionContext } fr
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { status as GrpcStatus, type ServerWritableStream } from '@grpc/grpc-js';
 import { filter, map, type Observable } from 'rxjs';
-import { isEventType, refOf, factKindOf } from '@hookstream/contracts';
+import { isEventType, refOf, factKindOf, type DeliveryOutcomeMessage } from '@hookstream/contracts';
 import { ApiKeyGuard, CurrentTenant, notFound, validationFailed, type Tenant } from '@hookstream/platform';
 import { DeliveryLogQueries } from '../logs/delivery-log.queries';
 import {
@@ -19,7 +19,6 @@ import {
   toLogMessage,
   toOutcomeMessage,
   type DeliveryLogMessage,
-  type DeliveryOutcomeMessage,
   type DispatchMessage,
 } from './deliveries.grpc.mapping';
 

@@ -13,7 +13,8 @@ import {
   waitForProjection,
   type Stack,
 } from '../testing/log-projector.int-fixture';
-import type { DeliveryLogMessage, DeliveryOutcomeMessage, DispatchMessage } from './deliveries.grpc.mapping';
+import type { DeliveryOutcomeMessage } from '@hookstream/contracts';
+import type { DeliveryLogMessage, DispatchMessage } from './deliveries.grpc.mapping';
 
 interface ListLogsResponse {
   items: DeliveryLogMessage[];

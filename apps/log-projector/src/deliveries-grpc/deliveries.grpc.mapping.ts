@@ -1,4 +1,4 @@
-import { factKindOf, refOf, type DeliveryFact } from '@hookstream/contracts';
+import { factKindOf, refOf, type DeliveryFact, type DeliveryOutcomeMessage } from '@hookstream/contracts';
 import type { DispatchWithCalls } from '../logs/delivery-log.queries';
 import type { LogEntry } from '../logs/log.dto';
 import { toApifyCall } from '../dispatches/dispatch.dto';
@@ -42,21 +42,6 @@ export interface DispatchMessage {
   status: string;
   created_at: string;
   calls: CallMessage[];
-  test: boolean;
-}
-
-export interface DeliveryOutcomeMessage {
-  kind: string;
-  dispatch_id: string;
-  round: string;
-  subscription_id: string;
-  event_id: string;
-  event_type: string;
-  attempt: number;
-  response_status?: number;
-  error_message?: string;
-  next_attempt_at?: string;
-  occurred_at: string;
   test: boolean;
 }
 
