@@ -3,9 +3,11 @@ import { DataSource } from 'typeorm';
 import type { AttemptStatus } from '../projection/delivery-log.rows';
 import {
   ATTEMPT_COLUMNS,
+  ATTEMPT_VIEW,
   DISPATCH_COLUMNS,
   names,
   type AttemptRecord,
+  type AttemptView,
   type DispatchRecord,
 } from '../projector/projection.sql';
 import { SubscriptionDirectory } from '../subscriptions/subscription-directory';
@@ -54,26 +56,26 @@ export class DeliveryLogQueries {
     return rows.length > 0;
   }
 
-  async listLogs(filter: LogFilter): Promise<{ items: AttemptRecord[]; total: number }> {
+  async listLogs(filter: LogFilter): Promise<{ items: AttemptView[]; total: number }> {
     const params: unknown[] = [filter.organizationId];
-    const where = ['organization_id = $1'];
+    const where = ['a.organization_id = $1'];
     const add = (column: string, value: string | undefined) => {
       if (value === undefined) return;
       params.push(value);
-      where.push(`${column} = $${params.length}`);
+      where.push(`a.${column} = $${params.length}`);
     };
     add('subscription_id', filter.subscriptionId);
     add('event_type', filter.eventType);
     add('status', filter.status);
     const condition = where.join(' AND ');
     const [items, count] = await Promise.all([
-      this.dataSource.query<AttemptRecord[]>(
-        `SELECT ${names(ATTEMPT_COLUMNS)} FROM attempts WHERE ${condition}
-         ORDER BY started_at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      this.dataSource.query<AttemptView[]>(
+        `${ATTEMPT_VIEW} WHERE ${condition}
+         ORDER BY a.started_at DESC, a.id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, filter.limit, filter.offset],
       ),
       this.dataSource.query<Array<{ total: string }>>(
-        `SELECT count(*) AS total FROM attempts WHERE ${condition}`,
+        `SELECT count(*) AS total FROM attempts a WHERE ${condition}`,
         params,
       ),
     ]);

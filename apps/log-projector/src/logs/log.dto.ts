@@ -2,7 +2,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { EVENT_TYPE_PATTERN } from '@hookstream/contracts';
 import type { AttemptStatus } from '../projection/delivery-log.rows';
-import { isoOf, isoOrNull, type AttemptRecord } from '../projector/projection.sql';
+import { isoOf, isoOrNull, type AttemptView } from '../projector/projection.sql';
 
 export const LOG_STATUSES = ['succeeded', 'retrying', 'failed'] as const;
 export type LogStatus = (typeof LOG_STATUSES)[number];
@@ -60,7 +60,7 @@ export interface LogEntry {
   nextAttemptAt: string | null;
 }
 
-export function toLogEntry(r: AttemptRecord): LogEntry {
+export function toLogEntry(r: AttemptView): LogEntry {
   return {
     id: r.id,
     dispatchId: r.dispatch_id,

@@ -1,7 +1,8 @@
 import { DeliveryLog1763900000000 } from './1763900000000-delivery-log';
+import { LeanLogRows1764000000000 } from './1764000000000-lean-log-rows';
 
 /** In order; the migrations table is `migrations_log_projector`. */
-export const logProjectorMigrations = [DeliveryLog1763900000000];
+export const logProjectorMigrations = [DeliveryLog1763900000000, LeanLogRows1764000000000];
 
 export const LOG_PROJECTOR_MIGRATIONS_TABLE = 'migrations_log_projector';
 

@@ -11,8 +11,8 @@ const d = dispatchOf({
 });
 
 describe('evolveAttempt', () => {
-  it('records a failed attempt with a retry scheduled as RETRYING with its own body', () => {
-    const row = evolveAttempt(null, facts.attempted(d, 1, { status: 503, error: 'HTTP 503' }), 7, null);
+  it('records a failed attempt with a retry scheduled as RETRYING', () => {
+    const row = evolveAttempt(null, facts.attempted(d, 1, { status: 503, error: 'HTTP 503' }), 7);
     expect(row).toMatchObject({
       id: attemptIdOf(d.dispatchId, '', 1),
       dispatchId: d.dispatchId,
@@ -21,32 +21,29 @@ describe('evolveAttempt', () => {
       status: 'RETRYING',
       responseStatus: 503,
       errorMessage: 'HTTP 503',
-      requestBody: d.body,
       seq: 7,
     });
     expect(row?.nextAttemptAt).toBe(new Date(Date.parse(d.createdAt) + 6 * 60_000).toISOString());
   });
 
-  it('records successes and final failures with the round body it is given', () => {
-    expect(evolveAttempt(null, facts.succeeded(d, 2), 8, 'body')).toMatchObject({
+  it('records successes and final failures', () => {
+    expect(evolveAttempt(null, facts.succeeded(d, 2), 8)).toMatchObject({
       status: 'SUCCEEDED',
       responseStatus: 200,
       errorMessage: null,
-      requestBody: 'body',
       nextAttemptAt: null,
     });
     expect(
-      evolveAttempt(null, facts.failed(d, 8, { status: null, error: 'timeout' }), 9, null),
+      evolveAttempt(null, facts.failed(d, 8, { status: null, error: 'timeout' }), 9),
     ).toMatchObject({
       status: 'FAILED',
       responseStatus: null,
       errorMessage: 'timeout',
-      requestBody: null,
     });
   });
 
   it('records an abandoned round as attempt 0 with the reason', () => {
-    const row = evolveAttempt(null, facts.abandoned(d, 'subscription disabled'), 3, null);
+    const row = evolveAttempt(null, facts.abandoned(d, 'subscription disabled'), 3);
     expect(row).toMatchObject({
       id: attemptIdOf(d.dispatchId, '', 0),
       attempt: 0,
@@ -57,18 +54,18 @@ describe('evolveAttempt', () => {
   });
 
   it('records nothing for a created fact', () => {
-    expect(evolveAttempt(null, facts.created(d), 1, null)).toBeNull();
+    expect(evolveAttempt(null, facts.created(d), 1)).toBeNull();
   });
 
   it('keeps the first recorded outcome of an attempt', () => {
-    const first = evolveAttempt(null, facts.attempted(d, 2), 5, null);
-    expect(evolveAttempt(first, facts.attempted(d, 2), 6, null)).toBe(first);
-    expect(evolveAttempt(first, facts.succeeded(d, 2), 6, null)).toBe(first);
+    const first = evolveAttempt(null, facts.attempted(d, 2), 5);
+    expect(evolveAttempt(first, facts.attempted(d, 2), 6)).toBe(first);
+    expect(evolveAttempt(first, facts.succeeded(d, 2), 6)).toBe(first);
   });
 
   it('bounds the response body without splitting a character', () => {
     const body = 'é'.repeat(RESPONSE_BODY_MAX_BYTES);
-    const row = evolveAttempt(null, facts.succeeded(d, 1, { responseBody: body }), 1, null);
+    const row = evolveAttempt(null, facts.succeeded(d, 1, { responseBody: body }), 1);
     expect(Buffer.byteLength(row?.responseBody ?? '', 'utf8')).toBe(RESPONSE_BODY_MAX_BYTES);
     expect(row?.responseBody).toBe('é'.repeat(RESPONSE_BODY_MAX_BYTES / 2));
   });

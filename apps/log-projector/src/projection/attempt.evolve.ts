@@ -8,7 +8,6 @@ function fromAttempt(
   attempt: Attempt,
   status: AttemptStatus,
   errorMessage: string | null,
-  requestBody: string | null,
   seq: number,
 ): AttemptRow {
   const responseBody =
@@ -28,7 +27,6 @@ function fromAttempt(
     durationMs: Math.max(0, Math.round(attempt.durationMs)),
     errorMessage: pgTextOrNull(errorMessage),
     responseBody: pgTextOrNull(responseBody),
-    requestBody: pgTextOrNull(requestBody),
     startedAt: attempt.startedAt,
     finishedAt: finishedAtOf(attempt),
     nextAttemptAt: status === 'RETRYING' ? attempt.nextAttemptAt : null,
@@ -40,13 +38,11 @@ function fromAttempt(
  * The attempt row a fact records. An attempt has exactly one outcome: once recorded, a later fact
  * for the same attempt (a duplicate, or a repeat after a crash) changes nothing. A round given up
  * without an HTTP attempt is recorded as attempt 0, so that the logs show why it ended.
- * `knownBody` is the round's request body when the fact itself does not carry it.
  */
 export function evolveAttempt(
   row: AttemptRow | null,
   fact: DeliveryFact,
   seq: number,
-  knownBody: string | null,
 ): AttemptRow | null {
   if (row !== null) return row;
   const ref = refOf(fact);
@@ -54,19 +50,12 @@ export function evolveAttempt(
     case 'dispatch.created':
       return null;
     case 'dispatch.attempted':
-      return fromAttempt(
-        ref,
-        fact.data.attempt,
-        'RETRYING',
-        fact.data.attempt.errorMessage,
-        fact.data.dispatch.body,
-        seq,
-      );
+      return fromAttempt(ref, fact.data.attempt, 'RETRYING', fact.data.attempt.errorMessage, seq);
     case 'dispatch.succeeded':
-      return fromAttempt(ref, fact.data.attempt, 'SUCCEEDED', fact.data.attempt.errorMessage, knownBody, seq);
+      return fromAttempt(ref, fact.data.attempt, 'SUCCEEDED', fact.data.attempt.errorMessage, seq);
     case 'dispatch.failed': {
       const { attempt, reason } = fact.data;
-      if (attempt) return fromAttempt(ref, attempt, 'FAILED', attempt.errorMessage ?? reason, knownBody, seq);
+      if (attempt) return fromAttempt(ref, attempt, 'FAILED', attempt.errorMessage ?? reason, seq);
       const at = fact.metadata.occurredAt;
       return {
         id: attemptIdOf(ref.dispatchId, ref.round, 0),
@@ -83,7 +72,6 @@ export function evolveAttempt(
         durationMs: 0,
         errorMessage: pgText(reason),
         responseBody: null,
-        requestBody: pgTextOrNull(knownBody),
         startedAt: at,
         finishedAt: at,
         nextAttemptAt: null,

@@ -24,31 +24,21 @@ class MemoryStore {
       const key = `${round.dispatchId}/${round.round}`;
       if (!this.rounds.has(key)) this.rounds.set(key, round);
     }
-    for (const attempt of out.attempts) {
-      if (this.attempts.has(attempt.id)) continue;
-      const body =
-        attempt.requestBody ?? this.rounds.get(`${attempt.dispatchId}/${attempt.round}`)?.requestBody ?? null;
-      this.attempts.set(attempt.id, { ...attempt, requestBody: body });
-    }
-    for (const key of out.backfills) {
-      const body = this.rounds.get(`${key.dispatchId}/${key.round}`)?.requestBody ?? null;
-      for (const [id, attempt] of this.attempts) {
-        if (
-          attempt.dispatchId === key.dispatchId &&
-          attempt.round === key.round &&
-          attempt.requestBody === null
-        )
-          this.attempts.set(id, { ...attempt, requestBody: body });
-      }
-    }
+    for (const attempt of out.attempts) if (!this.attempts.has(attempt.id)) this.attempts.set(attempt.id, attempt);
   }
 
-  /** Rows without the sequence numbers, which depend on publication order by design. */
-  snapshot(): { dispatches: DispatchRow[]; attempts: Omit<AttemptRow, 'seq'>[] } {
+  /**
+   * Rows without the sequence numbers, which depend on publication order by design; attempts as
+   * the logs read them, with their round's body.
+   */
+  snapshot(): { dispatches: DispatchRow[]; attempts: Array<Omit<AttemptRow, 'seq'> & { requestBody: string | null }> } {
     const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
+    const bodyOf = (a: AttemptRow) => this.rounds.get(`${a.dispatchId}/${a.round}`)?.requestBody ?? null;
     return {
       dispatches: [...this.dispatches.values()].sort(byId),
-      attempts: [...this.attempts.values()].map(({ seq: _seq, ...rest }) => rest).sort(byId),
+      attempts: [...this.attempts.values()]
+        .map(({ seq: _seq, ...rest }) => ({ ...rest, requestBody: bodyOf(rest as AttemptRow) }))
+        .sort(byId),
     };
   }
 }

@@ -9,23 +9,13 @@ export interface SequencedFact {
   fact: DeliveryFact;
 }
 
-export interface RoundKey {
-  dispatchId: string;
-  round: string;
-}
-
 export interface ProjectedBatch {
   /** Rows whose content changed, in their final state. */
   dispatches: DispatchRow[];
   /** Rounds whose body this batch carries; a round already stored keeps its row. */
   rounds: RoundRow[];
-  /**
-   * Attempt rows first recorded in this batch; a row already stored under the same id wins. A
-   * null request body is taken from the stored round, if any.
-   */
+  /** Attempt rows first recorded in this batch; a row already stored under the same id wins. */
   attempts: AttemptRow[];
-  /** Rounds whose stored attempts may lack the body this batch brings (facts out of order). */
-  backfills: RoundKey[];
   /**
    * Facts that may be news to a watcher: those that changed a dispatch row or record an attempt
    * (whether that attempt is new is known only once the store has tried to insert it).
@@ -46,7 +36,6 @@ export function projectBatch(
   const rows = new Map<string, DispatchRow>(current);
   const rounds = new Map<string, RoundRow>();
   const attempts = new Map<string, AttemptRow>();
-  const backfills = new Map<string, RoundKey>();
   const notable: ProjectedBatch['notable'] = [];
 
   for (const item of facts) {
@@ -62,18 +51,13 @@ export function projectBatch(
         requestBody: pgText(carried.body),
         createdAt: carried.createdAt,
       });
-      // Attempts of this round can only exist if the dispatch does; when its row already shows
-      // this round's body, they were recorded with it.
-      const knownBody = before !== null && before.round === ref.round && before.requestBody !== null;
-      if (before !== null && !knownBody) backfills.set(key, { dispatchId: ref.dispatchId, round: ref.round });
     }
     const after = evolveDispatch(before, fact);
     rows.set(ref.dispatchId, after);
 
     const attemptId = attemptRowIdOf(fact);
     if (attemptId !== null && !attempts.has(attemptId)) {
-      const body = rounds.get(key)?.requestBody ?? (after.round === ref.round ? after.requestBody : null);
-      const row = evolveAttempt(null, fact, seq, body);
+      const row = evolveAttempt(null, fact, seq);
       if (row) attempts.set(attemptId, row);
     }
     if (attemptId !== null || !sameDispatch(before, after)) notable.push({ ...item, attemptId });
@@ -84,7 +68,6 @@ export function projectBatch(
     dispatches,
     rounds: [...rounds.values()],
     attempts: [...attempts.values()],
-    backfills: [...backfills.values()],
     notable,
   };
 }

@@ -46,9 +46,8 @@ export interface AttemptRow {
   responseStatus: number | null;
   durationMs: number;
   errorMessage: string | null;
-  /** At most RESPONSE_BODY_MAX_BYTES. */
+  /** At most RESPONSE_BODY_MAX_BYTES. The request body is the round's (RoundRow). */
   responseBody: string | null;
-  requestBody: string | null;
   startedAt: string;
   finishedAt: string;
   nextAttemptAt: string | null;
@@ -56,7 +55,7 @@ export interface AttemptRow {
   seq: number;
 }
 
-/** The request body of every round, so an attempt's body is known whatever order its facts arrive in. */
+/** The request body of every round: every attempt of a round sends these bytes, so it is stored here only. */
 export interface RoundRow {
   dispatchId: string;
   round: string;

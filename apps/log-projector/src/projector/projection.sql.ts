@@ -49,7 +49,6 @@ export const ATTEMPT_COLUMNS = [
   ['duration_ms', 'integer'],
   ['error_message', 'text'],
   ['response_body', 'text'],
-  ['request_body', 'text'],
   ['started_at', 'timestamptz'],
   ['finished_at', 'timestamptz'],
   ['next_attempt_at', 'timestamptz'],
@@ -95,6 +94,7 @@ export interface DispatchRecord {
   next_attempt_at: Date | string | null;
 }
 
+/** An attempt row as stored (ATTEMPT_COLUMNS). */
 export interface AttemptRecord {
   id: string;
   dispatch_id: string;
@@ -110,12 +110,23 @@ export interface AttemptRecord {
   duration_ms: number;
   error_message: string | null;
   response_body: string | null;
-  request_body: string | null;
   started_at: Date | string;
   finished_at: Date | string;
   next_attempt_at: Date | string | null;
   seq: string | number;
 }
+
+/** An attempt as the logs read it: the stored row and its round's request body. */
+export interface AttemptView extends AttemptRecord {
+  request_body: string | null;
+}
+
+/**
+ * Selects AttemptView rows from `attempts a` (the caller's FROM clause names it `a`); an
+ * attempt's body is its round's, null while the round is unknown.
+ */
+export const ATTEMPT_VIEW = `SELECT ${names(ATTEMPT_COLUMNS, 'a.')}, r.request_body
+  FROM attempts a LEFT JOIN dispatch_rounds r ON r.dispatch_id = a.dispatch_id AND r.round = a.round`;
 
 export const isoOf = (value: Date | string): string =>
   (value instanceof Date ? value : new Date(value)).toISOString();
@@ -170,6 +181,69 @@ export function fromDispatchRecord(r: DispatchRecord): DispatchRow {
   };
 }
 
+/**
+ * A batch reads stored dispatch rows back without their two large columns, which it never needs:
+ * event data is set once and never replaced, and the request body changes only with a new round.
+ * In the row it folds facts over, each stands as a marker saying "set, as stored"; an update
+ * keeps the stored value where the marker is still in place. The body marker holds a NUL, which
+ * no stored text can (pgText), so it is never mistaken for a body.
+ */
+const STORED_EVENT_DATA: Record<string, unknown> = Object.freeze({});
+const STORED_REQUEST_BODY = '\u0000stored';
+
+const LARGE_COLUMNS = new Set(['event_data', 'request_body']);
+
+export const DISPATCH_STATE_SELECT = `${names(DISPATCH_COLUMNS.filter(([n]) => !LARGE_COLUMNS.has(n)))},
+  event_data IS NOT NULL AS has_event_data, request_body IS NOT NULL AS has_request_body`;
+
+export interface DispatchStateRecord extends Omit<DispatchRecord, 'event_data' | 'request_body'> {
+  has_event_data: boolean;
+  has_request_body: boolean;
+}
+
+export function fromDispatchState(r: DispatchStateRecord): DispatchRow {
+  const { has_event_data, has_request_body, ...rest } = r;
+  return fromDispatchRecord({
+    ...rest,
+    event_data: has_event_data ? STORED_EVENT_DATA : null,
+    request_body: has_request_body ? STORED_REQUEST_BODY : null,
+  });
+}
+
+/**
+ * What an update of a stored row sets. Organization, subscription, event id and type are those of
+ * the dispatch id, fixed for good; a large column is set only where the batch changed it.
+ */
+export const DISPATCH_UPDATE_COLUMNS = [
+  ...DISPATCH_COLUMNS.filter(
+    ([n]) => !['organization_id', 'subscription_id', 'event_id', 'event_type'].includes(n),
+  ),
+  ['keep_event_data', 'boolean'],
+  ['keep_request_body', 'boolean'],
+] as const;
+
+export const DISPATCH_UPDATE_SET = DISPATCH_UPDATE_COLUMNS.filter(
+  ([n]) => n !== 'id' && !n.startsWith('keep_'),
+)
+  .map(([n]) =>
+    LARGE_COLUMNS.has(n) ? `${n} = CASE WHEN x.keep_${n} THEN d.${n} ELSE x.${n} END` : `${n} = x.${n}`,
+  )
+  .join(', ');
+
+export function toDispatchUpdate(
+  row: DispatchRow,
+): DispatchRecord & { keep_event_data: boolean; keep_request_body: boolean } {
+  const keepEventData = row.eventData === STORED_EVENT_DATA;
+  const keepRequestBody = row.requestBody === STORED_REQUEST_BODY;
+  return {
+    ...toDispatchRecord(row),
+    event_data: keepEventData ? null : row.eventData,
+    request_body: keepRequestBody ? null : row.requestBody,
+    keep_event_data: keepEventData,
+    keep_request_body: keepRequestBody,
+  };
+}
+
 export function toAttemptRecord(row: AttemptRow): AttemptRecord {
   return {
     id: row.id,
@@ -186,7 +260,6 @@ export function toAttemptRecord(row: AttemptRow): AttemptRecord {
     duration_ms: row.durationMs,
     error_message: row.errorMessage,
     response_body: row.responseBody,
-    request_body: row.requestBody,
     started_at: row.startedAt,
     finished_at: row.finishedAt,
     next_attempt_at: row.nextAttemptAt,

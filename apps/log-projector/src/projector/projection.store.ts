@@ -6,7 +6,10 @@ import type { ProjectionId } from '../projection/delivery-log.version';
 import {
   ATTEMPT_COLUMNS,
   DISPATCH_COLUMNS,
-  fromDispatchRecord,
+  DISPATCH_STATE_SELECT,
+  DISPATCH_UPDATE_COLUMNS,
+  DISPATCH_UPDATE_SET,
+  fromDispatchState,
   names,
   quoteIdent,
   recordset,
@@ -14,7 +17,8 @@ import {
   ROUND_COLUMNS,
   toAttemptRecord,
   toDispatchRecord,
-  type DispatchRecord,
+  toDispatchUpdate,
+  type DispatchStateRecord,
 } from './projection.sql';
 
 /**
@@ -141,23 +145,29 @@ export class ProjectionStore {
   /** Set-based: a handful of statements per batch whatever its size. Returns the facts that were news. */
   private async write(runner: QueryRunner, facts: SequencedFact[]): Promise<SequencedFact[]> {
     const ids = [...new Set(facts.map(({ fact }) => refOf(fact).dispatchId))];
-    const stored = await selectRows<DispatchRecord>(
+    const stored = await selectRows<DispatchStateRecord>(
       runner,
-      `SELECT ${names(DISPATCH_COLUMNS)} FROM ${this.dispatches} WHERE id = ANY($1::text[])`,
+      `SELECT ${DISPATCH_STATE_SELECT} FROM ${this.dispatches} WHERE id = ANY($1::text[])`,
       [ids],
     );
-    const current = new Map<string, DispatchRow>(stored.map((r) => [r.id, fromDispatchRecord(r)]));
+    const current = new Map<string, DispatchRow>(stored.map((r) => [r.id, fromDispatchState(r)]));
     const batch = projectBatch(current, facts);
 
-    if (batch.dispatches.length > 0) {
-      const updates = DISPATCH_COLUMNS.filter(([n]) => n !== 'id')
-        .map(([n]) => `${n} = EXCLUDED.${n}`)
-        .join(', ');
+    const created = batch.dispatches.filter((row) => !current.has(row.id));
+    if (created.length > 0) {
       await runner.query(
         `INSERT INTO ${this.dispatches} (${names(DISPATCH_COLUMNS)})
-         SELECT ${names(DISPATCH_COLUMNS)} FROM jsonb_to_recordset($1::jsonb) AS x(${recordset(DISPATCH_COLUMNS)})
-         ON CONFLICT (id) DO UPDATE SET ${updates}`,
-        [JSON.stringify(batch.dispatches.map(toDispatchRecord))],
+         SELECT ${names(DISPATCH_COLUMNS)} FROM jsonb_to_recordset($1::jsonb) AS x(${recordset(DISPATCH_COLUMNS)})`,
+        [JSON.stringify(created.map(toDispatchRecord))],
+      );
+    }
+    const changed = batch.dispatches.filter((row) => current.has(row.id));
+    if (changed.length > 0) {
+      await runner.query(
+        `UPDATE ${this.dispatches} d SET ${DISPATCH_UPDATE_SET}
+           FROM jsonb_to_recordset($1::jsonb) AS x(${recordset(DISPATCH_UPDATE_COLUMNS)})
+          WHERE d.id = x.id`,
+        [JSON.stringify(changed.map(toDispatchUpdate))],
       );
     }
     if (batch.rounds.length > 0) {
@@ -176,28 +186,15 @@ export class ProjectionStore {
     }
     let inserted = new Set<string>();
     if (batch.attempts.length > 0) {
-      const columns = ATTEMPT_COLUMNS.map(([n]) =>
-        n === 'request_body' ? 'COALESCE(x.request_body, r.request_body)' : `x.${n}`,
-      ).join(', ');
       const rows = await selectRows<{ id: string }>(
         runner,
         `INSERT INTO ${this.attempts} (${names(ATTEMPT_COLUMNS)})
-         SELECT ${columns} FROM jsonb_to_recordset($1::jsonb) AS x(${recordset(ATTEMPT_COLUMNS)})
-         LEFT JOIN ${this.rounds} r ON r.dispatch_id = x.dispatch_id AND r.round = x.round
+         SELECT ${names(ATTEMPT_COLUMNS)} FROM jsonb_to_recordset($1::jsonb) AS x(${recordset(ATTEMPT_COLUMNS)})
          ON CONFLICT (id) DO NOTHING
          RETURNING id`,
         [JSON.stringify(batch.attempts.map(toAttemptRecord))],
       );
       inserted = new Set(rows.map((row) => row.id));
-    }
-    if (batch.backfills.length > 0) {
-      await runner.query(
-        `UPDATE ${this.attempts} a SET request_body = r.request_body
-           FROM jsonb_to_recordset($1::jsonb) AS k(dispatch_id text, round text), ${this.rounds} r
-          WHERE a.dispatch_id = k.dispatch_id AND a.round = k.round AND a.request_body IS NULL
-            AND r.dispatch_id = a.dispatch_id AND r.round = a.round`,
-        [JSON.stringify(batch.backfills.map((k) => ({ dispatch_id: k.dispatchId, round: k.round })))],
-      );
     }
     // An attempt inserted now is news once, even if its fact came twice in the batch.
     return batch.notable

@@ -58,9 +58,11 @@ describe('rebuild and verify', () => {
       ).rows,
       attempts: (
         await stack.db.query(
-          `SELECT event_id, right(subscription_id, 1) AS sub, round, attempt, status, response_status, duration_ms, error_message,
-                  response_body, request_body, started_at, finished_at, next_attempt_at, test
-             FROM attempts WHERE organization_id = $1 ORDER BY event_id, sub, round, attempt`,
+          `SELECT a.event_id, right(a.subscription_id, 1) AS sub, a.round, a.attempt, a.status, a.response_status,
+                  a.duration_ms, a.error_message, a.response_body, r.request_body, a.started_at, a.finished_at,
+                  a.next_attempt_at, a.test
+             FROM attempts a LEFT JOIN dispatch_rounds r ON r.dispatch_id = a.dispatch_id AND r.round = a.round
+            WHERE a.organization_id = $1 ORDER BY event_id, sub, round, attempt`,
           [organizationId],
         )
       ).rows,
