@@ -33,9 +33,7 @@ describe('evolveAttempt', () => {
       errorMessage: null,
       nextAttemptAt: null,
     });
-    expect(
-      evolveAttempt(null, facts.failed(d, 8, { status: null, error: 'timeout' }), 9),
-    ).toMatchObject({
+    expect(evolveAttempt(null, facts.failed(d, 8, { status: null, error: 'timeout' }), 9)).toMatchObject({
       status: 'FAILED',
       responseStatus: null,
       errorMessage: 'timeout',

@@ -39,11 +39,7 @@ function fromAttempt(
  * for the same attempt (a duplicate, or a repeat after a crash) changes nothing. A round given up
  * without an HTTP attempt is recorded as attempt 0, so that the logs show why it ended.
  */
-export function evolveAttempt(
-  row: AttemptRow | null,
-  fact: DeliveryFact,
-  seq: number,
-): AttemptRow | null {
+export function evolveAttempt(row: AttemptRow | null, fact: DeliveryFact, seq: number): AttemptRow | null {
   if (row !== null) return row;
   const ref = refOf(fact);
   switch (fact.type) {

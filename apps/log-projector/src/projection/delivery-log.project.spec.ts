@@ -24,14 +24,18 @@ class MemoryStore {
       const key = `${round.dispatchId}/${round.round}`;
       if (!this.rounds.has(key)) this.rounds.set(key, round);
     }
-    for (const attempt of out.attempts) if (!this.attempts.has(attempt.id)) this.attempts.set(attempt.id, attempt);
+    for (const attempt of out.attempts)
+      if (!this.attempts.has(attempt.id)) this.attempts.set(attempt.id, attempt);
   }
 
   /**
    * Rows without the sequence numbers, which depend on publication order by design; attempts as
    * the logs read them, with their round's body.
    */
-  snapshot(): { dispatches: DispatchRow[]; attempts: Array<Omit<AttemptRow, 'seq'> & { requestBody: string | null }> } {
+  snapshot(): {
+    dispatches: DispatchRow[];
+    attempts: Array<Omit<AttemptRow, 'seq'> & { requestBody: string | null }>;
+  } {
     const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
     const bodyOf = (a: AttemptRow) => this.rounds.get(`${a.dispatchId}/${a.round}`)?.requestBody ?? null;
     return {
