@@ -1,5 +1,5 @@
 import type { DataSource, QueryRunner } from 'typeorm';
-import type { AttemptRow, DispatchRow, DispatchStatus } from '../projection/delivery-log.rows';
+import type { AttemptRow, DispatchRow, DispatchStatus, RoundRow } from '../projection/delivery-log.rows';
 
 /** Column lists and row mappings shared by the writer, the reads and the rebuild comparison. */
 
@@ -71,6 +71,9 @@ export const names = (columns: Columns, prefix = ''): string =>
 export const recordset = (columns: Columns): string => columns.map(([n, t]) => `${n} ${t}`).join(', ');
 
 export const quoteIdent = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** A string constant of the code inlined into a statement that cannot take parameters. */
+export const quoteLiteral = (value: string): string => `'${value.replace(/'/g, "''")}'`;
 
 export interface DispatchRecord {
   id: string;
@@ -241,6 +244,15 @@ export function toDispatchUpdate(
     request_body: keepRequestBody ? null : row.requestBody,
     keep_event_data: keepEventData,
     keep_request_body: keepRequestBody,
+  };
+}
+
+export function toRoundRecord(row: RoundRow): Record<(typeof ROUND_COLUMNS)[number][0], string> {
+  return {
+    dispatch_id: row.dispatchId,
+    round: row.round,
+    request_body: row.requestBody,
+    created_at: row.createdAt,
   };
 }
 
