@@ -3,7 +3,7 @@ import { parseOptions } from './bench.options';
 describe('parseOptions', () => {
   it('runs every phase but the soak by default, 30,000 events, at 1,000 and 1,500 events/s', () => {
     const options = parseOptions([]);
-    expect(options.phases).toEqual(['ceilings', 'drain', 'latency', 'scale']);
+    expect(options.phases).toEqual(['ceilings', 'projection', 'drain', 'latency', 'scale']);
     expect(options.events).toBe(30_000);
     expect(options.rates).toEqual([1_000, 1_500]);
     expect(options.endpointConcurrency).toBeUndefined();

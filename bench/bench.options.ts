@@ -1,4 +1,4 @@
-export const PHASES = ['ceilings', 'drain', 'latency', 'scale', 'soak'] as const;
+export const PHASES = ['ceilings', 'projection', 'drain', 'latency', 'scale', 'soak'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -49,7 +49,7 @@ const numbers = (value: string, name: string): number[] =>
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const quick = argv.includes('--quick');
   const options: BenchOptions = {
-    phases: ['ceilings', 'drain', 'latency', 'scale'],
+    phases: ['ceilings', 'projection', 'drain', 'latency', 'scale'],
     events: quick ? 2_000 : 30_000,
     fanouts: [1, 4],
     rates: [1_000, 1_500],

@@ -5,6 +5,7 @@ import type { PhaseCpu } from './cpu.usage';
 import type { DrainResult } from './drain.scenario';
 import type { LatencyResult } from './latency.scenario';
 import type { ProfileSummary } from './profile.summary';
+import type { ProjectionResult } from './projection.scenario';
 import type { SoakResult } from './soak.scenario';
 import { round } from './stats';
 
@@ -36,6 +37,8 @@ export interface BenchResults {
   options: BenchOptions;
   machine: MachineInfo;
   ceilings: { http: HttpCeiling[]; httpBestPerSecond?: number; jetstream?: JetStreamCeiling };
+  /** The log's write path alone. */
+  projection: ProjectionResult[];
   drains: Array<DrainResult & { ratioToCeiling?: number; ratioToJetStreamBound?: number }>;
   latency: LatencyResult[];
   soak?: SoakResult;
@@ -116,6 +119,21 @@ export function formatReport(results: BenchResults): string {
       ],
     ),
   );
+  if (results.projection.length > 0)
+    parts.push(
+      "\nLog write path alone (the projector's store on its own Postgres, a drain's facts, batch after batch)",
+      table(
+        ['batch', 'deliveries', 'seconds', 'deliv/s', 'writer us/deliv.', 'postgres us/deliv.'],
+        results.projection.map((p) => [
+          p.batchSize,
+          n(p.deliveries),
+          n(p.seconds, 2),
+          n(p.deliveriesPerSecond),
+          n(p.writerUsPerDelivery),
+          n(p.postgresUsPerDelivery),
+        ]),
+      ),
+    );
   if (results.drains.length > 0)
     parts.push(
       '\nDrain (backlog published with the dispatchers stopped, then started)',

@@ -10,6 +10,7 @@ import { watchCpu } from './cpu.usage';
 import { runDrain } from './drain.scenario';
 import { runFixedRate } from './latency.scenario';
 import { startPlatform, type Platform } from './platform.stack';
+import { PROJECTION_BATCHES, runProjection } from './projection.scenario';
 import { summarizeProfiles } from './profile.summary';
 import { startBenchReceiver, type BenchReceiver } from './receiver.client';
 import { formatReport, judge, type BenchResults, type MachineInfo } from './report.table';
@@ -154,6 +155,7 @@ async function main(): Promise<void> {
     options,
     machine: machine(),
     ceilings: { http: [] },
+    projection: [],
     drains: [],
     latency: [],
     targets: [],
@@ -190,7 +192,15 @@ async function main(): Promise<void> {
       });
       end();
     }
-    if (options.phases.some((p) => p !== 'ceilings')) {
+    if (options.phases.includes('projection')) {
+      for (const batchSize of PROJECTION_BATCHES) {
+        const end = beginPhase(`projection_b${batchSize}`);
+        log(`projection: ${options.events} deliveries in batches of ${batchSize}`);
+        results.projection.push(await runProjection(options.events, batchSize));
+        end();
+      }
+    }
+    if (options.phases.some((p) => p !== 'ceilings' && p !== 'projection')) {
       log('starting Postgres and the services');
       platform = await startPlatform(nats, { dispatcherEnv: dispatcherEnv(options), profileDir });
       await platformPhases(options, results, platform, receiver, beginPhase);

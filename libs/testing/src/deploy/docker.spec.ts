@@ -16,6 +16,7 @@ import {
 import { processes, repoPath, requiredServiceEnv, services } from './deploy-conventions';
 import { dockerfileLint, dockerfileStages, entrypointRoles, isNonRootUser } from './dockerfile-checks';
 import { jetStreamBlock } from './nats-checks';
+import { SERVICE_NODE_FLAGS } from '../services';
 
 const execFileAsync = promisify(execFile);
 const read = (path: string) => readFileSync(repoPath(path), 'utf8');
@@ -68,7 +69,14 @@ describe('docker/entrypoint.sh', () => {
 
   it('maps every role to its entry point with exec, so signals reach node', () => {
     const expected = Object.fromEntries(Object.entries(processes).map(([role, spec]) => [role, spec.entry]));
-    expect(Object.fromEntries(entrypointRoles(readFileSync(path, 'utf8')))).toEqual(expected);
+    const roles = entrypointRoles(readFileSync(path, 'utf8'));
+    expect(Object.fromEntries([...roles].map(([role, { entry }]) => [role, entry]))).toEqual(expected);
+  });
+
+  it('runs each service with the node flags its tests and the bench run it with', () => {
+    const roles = entrypointRoles(readFileSync(path, 'utf8'));
+    for (const service of services)
+      expect([service, roles.get(service)?.flags]).toEqual([service, SERVICE_NODE_FLAGS[service]]);
   });
 });
 

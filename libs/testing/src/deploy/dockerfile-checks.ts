@@ -68,11 +68,11 @@ export function isNonRootUser(user: string | undefined): boolean {
   return name !== undefined && name !== '' && name !== 'root' && name !== '0';
 }
 
-/** `role) exec node <script> "$@" ;;` lines of the entrypoint's case statement. */
-export function entrypointRoles(script: string): Map<string, string> {
-  const roles = new Map<string, string>();
-  for (const match of script.matchAll(/^\s*([a-z-]+)\)\s*exec node (\S+) "\$@"\s*;;/gm)) {
-    roles.set(match[1]!, match[2]!);
+/** `role) exec node [--flag ...] <script> "$@" ;;` lines of the entrypoint's case statement. */
+export function entrypointRoles(script: string): Map<string, { entry: string; flags: string[] }> {
+  const roles = new Map<string, { entry: string; flags: string[] }>();
+  for (const match of script.matchAll(/^\s*([a-z-]+)\)\s*exec node ((?:--\S+\s+)*)(\S+) "\$@"\s*;;/gm)) {
+    roles.set(match[1]!, { entry: match[3]!, flags: match[2]!.split(/\s+/).filter(Boolean) });
   }
   return roles;
 }
