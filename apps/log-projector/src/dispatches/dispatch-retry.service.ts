@@ -14,12 +14,7 @@ import { Publisher } from '@hookstream/messaging';
 import { conflict, notFound } from '@hookstream/platform';
 import { DataSource } from 'typeorm';
 import type { DispatchRow } from '../projection/delivery-log.rows';
-import {
-  DISPATCH_COLUMNS,
-  fromDispatchRecord,
-  names,
-  type DispatchRecord,
-} from '../projector/projection.sql';
+import { DISPATCH_VIEW, fromDispatchRecord, type DispatchRecord } from '../projector/projection.sql';
 import { CLOCK, ID_GENERATOR } from '../app.tokens';
 
 export interface RetryStarted {
@@ -27,9 +22,9 @@ export interface RetryStarted {
   round: string;
 }
 
-/** The round a manual retry starts: same dispatch id, event and rendered body as stored. */
-export function retryRound(row: DispatchRow, round: string, now: Date): Dispatch | null {
-  if (row.eventData === null || row.requestBody === null || row.eventOccurredAt === null) return null;
+/** The round a manual retry starts: same dispatch id, event and rendered body (`body`, the current round's) as stored. */
+export function retryRound(row: DispatchRow, body: string | null, round: string, now: Date): Dispatch | null {
+  if (row.eventData === null || body === null || row.eventOccurredAt === null) return null;
   const event: EventEnvelope = {
     id: row.eventId,
     type: row.eventType,
@@ -48,7 +43,7 @@ export function retryRound(row: DispatchRow, round: string, now: Date): Dispatch
     eventType: row.eventType,
     test: row.test,
     event,
-    body: row.requestBody,
+    body,
     createdAt: now.toISOString(),
     publishedAt: row.publishedAt ?? now.toISOString(),
   };
@@ -68,15 +63,15 @@ export class DispatchRetryService {
   ) {}
 
   async retry(organizationId: string, dispatchId: string): Promise<RetryStarted> {
-    const rows = await this.dataSource.query<DispatchRecord[]>(
-      `SELECT ${names(DISPATCH_COLUMNS)} FROM dispatches WHERE id = $1 AND organization_id = $2`,
+    const rows = await this.dataSource.query<Array<DispatchRecord & { request_body: string | null }>>(
+      `${DISPATCH_VIEW} WHERE d.id = $1 AND d.organization_id = $2`,
       [dispatchId, organizationId],
     );
     const record = rows[0];
     if (!record) throw notFound(`webhook dispatch ${dispatchId}`);
     const round = this.ids.next('rnd');
     const now = this.clock.now();
-    const dispatch = retryRound(fromDispatchRecord(record), round, now);
+    const dispatch = retryRound(fromDispatchRecord(record), record.request_body, round, now);
     if (!dispatch)
       throw conflict(`webhook dispatch ${dispatchId} has no recorded request yet; try again shortly`);
     const msgId = factMessageIds.created(dispatchId, round);

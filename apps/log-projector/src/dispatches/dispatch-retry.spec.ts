@@ -14,7 +14,7 @@ describe('retryRound', () => {
 
   it('starts a round of the same dispatch with the stored event and body', () => {
     const row = evolveDispatch(evolveDispatch(null, facts.created(original)), facts.failed(original, 1));
-    expect(retryRound(row, 'rnd_2', now)).toEqual({
+    expect(retryRound(row, original.body, 'rnd_2', now)).toEqual({
       ...original,
       round: 'rnd_2',
       createdAt: now.toISOString(),
@@ -22,6 +22,7 @@ describe('retryRound', () => {
   });
 
   it('refuses while the request is not known yet', () => {
-    expect(retryRound(evolveDispatch(null, facts.succeeded(original, 1)), 'rnd_2', now)).toBeNull();
+    expect(retryRound(evolveDispatch(null, facts.succeeded(original, 1)), null, 'rnd_2', now)).toBeNull();
+    expect(retryRound(evolveDispatch(null, facts.created(original)), null, 'rnd_2', now)).toBeNull();
   });
 });

@@ -134,6 +134,22 @@ describe('projectBatch', () => {
     expect(reversed.snapshot()).toEqual(store.snapshot());
   });
 
+  it('keeps one body per round, made storable, whichever fact brings it first', () => {
+    const d = dispatchOf({
+      organizationId: 'org_a',
+      subscriptionId: 'wh_1',
+      eventId: 'evt_1',
+      body: 'x\u0000y',
+    });
+    const out = projectBatch(new Map(), [
+      { seq: 1, fact: facts.attempted(d, 1) },
+      { seq: 2, fact: facts.created(d) },
+    ]);
+    expect(out.rounds).toEqual([
+      { dispatchId: d.dispatchId, round: '', requestBody: 'x\uFFFDy', createdAt: d.createdAt },
+    ]);
+  });
+
   it('marks created facts that changed a row and every attempt as notable, duplicates excepted', () => {
     const d = dispatchOf({ organizationId: 'org_a', subscriptionId: 'wh_1', eventId: 'evt_1' });
     const out = projectBatch(new Map(), [

@@ -16,8 +16,6 @@ export interface DispatchRow {
   eventSource: string | null;
   eventSubject: string | null;
   publishedAt: string | null;
-  /** The rendered body of the current round; null until a fact carrying it has been seen. */
-  requestBody: string | null;
   test: boolean;
   /** '' for the original delivery, `rnd_...` for replays and manual retries. */
   round: string;

@@ -58,7 +58,6 @@ function emptyRow(ref: DispatchRef, createdAt: string): DispatchRow {
     eventSource: null,
     eventSubject: null,
     publishedAt: null,
-    requestBody: null,
     test: ref.test,
     round: ref.round,
     status: 'ACTIVE',
@@ -90,7 +89,6 @@ function startRound(row: DispatchRow, ref: DispatchRef): DispatchRow {
     ...row,
     round: ref.round,
     test: ref.test,
-    requestBody: null,
     status: 'ACTIVE',
     attemptCount: 0,
     finishedAt: null,
@@ -140,9 +138,7 @@ export function evolveDispatch(row: DispatchRow | null, fact: DeliveryFact): Dis
   const base = withEvent(row ?? emptyRow(ref, creationBound(fact)), carried, creationBound(fact));
   if (ref.round < base.round) return base;
   const current = ref.round > base.round ? startRound(base, ref) : base;
-  const withBody =
-    carried && current.requestBody === null ? { ...current, requestBody: pgText(carried.body) } : current;
-  return withOutcome(withBody, fact);
+  return withOutcome(current, fact);
 }
 
 /** Field by field; event data is set once and never replaced, so its identity is enough. */

@@ -23,7 +23,6 @@ export const DISPATCH_COLUMNS = [
   ['event_source', 'text'],
   ['event_subject', 'text'],
   ['published_at', 'timestamptz'],
-  ['request_body', 'text'],
   ['test', 'boolean'],
   ['round', 'text'],
   ['status', 'text'],
@@ -86,7 +85,6 @@ export interface DispatchRecord {
   event_source: string | null;
   event_subject: string | null;
   published_at: Date | string | null;
-  request_body: string | null;
   test: boolean;
   round: string;
   status: string;
@@ -148,7 +146,6 @@ export function toDispatchRecord(row: DispatchRow): DispatchRecord {
     event_source: row.eventSource,
     event_subject: row.eventSubject,
     published_at: row.publishedAt,
-    request_body: row.requestBody,
     test: row.test,
     round: row.round,
     status: row.status,
@@ -172,7 +169,6 @@ export function fromDispatchRecord(r: DispatchRecord): DispatchRow {
     eventSource: r.event_source,
     eventSubject: r.event_subject,
     publishedAt: isoOrNull(r.published_at),
-    requestBody: r.request_body,
     test: r.test,
     round: r.round,
     status: r.status as DispatchStatus,
@@ -185,67 +181,56 @@ export function fromDispatchRecord(r: DispatchRecord): DispatchRow {
 }
 
 /**
- * A batch reads stored dispatch rows back without their two large columns, which it never needs:
- * event data is set once and never replaced, and the request body changes only with a new round.
- * In the row it folds facts over, each stands as a marker saying "set, as stored"; an update
- * keeps the stored value where the marker is still in place. The body marker holds a NUL, which
- * no stored text can (pgText), so it is never mistaken for a body.
+ * A batch reads stored dispatch rows back without their event data, which it never needs: event
+ * data is set once and never replaced. In the row a batch folds facts over, it stands as a marker
+ * saying "set, as stored", and an update keeps the stored value while the marker is in place.
  */
 const STORED_EVENT_DATA: Record<string, unknown> = Object.freeze({});
-const STORED_REQUEST_BODY = '\u0000stored';
 
-const LARGE_COLUMNS = new Set(['event_data', 'request_body']);
+export const DISPATCH_STATE_SELECT = `${names(DISPATCH_COLUMNS.filter(([n]) => n !== 'event_data'))},
+  event_data IS NOT NULL AS has_event_data`;
 
-export const DISPATCH_STATE_SELECT = `${names(DISPATCH_COLUMNS.filter(([n]) => !LARGE_COLUMNS.has(n)))},
-  event_data IS NOT NULL AS has_event_data, request_body IS NOT NULL AS has_request_body`;
-
-export interface DispatchStateRecord extends Omit<DispatchRecord, 'event_data' | 'request_body'> {
+export interface DispatchStateRecord extends Omit<DispatchRecord, 'event_data'> {
   has_event_data: boolean;
-  has_request_body: boolean;
 }
 
 export function fromDispatchState(r: DispatchStateRecord): DispatchRow {
-  const { has_event_data, has_request_body, ...rest } = r;
-  return fromDispatchRecord({
-    ...rest,
-    event_data: has_event_data ? STORED_EVENT_DATA : null,
-    request_body: has_request_body ? STORED_REQUEST_BODY : null,
-  });
+  const { has_event_data, ...rest } = r;
+  return fromDispatchRecord({ ...rest, event_data: has_event_data ? STORED_EVENT_DATA : null });
 }
 
 /**
  * What an update of a stored row sets. Organization, subscription, event id and type are those of
- * the dispatch id, fixed for good; a large column is set only where the batch changed it.
+ * the dispatch id, fixed for good; event data only where the batch brought it.
  */
 export const DISPATCH_UPDATE_COLUMNS = [
   ...DISPATCH_COLUMNS.filter(
     ([n]) => !['organization_id', 'subscription_id', 'event_id', 'event_type'].includes(n),
   ),
   ['keep_event_data', 'boolean'],
-  ['keep_request_body', 'boolean'],
 ] as const;
 
 export const DISPATCH_UPDATE_SET = DISPATCH_UPDATE_COLUMNS.filter(
-  ([n]) => n !== 'id' && !n.startsWith('keep_'),
+  ([n]) => n !== 'id' && n !== 'keep_event_data',
 )
   .map(([n]) =>
-    LARGE_COLUMNS.has(n) ? `${n} = CASE WHEN x.keep_${n} THEN d.${n} ELSE x.${n} END` : `${n} = x.${n}`,
+    n === 'event_data'
+      ? `event_data = CASE WHEN x.keep_event_data THEN d.event_data ELSE x.event_data END`
+      : `${n} = x.${n}`,
   )
   .join(', ');
 
-export function toDispatchUpdate(
-  row: DispatchRow,
-): DispatchRecord & { keep_event_data: boolean; keep_request_body: boolean } {
-  const keepEventData = row.eventData === STORED_EVENT_DATA;
-  const keepRequestBody = row.requestBody === STORED_REQUEST_BODY;
-  return {
-    ...toDispatchRecord(row),
-    event_data: keepEventData ? null : row.eventData,
-    request_body: keepRequestBody ? null : row.requestBody,
-    keep_event_data: keepEventData,
-    keep_request_body: keepRequestBody,
-  };
+export function toDispatchUpdate(row: DispatchRow): DispatchRecord & { keep_event_data: boolean } {
+  const keep = row.eventData === STORED_EVENT_DATA;
+  return { ...toDispatchRecord(row), event_data: keep ? null : row.eventData, keep_event_data: keep };
 }
+
+/**
+ * A dispatch as the dispatch API reads it: the stored row and the request body of its current
+ * round (`FROM dispatches d`, with the caller's WHERE and ORDER BY).
+ */
+export const DISPATCH_VIEW = `SELECT ${names(DISPATCH_COLUMNS, 'd.')}, r.request_body
+  FROM dispatches d LEFT JOIN dispatch_rounds r ON r.dispatch_id = d.id AND r.round = d.round`;
 
 export function toRoundRecord(row: RoundRow): Record<(typeof ROUND_COLUMNS)[number][0], string> {
   return {

@@ -14,6 +14,9 @@ import { ProjectionStore, type StreamItem } from './projection.store';
  */
 type Row = Record<string, unknown>;
 
+/** A dispatch row with the body of its current round, which `dispatch_rounds` holds. */
+const DISPATCH_BODY_JOIN = `FROM dispatches d LEFT JOIN dispatch_rounds r ON r.dispatch_id = d.id AND r.round = d.round`;
+
 describe('ProjectionStore', () => {
   let pg: PostgresServer;
   let db: DataSource;
@@ -91,7 +94,7 @@ describe('ProjectionStore', () => {
     const rowAfter = async (i: number) => {
       await store.apply([{ seq: i + 1, fact: batches[i]![0]! }]);
       const rows = await within('later_batches', (query) =>
-        query(`SELECT status, round, request_body, event_data FROM dispatches`),
+        query(`SELECT d.status, d.round, d.event_data, r.request_body ${DISPATCH_BODY_JOIN}`),
       );
       return rows[0];
     };

@@ -50,9 +50,11 @@ describe('rebuild and verify', () => {
     const snapshot = async (organizationId: string) => ({
       dispatches: (
         await stack.db.query(
-          `SELECT event_id, right(subscription_id, 1) AS sub, event_type, event_data, event_occurred_at, published_at, request_body, test,
-                  round, status, attempt_count, created_at, finished_at, last_response_status, next_attempt_at
-             FROM dispatches WHERE organization_id = $1 ORDER BY event_id, sub`,
+          `SELECT d.event_id, right(d.subscription_id, 1) AS sub, d.event_type, d.event_data, d.event_occurred_at,
+                  d.published_at, r.request_body, d.test, d.round, d.status, d.attempt_count, d.created_at,
+                  d.finished_at, d.last_response_status, d.next_attempt_at
+             FROM dispatches d LEFT JOIN dispatch_rounds r ON r.dispatch_id = d.id AND r.round = d.round
+            WHERE d.organization_id = $1 ORDER BY event_id, sub`,
           [organizationId],
         )
       ).rows,
