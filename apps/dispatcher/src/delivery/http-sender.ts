@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { describeRequestError } from './request-error';
 
@@ -24,51 +25,44 @@ export interface HttpResult {
   interrupted: boolean;
 }
 
-const TIMEOUT = Symbol('timeout');
-const SHUTDOWN = Symbol('shutdown');
+/** Why an attempt was cut off by us rather than ended by the endpoint or the network. */
+class CutOff extends Error {
+  constructor(readonly why: 'timeout' | 'shutdown' | 'read limit') {
+    super(`attempt cut off: ${why}`);
+  }
+}
 
-/** Sends one attempt: one deadline over connect, headers and body; bounded reading; never follows redirects. */
+/**
+ * Sends one attempt: one deadline over connect, headers and body; bounded reading; never follows
+ * redirects. Each attempt is an undici dispatch handler: no response stream, no abort signal, no
+ * promise per chunk (measured: less than half the CPU per request of `pool.request`).
+ */
 export class HttpSender {
-  private readonly inFlight = new Set<AbortController>();
+  private readonly inFlight = new Set<AttemptHandler>();
 
-  async send(pool: Dispatcher, request: HttpRequest): Promise<HttpResult> {
-    const controller = new AbortController();
-    this.inFlight.add(controller);
-    const timer = setTimeout(() => controller.abort(TIMEOUT), request.timeoutMs);
-    let status: number | null = null;
-    try {
-      const response = await pool.request({
-        method: 'POST',
-        path: request.path,
-        headers: request.headers,
-        body: request.body,
-        signal: controller.signal,
-        headersTimeout: request.timeoutMs,
-        bodyTimeout: request.timeoutMs,
+  send(pool: Dispatcher, request: HttpRequest): Promise<HttpResult> {
+    return new Promise((resolve) => {
+      const handler = new AttemptHandler(request.timeoutMs, (result) => {
+        this.inFlight.delete(handler);
+        resolve(result);
       });
-      status = response.statusCode;
-      const responseBody = await readBounded(response.body);
-      const retryAfter = response.headers['retry-after'];
-      return {
-        status,
-        retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
-        responseBody,
-        error: null,
-        interrupted: false,
-      };
-    } catch (error) {
-      const reason: unknown = controller.signal.reason;
-      if (reason === SHUTDOWN)
-        return { status: null, retryAfter: null, responseBody: null, error: null, interrupted: true };
-      const message =
-        reason === TIMEOUT
-          ? `timed out after ${request.timeoutMs} ms${status === null ? '' : ` reading the body of an HTTP ${status} response`}`
-          : describeRequestError(error);
-      return { status: null, retryAfter: null, responseBody: null, error: message, interrupted: false };
-    } finally {
-      clearTimeout(timer);
-      this.inFlight.delete(controller);
-    }
+      this.inFlight.add(handler);
+      try {
+        pool.dispatch(
+          {
+            method: 'POST',
+            path: request.path,
+            headers: request.headers,
+            body: request.body,
+            headersTimeout: request.timeoutMs,
+            bodyTimeout: request.timeoutMs,
+          },
+          handler,
+        );
+      } catch (error) {
+        handler.fail(error);
+      }
+    });
   }
 
   get running(): number {
@@ -78,28 +72,109 @@ export class HttpSender {
   /** Cuts off every running attempt (end of the shutdown grace); returns how many. */
   abortAll(): number {
     const count = this.inFlight.size;
-    for (const controller of this.inFlight) controller.abort(SHUTDOWN);
+    for (const handler of [...this.inFlight]) handler.cut('shutdown');
     return count;
   }
 }
 
 /**
- * Reads up to RESPONSE_READ_LIMIT bytes, keeping the first RESPONSE_STORE_LIMIT. A longer body
- * is not drained: leaving the loop destroys the stream and with it the socket, so a huge or
- * endless response costs one chunk of memory and no more time.
+ * One attempt's response, read as undici hands it over: the status, Retry-After, the first
+ * RESPONSE_STORE_LIMIT bytes kept; past RESPONSE_READ_LIMIT the request is aborted, which destroys
+ * the socket, so a huge or endless response costs one chunk of memory and no more time.
  */
-async function readBounded(body: AsyncIterable<Buffer>): Promise<string | null> {
-  const kept: Buffer[] = [];
-  let keptBytes = 0;
-  let readBytes = 0;
-  for await (const chunk of body) {
-    if (keptBytes < RESPONSE_STORE_LIMIT) {
-      const piece = chunk.subarray(0, RESPONSE_STORE_LIMIT - keptBytes);
-      kept.push(piece);
-      keptBytes += piece.length;
-    }
-    readBytes += chunk.length;
-    if (readBytes >= RESPONSE_READ_LIMIT) break;
+class AttemptHandler implements Dispatcher.DispatchHandler {
+  private controller: Dispatcher.DispatchController | null = null;
+  private readonly timer: NodeJS.Timeout;
+  private status: number | null = null;
+  private retryAfter: string | null = null;
+  private readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+  private readBytes = 0;
+  private done = false;
+
+  constructor(
+    private readonly timeoutMs: number,
+    private readonly finish: (result: HttpResult) => void,
+  ) {
+    this.timer = setTimeout(() => this.cut('timeout'), timeoutMs);
   }
-  return keptBytes === 0 ? null : Buffer.concat(kept, keptBytes).toString('utf8');
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    // Cut off while still waiting for a connection: stop it as soon as it starts.
+    if (this.done) controller.abort(new CutOff('timeout'));
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    this.status = statusCode;
+    const retryAfter = headers['retry-after'];
+    this.retryAfter = typeof retryAfter === 'string' ? retryAfter : null;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.keptBytes < RESPONSE_STORE_LIMIT) {
+      const piece = chunk.subarray(0, RESPONSE_STORE_LIMIT - this.keptBytes);
+      this.kept.push(piece);
+      this.keptBytes += piece.length;
+    }
+    this.readBytes += chunk.length;
+    if (this.readBytes >= RESPONSE_READ_LIMIT) {
+      this.answered();
+      this.controller?.abort(new CutOff('read limit'));
+    }
+  }
+
+  onResponseEnd(): void {
+    this.answered();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    this.fail(error);
+  }
+
+  fail(error: unknown): void {
+    this.settle({ ...NO_RESPONSE, error: describeRequestError(error) });
+  }
+
+  /** Ends the attempt on our side: its deadline passed, or the process is shutting down. */
+  cut(why: 'timeout' | 'shutdown'): void {
+    if (this.done) return;
+    if (why === 'shutdown') this.settle({ ...NO_RESPONSE, interrupted: true });
+    else {
+      const reading = this.status === null ? '' : ` reading the body of an HTTP ${this.status} response`;
+      this.settle({ ...NO_RESPONSE, error: `timed out after ${this.timeoutMs} ms${reading}` });
+    }
+    this.controller?.abort(new CutOff(why));
+  }
+
+  private answered(): void {
+    const responseBody =
+      this.keptBytes === 0 ? null : Buffer.concat(this.kept, this.keptBytes).toString('utf8');
+    this.settle({
+      status: this.status,
+      retryAfter: this.retryAfter,
+      responseBody,
+      error: null,
+      interrupted: false,
+    });
+  }
+
+  private settle(result: HttpResult): void {
+    if (this.done) return;
+    this.done = true;
+    clearTimeout(this.timer);
+    this.finish(result);
+  }
 }
+
+const NO_RESPONSE: HttpResult = {
+  status: null,
+  retryAfter: null,
+  responseBody: null,
+  error: null,
+  interrupted: false,
+};
