@@ -183,7 +183,7 @@ export function fromDispatchRecord(r: DispatchRecord): DispatchRow {
 /**
  * A batch reads stored dispatch rows back without their event data, which it never needs: event
  * data is set once and never replaced. In the row a batch folds facts over, it stands as a marker
- * saying "set, as stored", and an update keeps the stored value while the marker is in place.
+ * saying "set, as stored"; an update sends null for it and keeps what is stored.
  */
 const STORED_EVENT_DATA: Record<string, unknown> = Object.freeze({});
 
@@ -201,34 +201,22 @@ export function fromDispatchState(r: DispatchStateRecord): DispatchRow {
 
 /**
  * What an update of a stored row sets. Organization, subscription, event id and type are those of
- * the dispatch id, fixed for good; event data only where the batch brought it.
+ * the dispatch id, fixed for good; event data only where none is stored yet.
  */
-export const DISPATCH_UPDATE_COLUMNS = [
-  ...DISPATCH_COLUMNS.filter(
-    ([n]) => !['organization_id', 'subscription_id', 'event_id', 'event_type'].includes(n),
-  ),
-  ['keep_event_data', 'boolean'],
-] as const;
+export const DISPATCH_UPDATE_COLUMNS = DISPATCH_COLUMNS.filter(
+  ([n]) => !['organization_id', 'subscription_id', 'event_id', 'event_type'].includes(n),
+);
 
-export const DISPATCH_UPDATE_SET = DISPATCH_UPDATE_COLUMNS.filter(
-  ([n]) => n !== 'id' && n !== 'keep_event_data',
-)
-  .map(([n]) =>
-    n === 'event_data'
-      ? `event_data = CASE WHEN x.keep_event_data THEN d.event_data ELSE x.event_data END`
-      : `${n} = x.${n}`,
-  )
+export const DISPATCH_UPDATE_SET = DISPATCH_UPDATE_COLUMNS.filter(([n]) => n !== 'id')
+  .map(([n]) => (n === 'event_data' ? `event_data = COALESCE(d.event_data, x.event_data)` : `${n} = x.${n}`))
   .join(', ');
 
-export function toDispatchUpdate(row: DispatchRow): DispatchRecord & { keep_event_data: boolean } {
-  const keep = row.eventData === STORED_EVENT_DATA;
-  return { ...toDispatchRecord(row), event_data: keep ? null : row.eventData, keep_event_data: keep };
+export function toDispatchUpdate(row: DispatchRow): DispatchRecord {
+  const record = toDispatchRecord(row);
+  return row.eventData === STORED_EVENT_DATA ? { ...record, event_data: null } : record;
 }
 
-/**
- * A dispatch as the dispatch API reads it: the stored row and the request body of its current
- * round (`FROM dispatches d`, with the caller's WHERE and ORDER BY).
- */
+/** A dispatch with the request body of its current round (`FROM dispatches d`, the caller's WHERE). */
 export const DISPATCH_VIEW = `SELECT ${names(DISPATCH_COLUMNS, 'd.')}, r.request_body
   FROM dispatches d LEFT JOIN dispatch_rounds r ON r.dispatch_id = d.id AND r.round = d.round`;
 
