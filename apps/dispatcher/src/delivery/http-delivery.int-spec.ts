@@ -137,6 +137,19 @@ describe('HTTP delivery (address guard, bounded reads, deadlines)', () => {
     expect(slowBody.error).toMatch(/timed out after 300 ms reading the body of an HTTP 200 response/);
   });
 
+  it('counts the wait for a free connection in the deadline, and never sends an attempt that ran out of it', async () => {
+    // Every connection of the origin (4) held by a request that hangs for 1 s.
+    receiver.route('/busy', behaviours.hang());
+    const busy = Array.from({ length: 4 }, () => send(`${receiver.url}/busy`, 1_000));
+    await receiver.waitForRequests(4, '/busy');
+    const queued = await send(`${receiver.url}/queued`, 300);
+    expect(queued).toMatchObject({ status: null, error: 'timed out after 300 ms' });
+    // The held connections time out and close; the queued request then gets one and must stop there.
+    expect((await Promise.all(busy)).map((r) => r.error)).toEqual(Array(4).fill('timed out after 1000 ms'));
+    expect((await send(`${receiver.url}/after-busy`)).status).toBe(200);
+    expect(receiver.requestsTo('/queued')).toHaveLength(0);
+  });
+
   it('reports a reset connection', async () => {
     receiver.route('/reset', behaviours.reset());
     const result = await send(`${receiver.url}/reset`);

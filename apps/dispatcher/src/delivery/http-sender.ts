@@ -27,7 +27,7 @@ export interface HttpResult {
 
 /** Why an attempt was cut off by us rather than ended by the endpoint or the network. */
 class CutOff extends Error {
-  constructor(readonly why: 'timeout' | 'shutdown' | 'read limit') {
+  constructor(why: 'timeout' | 'shutdown' | 'read limit') {
     super(`attempt cut off: ${why}`);
   }
 }
@@ -91,6 +91,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
   private keptBytes = 0;
   private readBytes = 0;
   private done = false;
+  /** Set once we end the attempt ourselves; a request that starts afterwards is stopped at once. */
+  private cutOff: CutOff | null = null;
 
   constructor(
     private readonly timeoutMs: number,
@@ -101,8 +103,7 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
-    // Cut off while still waiting for a connection: stop it as soon as it starts.
-    if (this.done) controller.abort(new CutOff('timeout'));
+    if (this.cutOff) controller.abort(this.cutOff);
   }
 
   onResponseStart(
@@ -124,7 +125,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
     this.readBytes += chunk.length;
     if (this.readBytes >= RESPONSE_READ_LIMIT) {
       this.answered();
-      this.controller?.abort(new CutOff('read limit'));
+      this.cutOff = new CutOff('read limit');
+      this.controller?.abort(this.cutOff);
     }
   }
 
@@ -148,7 +150,8 @@ class AttemptHandler implements Dispatcher.DispatchHandler {
       const reading = this.status === null ? '' : ` reading the body of an HTTP ${this.status} response`;
       this.settle({ ...NO_RESPONSE, error: `timed out after ${this.timeoutMs} ms${reading}` });
     }
-    this.controller?.abort(new CutOff(why));
+    this.cutOff = new CutOff(why);
+    this.controller?.abort(this.cutOff);
   }
 
   private answered(): void {
