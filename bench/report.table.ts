@@ -26,6 +26,8 @@ export interface MachineInfo {
   node: string;
   natsServer: string;
   commit: string;
+  /** Node flags each service ran with (absent from results written before they were recorded). */
+  serviceNodeFlags?: Record<string, readonly string[]>;
   /** Per phase: the 1-minute load average before it, and how the cores were used during it. */
   phases: Record<string, PhaseCpu & { loadAverage1m: number }>;
 }
@@ -99,6 +101,12 @@ export function formatReport(results: BenchResults): string {
   const parts: string[] = [
     `command: ${results.command}`,
     `machine: ${results.machine.cpus} x ${results.machine.model}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, ${results.machine.natsServer}, commit ${results.machine.commit}`,
+    `node flags: ${
+      Object.entries(results.machine.serviceNodeFlags ?? {})
+        .filter(([, flags]) => flags.length > 0)
+        .map(([service, flags]) => `${service} ${flags.join(' ')}`)
+        .join('; ') || 'none'
+    }`,
     `services: LOG_LEVEL=warn, DELIVERY_CONCURRENCY=${options.deliveryConcurrency ?? 'default'}, DELIVERY_ENDPOINT_CONCURRENCY=${options.endpointConcurrency ?? 'default'}`,
   ];
   const { ceilings } = results;

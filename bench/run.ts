@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { natsServerBinary, startNats } from '@hookstream/testing';
+import { natsServerBinary, SERVICE_NODE_FLAGS, startNats } from '@hookstream/testing';
 import { parseOptions, USAGE, type BenchOptions } from './bench.options';
 import { measureHttpCeiling } from './ceiling.http';
 import { jetStreamBoundPerSecond, measureJetStreamCeiling } from './ceiling.jetstream';
@@ -40,6 +40,7 @@ function machine(): MachineInfo {
         stdio: ['ignore', 'pipe', 'ignore'],
       }).toString(),
     ),
+    serviceNodeFlags: SERVICE_NODE_FLAGS,
     phases: {},
   };
 }
