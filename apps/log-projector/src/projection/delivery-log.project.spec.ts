@@ -37,11 +37,12 @@ class MemoryStore {
     attempts: Array<Omit<AttemptRow, 'seq'> & { requestBody: string | null }>;
   } {
     const byId = <T extends { id: string }>(a: T, b: T) => a.id.localeCompare(b.id);
-    const bodyOf = (a: AttemptRow) => this.rounds.get(`${a.dispatchId}/${a.round}`)?.requestBody ?? null;
+    const bodyOf = (a: Pick<AttemptRow, 'dispatchId' | 'round'>) =>
+      this.rounds.get(`${a.dispatchId}/${a.round}`)?.requestBody ?? null;
     return {
       dispatches: [...this.dispatches.values()].sort(byId),
       attempts: [...this.attempts.values()]
-        .map(({ seq: _seq, ...rest }) => ({ ...rest, requestBody: bodyOf(rest as AttemptRow) }))
+        .map(({ seq: _seq, ...rest }) => ({ ...rest, requestBody: bodyOf(rest) }))
         .sort(byId),
     };
   }
