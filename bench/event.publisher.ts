@@ -4,6 +4,20 @@ import { Publisher } from '@hookstream/messaging';
 import { envelope, envelopePadding, EVENT_TYPE, preciseNow } from './payload.factory';
 
 /**
+ * One publisher per connection for every sink of a run: each holds a reply subscription and a
+ * sweep timer for the connection's lifetime.
+ */
+const publishers = new WeakMap<JetStreamClient, Publisher>();
+function publisherOf(js: JetStreamClient): Publisher {
+  let publisher = publishers.get(js);
+  if (!publisher) {
+    publisher = new Publisher(js);
+    publishers.set(js, publisher);
+  }
+  return publisher;
+}
+
+/**
  * Straight to JetStream, as an upstream service publishes: one subject per organization and type,
  * the event id as Nats-Msg-Id. Through the services' own publisher (acknowledgements on one reply
  * subscription, the publishes of a loop turn in one socket write), so that the producer, which
@@ -20,7 +34,7 @@ class EventSink {
     js: JetStreamClient,
     private readonly organizationId: string,
   ) {
-    this.publisher = new Publisher(js);
+    this.publisher = publisherOf(js);
     this.subject = subjects.event(organizationId, EVENT_TYPE);
     this.output = envelopePadding(organizationId);
   }
