@@ -20,6 +20,12 @@ export interface DispatcherConfig {
   allowHttp: boolean;
   deliveryConcurrency: number;
   endpointConcurrency: number;
+  /** Failed attempts in a row that open an endpoint's circuit. */
+  circuitThreshold: number;
+  circuitProbeBaseMs: number;
+  circuitProbeMaxMs: number;
+  /** The retries consumer's pending limit; each endpoint may hold a tenth of it. */
+  retriesMaxPending: number;
   shutdownGraceMs: number;
 }
 
@@ -45,6 +51,10 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
       DELIVERY_ALLOW_HTTP: bool({ default: false }),
       DELIVERY_CONCURRENCY: int({ default: 256, min: 1, max: 10_000 }),
       DELIVERY_ENDPOINT_CONCURRENCY: int({ default: 32, min: 1, max: 1_000 }),
+      DELIVERY_CIRCUIT_THRESHOLD: int({ default: 10, min: 1, max: 10_000 }),
+      DELIVERY_CIRCUIT_PROBE_BASE: duration({ default: '5s' }),
+      DELIVERY_CIRCUIT_PROBE_MAX: duration({ default: '5m' }),
+      DELIVERY_RETRIES_MAX_PENDING: int({ default: 200_000, min: 1_000, max: 10_000_000 }),
       SHUTDOWN_GRACE_MS: int({ default: 25000, min: 0 }),
     },
     env,
@@ -80,6 +90,10 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
     allowHttp: raw.DELIVERY_ALLOW_HTTP,
     deliveryConcurrency: raw.DELIVERY_CONCURRENCY,
     endpointConcurrency: raw.DELIVERY_ENDPOINT_CONCURRENCY,
+    circuitThreshold: raw.DELIVERY_CIRCUIT_THRESHOLD,
+    circuitProbeBaseMs: raw.DELIVERY_CIRCUIT_PROBE_BASE,
+    circuitProbeMaxMs: Math.max(raw.DELIVERY_CIRCUIT_PROBE_MAX, raw.DELIVERY_CIRCUIT_PROBE_BASE),
+    retriesMaxPending: raw.DELIVERY_RETRIES_MAX_PENDING,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
   };
 }

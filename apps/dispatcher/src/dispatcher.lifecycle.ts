@@ -10,6 +10,8 @@ import { JETSTREAM_MANAGER, type RunningConsumer } from '@hookstream/messaging';
 import { HealthRegistry, type Logger } from '@hookstream/platform';
 import { AttemptRunner } from './delivery/attempt.runner';
 import { ATTEMPTS_DURABLE, DeliveryConsumers, RETRIES_DURABLE } from './delivery/delivery.consumers';
+import { EndpointCircuits } from './delivery/endpoint-circuits';
+import { ParkedDrains } from './delivery/parked-drains';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from './dispatcher.config';
 import { DISPATCHER_LOGGER } from './dispatcher.logger';
 import { DispatcherMetrics } from './dispatcher.metrics';
@@ -42,6 +44,8 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
     private readonly fanout: FanoutConsumer,
     private readonly deliveries: DeliveryConsumers,
     private readonly attempts: AttemptRunner,
+    private readonly circuits: EndpointCircuits,
+    private readonly drains: ParkedDrains,
     private readonly health: HealthRegistry,
     private readonly metrics: DispatcherMetrics,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
@@ -61,8 +65,10 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async start(): Promise<void> {
-    await this.routing.start();
+    // The table and the circuits first: a dispatch must never meet either while it is loading.
+    await Promise.all([this.routing.start(), this.circuits.start()]);
     if (this.stopping) return;
+    await this.drains.start();
     this.consumers = [this.deliveries.startAttempts(), this.deliveries.startRetries(), this.fanout.start()];
     await Promise.all(this.consumers.map((consumer) => consumer.started));
     this.ready = true;
@@ -87,13 +93,18 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
       },
       Math.max(0, grace - INTERRUPT_MARGIN_MS),
     );
-    await Promise.all(this.consumers.map((consumer) => consumer.stop(grace)));
+    await Promise.all([
+      ...this.consumers.map((consumer) => consumer.stop(grace)),
+      this.drains.stop(grace),
+    ]);
     clearTimeout(interrupt);
     this.logger.info('consumers stopped');
   }
 
   /** Off the delivery path: one consumer info request per durable each interval. */
   private async updateConsumerGauges(): Promise<void> {
+    this.metrics.circuitsOpen.set(this.circuits.openCount);
+    this.metrics.parkedQueues.set(this.drains.draining);
     await Promise.all(
       DURABLES.map(async ({ stream, durable }) => {
         try {

@@ -24,6 +24,10 @@ export class DispatcherMetrics {
   readonly consumerPending;
   readonly consumerAckPending;
   readonly consumerRedelivered;
+  readonly parked;
+  readonly circuitTransitions;
+  readonly circuitsOpen;
+  readonly parkedQueues;
 
   constructor(metrics: Metrics) {
     this.dispatchesCreated = metrics.counter({
@@ -62,12 +66,30 @@ export class DispatcherMetrics {
     });
     this.endpointSaturated = metrics.counter({
       name: 'hookstream_delivery_endpoint_saturated_total',
-      help: 'Messages handed back because their endpoint had its maximum of requests in flight',
+      help: 'Attempts parked because their endpoint had its requests in flight and its waiting room full',
     });
     this.abandoned = metrics.counter<'reason'>({
       name: 'hookstream_dispatches_abandoned_total',
       help: 'Dispatch rounds ended without an attempt (subscription deleted or disabled)',
       labelNames: ['reason'],
+    });
+    this.parked = metrics.counter<'reason'>({
+      name: 'hookstream_delivery_parked_total',
+      help: "Attempts set aside on their endpoint's own queue, by reason (circuit_open, backlog, saturated, retry_share)",
+      labelNames: ['reason'],
+    });
+    this.circuitTransitions = metrics.counter<'state'>({
+      name: 'hookstream_delivery_circuit_transitions_total',
+      help: 'Endpoint circuits that opened or closed, as seen by this replica',
+      labelNames: ['state'],
+    });
+    this.circuitsOpen = metrics.gauge({
+      name: 'hookstream_delivery_circuits_open',
+      help: 'Endpoints whose circuit is open: their dispatches are parked and probed on a back-off',
+    });
+    this.parkedQueues = metrics.gauge({
+      name: 'hookstream_delivery_parked_queues',
+      help: 'Subscriptions with a parked backlog that this replica drains',
     });
     this.consumerPending = metrics.gauge<'consumer'>({
       name: 'hookstream_consumer_pending',

@@ -4,6 +4,9 @@ import { JETSTREAM_MANAGER, MessagingModule } from '@hookstream/messaging';
 import { PlatformModule } from '@hookstream/platform';
 import { AttemptRunner } from './delivery/attempt.runner';
 import { DeliveryConsumers } from './delivery/delivery.consumers';
+import { EndpointCircuits } from './delivery/endpoint-circuits';
+import { ParkedDrains } from './delivery/parked-drains';
+import { ParkedQueues } from './delivery/parked-queues';
 import { Disabler, FAILURE_HISTORY } from './disabling/disabler.service';
 import { FailureHistory } from './disabling/failure-history';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from './dispatcher.config';
@@ -43,7 +46,10 @@ export class DispatcherModule {
           inject: [JETSTREAM_MANAGER],
         },
         Disabler,
+        EndpointCircuits,
+        ParkedQueues,
         AttemptRunner,
+        ParkedDrains,
         DeliveryConsumers,
         FanoutConsumer,
         DispatcherLifecycle,

@@ -5,6 +5,7 @@ export * from './envelope';
 export * from './profiles';
 export * from './subscription-facts';
 export * from './delivery-facts';
+export * from './circuits';
 export * from './catalog';
 export * from './publisher';
 export * from './trace';

@@ -5,6 +5,10 @@ export const STREAMS = {
   events: 'EVENTS',
   subscriptions: 'SUBSCRIPTIONS',
   deliveries: 'DELIVERIES',
+  /** Dispatches set aside for an endpoint that cannot take them now (work queue, one subject per subscription). */
+  parked: 'PARKED',
+  /** The circuit state of each endpoint that has one, last per subject. */
+  circuits: 'CIRCUITS',
 } as const;
 
 export type StreamName = (typeof STREAMS)[keyof typeof STREAMS];
@@ -50,7 +54,22 @@ export const subjects = {
   deliveriesOfOrganization: (organizationId: string): string =>
     `deliveries.${token(organizationId, 'organization id')}.>`,
   allDeliveries: (): string => 'deliveries.>',
+  parked: (organizationId: string, subscriptionId: string): string =>
+    `parked.${token(organizationId, 'organization id')}.${token(subscriptionId, 'subscription id')}`,
+  allParked: (): string => 'parked.>',
+  circuit: (organizationId: string, subscriptionId: string): string =>
+    `circuits.${token(organizationId, 'organization id')}.${token(subscriptionId, 'subscription id')}`,
+  allCircuits: (): string => 'circuits.>',
 };
+
+/** Splits `parked.<org>.<sub>` or `circuits.<org>.<sub>`; undefined for any other subject. */
+export function parseEndpointSubject(
+  subject: string,
+): { organizationId: string; subscriptionId: string } | undefined {
+  const parts = subject.split('.');
+  if (parts.length !== 3 || (parts[0] !== 'parked' && parts[0] !== 'circuits')) return undefined;
+  return { organizationId: parts[1]!, subscriptionId: parts[2]! };
+}
 
 /** Splits `events.<org>.<type...>` into its parts; undefined when the subject is not an event subject. */
 export function parseEventSubject(subject: string): { organizationId: string; type: string } | undefined {

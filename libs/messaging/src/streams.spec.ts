@@ -11,12 +11,13 @@ describe('streamConfigs', () => {
   });
   const byName = Object.fromEntries(configs.map((c) => [c.name, c]));
 
-  it('declares the three streams of the architecture on file storage, discarding the oldest', () => {
+  it("declares the architecture's streams and the dispatcher's on file storage, discarding the oldest", () => {
     expect(Object.keys(byName).sort()).toEqual(
-      [STREAMS.deliveries, STREAMS.events, STREAMS.subscriptions].sort(),
+      [STREAMS.deliveries, STREAMS.events, STREAMS.subscriptions, STREAMS.parked, STREAMS.circuits].sort(),
     );
     for (const config of configs) {
-      expect(config).toMatchObject({ retention: 'limits', storage: 'file', discard: 'old', num_replicas: 3 });
+      const retention = config.name === STREAMS.parked ? 'workqueue' : 'limits';
+      expect(config).toMatchObject({ retention, storage: 'file', discard: 'old', num_replicas: 3 });
       expect(config.duplicate_window).toBe(ms(120_000));
     }
   });
@@ -32,6 +33,9 @@ describe('streamConfigs', () => {
       max_age: 0,
       max_msgs_per_subject: 1,
     });
+    // A parked entry lives no longer than the fact it points at.
+    expect(byName[STREAMS.parked]).toMatchObject({ subjects: ['parked.>'], max_age: ms(30 * 86_400_000) });
+    expect(byName[STREAMS.circuits]).toMatchObject({ subjects: ['circuits.>'], max_msgs_per_subject: 1 });
   });
 
   it('never asks for a duplicate window longer than the max age', () => {

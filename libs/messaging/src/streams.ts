@@ -25,7 +25,7 @@ export const DUPLICATE_WINDOW_MS = 2 * 60_000;
 
 const STREAM_NAME_IN_USE = 10058;
 
-/** The three streams of ARCHITECTURE §2. */
+/** The three streams of ARCHITECTURE §2, and the dispatcher's PARKED and CIRCUITS. */
 export function streamConfigs(options: StreamProvisioning): DesiredStream[] {
   const common = (maxAgeMs: number) => ({
     retention: RetentionPolicy.Limits,
@@ -46,6 +46,19 @@ export function streamConfigs(options: StreamProvisioning): DesiredStream[] {
       max_msgs_per_subject: 1,
     },
     { name: STREAMS.deliveries, subjects: [subjects.allDeliveries()], ...common(options.deliveriesMaxAgeMs) },
+    {
+      name: STREAMS.parked,
+      subjects: [subjects.allParked()],
+      ...common(options.deliveriesMaxAgeMs),
+      // An entry is removed once its dispatch has a new fact; nothing parked outlives its fact.
+      retention: RetentionPolicy.Workqueue,
+    },
+    {
+      name: STREAMS.circuits,
+      subjects: [subjects.allCircuits()],
+      ...common(0),
+      max_msgs_per_subject: 1,
+    },
   ];
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { DeliveryFact, Dispatch } from '@hookstream/contracts';
+import type { DeliveryFact, Dispatch, DispatchRef } from '@hookstream/contracts';
 import { Outcome, Publisher, type HandlerContext, type HandlerOutcome } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
@@ -10,15 +10,17 @@ import type { Route } from '../routing/route';
 import { RoutingService } from '../routing/routing.service';
 import { abandonedFact, decideAttempt, type AttemptReport } from './attempt.outcome';
 import { buildRequest } from './attempt.request';
-import { EndpointGate, saturationDelayMs } from './endpoint-gate';
+import { EndpointCircuits } from './endpoint-circuits';
+import { EndpointGate } from './endpoint-gate';
 import { factItem } from './fact.items';
 import { HttpSender } from './http-sender';
 import { OriginPools } from './origin-pools';
+import { ParkedQueues, type AttemptSource } from './parked-queues';
 
 /** A dispatch naming a subscription this process has not seen yet waits this long for the routing table. */
 const UNKNOWN_SUBSCRIPTION_PATIENCE_MS = 30_000;
 
-/** A message waiting for its busy endpoint goes back to the stream once the endpoint is silent this long. */
+/** A message waiting for its busy endpoint is parked once the endpoint is silent this long. */
 const ORIGIN_WAIT_MS = 1_000;
 
 const OUTCOME_LABEL = { delivered: 'succeeded', retry: 'retrying', give_up: 'failed' } as const;
@@ -40,13 +42,15 @@ export class AttemptRunner implements OnApplicationShutdown {
     private readonly publisher: Publisher,
     private readonly disabler: Disabler,
     private readonly metrics: DispatcherMetrics,
+    private readonly circuits: EndpointCircuits,
+    private readonly queues: ParkedQueues,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
     @Inject(DISPATCHER_LOGGER) private readonly logger: Logger,
   ) {
     this.gate = new EndpointGate({
       originLimit: config.endpointConcurrency,
       globalLimit: config.deliveryConcurrency,
-      maxWaiting: 2 * config.deliveryConcurrency,
+      maxWaiting: config.deliveryConcurrency,
       maxWaitMs: ORIGIN_WAIT_MS,
     });
     this.pools = new OriginPools({
@@ -57,41 +61,100 @@ export class AttemptRunner implements OnApplicationShutdown {
     });
   }
 
-  async run(dispatch: Dispatch, attempt: number, context: HandlerContext): Promise<HandlerOutcome> {
+  /**
+   * An attempt taken from the shared consumers. It goes out now when its endpoint has room; it is
+   * parked on the endpoint's own queue when the circuit is open, the queue already has a backlog
+   * (so it does not overtake it), or the endpoint is saturated: what waits for one endpoint never
+   * holds a message of the shared consumers.
+   */
+  async run(
+    dispatch: Dispatch,
+    attempt: number,
+    context: HandlerContext,
+    source: AttemptSource,
+  ): Promise<HandlerOutcome> {
+    const checked = this.check(dispatch, attempt);
+    if (checked.kind === 'settled') return checked.outcome;
+    const route = checked.route;
+    if (this.circuits.isOpen(route.id)) return this.park(dispatch, attempt, source, 'circuit_open');
+    if (this.queues.hasBacklog(route.id)) return this.park(dispatch, attempt, source, 'backlog');
+    const outcome = await this.attempt(dispatch, route, attempt, false, false);
+    if (outcome !== 'refused') return outcome;
+    this.metrics.endpointSaturated.inc();
+    return this.park(dispatch, attempt, source, 'saturated');
+  }
+
+  /** An attempt taken from the endpoint's parked queue, already paced to the endpoint. */
+  async runParked(
+    dispatch: Dispatch,
+    attempt: number,
+    context: HandlerContext,
+    probe: boolean,
+  ): Promise<HandlerOutcome> {
+    const checked = this.check(dispatch, attempt);
+    if (checked.kind === 'settled') return checked.outcome;
+    // The circuit opened while this entry was on its way: it waits for the probe.
+    if (!probe && this.circuits.isOpen(checked.route.id)) return Outcome.nak(1_000);
+    const outcome = await this.attempt(dispatch, checked.route, attempt, true, probe);
+    return outcome === 'refused' ? Outcome.nak(250) : outcome;
+  }
+
+  /** A retry over its subscription's share of the shared consumer waits on the endpoint's queue. */
+  parkRetry(dispatch: Dispatch, attempt: number, source: AttemptSource): Promise<HandlerOutcome> {
+    return this.park(dispatch, attempt, source, 'retry_share');
+  }
+
+  /** A parked dispatch that cannot be attempted any more ends as failed, without a request. */
+  async expire(ref: DispatchRef, reason: string): Promise<HandlerOutcome> {
+    return this.abandon(ref, 'expired', reason);
+  }
+
+  private check(
+    dispatch: Dispatch,
+    attempt: number,
+  ): { kind: 'settled'; outcome: Promise<HandlerOutcome> } | { kind: 'route'; route: Route } {
+    const settled = (outcome: Promise<HandlerOutcome>) => ({ kind: 'settled' as const, outcome });
     const found = this.routing.table.lookup(dispatch.subscriptionId);
-    if (found.kind === 'deleted') return this.abandon(dispatch, 'deleted', 'subscription deleted');
+    if (found.kind === 'deleted') return settled(this.abandon(dispatch, 'deleted', 'subscription deleted'));
     if (found.kind === 'unknown') {
       if (Date.now() - Date.parse(dispatch.createdAt) < UNKNOWN_SUBSCRIPTION_PATIENCE_MS)
-        return Outcome.nak(1_000);
-      return this.abandon(dispatch, 'unknown', 'subscription not found');
+        return settled(Promise.resolve(Outcome.nak(1_000)));
+      return settled(this.abandon(dispatch, 'unknown', 'subscription not found'));
     }
     const route = found.route;
     if (!route.active) {
       const why = route.disabledReason
         ? `subscription disabled: ${route.disabledReason}`
         : 'subscription inactive';
-      return this.abandon(dispatch, 'inactive', why);
+      return settled(this.abandon(dispatch, 'inactive', why));
     }
     if (route.problem !== null) {
-      const now = Date.now();
       const report = {
         attempt,
-        startedAtMs: now,
+        startedAtMs: Date.now(),
         durationMs: 0,
         status: null,
         retryAfter: null,
         responseBody: null,
+        error: route.problem,
       };
-      return this.record(dispatch, route, { ...report, error: route.problem });
+      return settled(this.record(dispatch, route, report, false));
     }
-    if (!(await this.gate.enter(route.origin, Date.now()))) {
-      this.metrics.endpointSaturated.inc();
-      return Outcome.nak(saturationDelayMs(context.deliveryCount, Math.random));
-    }
+    return { kind: 'route', route };
+  }
+
+  private async attempt(
+    dispatch: Dispatch,
+    route: Route,
+    attempt: number,
+    patient: boolean,
+    probe: boolean,
+  ): Promise<HandlerOutcome | 'refused'> {
+    if (!(await this.gate.enter(route.origin, Date.now(), patient))) return 'refused';
     let holdsGlobal = false;
     let report: AttemptReport;
     try {
-      await this.gate.acquire();
+      await this.gate.acquire(route.organizationId);
       holdsGlobal = true;
       if (this.interrupted) return Outcome.nak();
       const startedAtMs = Date.now();
@@ -104,7 +167,17 @@ export class AttemptRunner implements OnApplicationShutdown {
     } finally {
       this.gate.leave(route.origin, holdsGlobal, Date.now());
     }
-    return this.record(dispatch, route, report);
+    return this.record(dispatch, route, report, probe);
+  }
+
+  private async park(
+    dispatch: Dispatch,
+    attempt: number,
+    source: AttemptSource,
+    why: string,
+  ): Promise<HandlerOutcome> {
+    await this.queues.park(dispatch, attempt, source, why);
+    return Outcome.ack();
   }
 
   /** Cuts off attempts still running when the shutdown grace ends: they are handed back, not recorded. */
@@ -117,7 +190,12 @@ export class AttemptRunner implements OnApplicationShutdown {
     await this.pools.close();
   }
 
-  private async record(dispatch: Dispatch, route: Route, report: AttemptReport): Promise<HandlerOutcome> {
+  private async record(
+    dispatch: Dispatch,
+    route: Route,
+    report: AttemptReport,
+    probe: boolean,
+  ): Promise<HandlerOutcome> {
     const now = new Date();
     const schedule = route.retryScheduleMs ?? this.config.retryScheduleMs;
     const { outcome, fact } = decideAttempt(dispatch, report, schedule, now, Math.random);
@@ -146,10 +224,13 @@ export class AttemptRunner implements OnApplicationShutdown {
       'delivery attempt',
     );
     this.disabler.observe(route, outcome, report.startedAtMs, now.getTime());
+    const key = { subscriptionId: route.id, organizationId: route.organizationId };
+    const failure = report.error ?? (report.status === null ? null : `HTTP ${report.status}`);
+    this.circuits.observe(key, outcome.kind === 'delivered', failure, probe);
     return Outcome.ack();
   }
 
-  private async abandon(dispatch: Dispatch, reason: string, message: string): Promise<HandlerOutcome> {
+  private async abandon(dispatch: DispatchRef, reason: string, message: string): Promise<HandlerOutcome> {
     await this.publish(abandonedFact(dispatch, message, new Date()));
     this.metrics.abandoned.inc({ reason });
     this.logger.info(

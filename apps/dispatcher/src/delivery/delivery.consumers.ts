@@ -11,6 +11,7 @@ import {
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { msUntilDue } from './attempt.outcome';
 import { AttemptRunner } from './attempt.runner';
+import { HeldRetries, retryShare } from './held-retries';
 
 export const ATTEMPTS_DURABLE = 'dispatcher-attempts';
 export const RETRIES_DURABLE = 'dispatcher-retries';
@@ -20,16 +21,21 @@ const ACK_WAIT_MS = 30_000;
 
 /**
  * First attempts and retries on separate durable consumers, so a dead endpoint's retries never
- * queue in front of anyone's first delivery. Messages handed back (saturated endpoint, retry not
- * yet due) stay pending on the consumer, hence pending limits far above the handler counts.
+ * queue in front of anyone's first delivery. Neither holds work that waits for one endpoint: a
+ * saturated or failing endpoint's dispatches are parked on its own queue (ParkedQueues), and a
+ * retry waits on the shared consumer only within its subscription's share of the pending limit.
  */
 @Injectable()
 export class DeliveryConsumers {
+  private readonly held: HeldRetries;
+
   constructor(
     private readonly runner: ConsumerRunner,
     private readonly attempts: AttemptRunner,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
-  ) {}
+  ) {
+    this.held = new HeldRetries(retryShare(config.retriesMaxPending));
+  }
 
   startAttempts(): RunningConsumer {
     return this.runner.start({
@@ -38,8 +44,9 @@ export class DeliveryConsumers {
       filterSubject: subjects.deliveriesOfKind('created'),
       ackWaitMs: ACK_WAIT_MS,
       maxAckPending: 20_000,
-      // Room for the requests in flight and for messages waiting on a busy endpoint's slots.
-      concurrency: 2 * this.config.deliveryConcurrency,
+      // Room for the requests in flight, the waiting room of busy endpoints (as large), and as
+      // much again so that a message for an idle endpoint is always taken at once.
+      concurrency: 3 * this.config.deliveryConcurrency,
       handler: (msg, context) => this.attempt(msg, context),
     });
   }
@@ -50,8 +57,9 @@ export class DeliveryConsumers {
       durable: RETRIES_DURABLE,
       filterSubject: subjects.deliveriesOfKind('attempted'),
       ackWaitMs: ACK_WAIT_MS,
-      // Every scheduled retry waits here until due: hours, for the default schedule.
-      maxAckPending: 200_000,
+      // Scheduled retries wait here until due (hours, for the default schedule), each endpoint
+      // within its share; past it they wait on the endpoint's own queue.
+      maxAckPending: this.config.retriesMaxPending,
       concurrency: Math.max(8, Math.ceil(this.config.deliveryConcurrency / 2)),
       handler: (msg, context) => this.retry(msg, context),
     });
@@ -60,15 +68,28 @@ export class DeliveryConsumers {
   private async attempt(msg: JsMsg, context: HandlerContext): Promise<HandlerOutcome> {
     const fact = decodeDeliveryFact(msg.data);
     if (fact?.type !== 'dispatch.created') return Outcome.term('not a dispatch.created fact');
-    return this.attempts.run(fact.data, 1, context);
+    const created = fact.data.createdAt;
+    return this.attempts.run(fact.data, 1, context, { factSeq: msg.seq, dueAt: created, firstDueAt: created });
   }
 
   private async retry(msg: JsMsg, context: HandlerContext): Promise<HandlerOutcome> {
     const fact = decodeDeliveryFact(msg.data);
     if (fact?.type !== 'dispatch.attempted') return Outcome.term('not a dispatch.attempted fact');
+    const { dispatch, attempt } = fact.data;
+    const source = {
+      factSeq: msg.seq,
+      dueAt: attempt.nextAttemptAt ?? new Date().toISOString(),
+      firstDueAt: dispatch.createdAt,
+    };
+    const next = attempt.attempt + 1;
     // JetStream holds the timer: a retry not yet due goes back for exactly the time left.
-    const wait = msUntilDue(fact.data.attempt.nextAttemptAt, Date.now());
-    if (wait > 0) return Outcome.nak(wait);
-    return this.attempts.run(fact.data.dispatch, fact.data.attempt.attempt + 1, context);
+    const nowMs = Date.now();
+    const wait = msUntilDue(attempt.nextAttemptAt, nowMs);
+    if (wait > 0) {
+      if (this.held.tryHold(dispatch.subscriptionId, msg.seq, nowMs + wait, nowMs)) return Outcome.nak(wait);
+      return this.attempts.parkRetry(dispatch, next, source);
+    }
+    this.held.release(dispatch.subscriptionId, msg.seq);
+    return this.attempts.run(dispatch, next, context, source);
   }
 }

@@ -1,4 +1,4 @@
-import { EndpointGate, saturationDelayMs, waitingShare } from './endpoint-gate';
+import { EndpointGate, FairQueue, waitingShare } from './endpoint-gate';
 
 const options = { originLimit: 2, globalLimit: 10, maxWaiting: 100, maxWaitMs: 1_000 };
 
@@ -60,12 +60,12 @@ describe('EndpointGate', () => {
     expect(await Promise.all([...waits, ...bWaits])).toEqual([true, true, true, true]);
   });
 
-  it('queues for the global bound in arrival order', async () => {
+  it('queues for the global bound in arrival order within an organization', async () => {
     const gate = new EndpointGate({ ...options, globalLimit: 1 });
-    await gate.acquire();
+    await gate.acquire('org_a');
     const order: string[] = [];
-    const second = gate.acquire().then(() => order.push('second'));
-    const third = gate.acquire().then(() => order.push('third'));
+    const second = gate.acquire('org_a').then(() => order.push('second'));
+    const third = gate.acquire('org_a').then(() => order.push('third'));
     expect(gate.inFlight).toBe(1);
     gate.leave('https://a', true, 1);
     await second;
@@ -73,15 +73,44 @@ describe('EndpointGate', () => {
     await third;
     expect(order).toEqual(['second', 'third']);
   });
+
+  it('serves global waiters of different organizations in turn, not in arrival order', async () => {
+    const gate = new EndpointGate({ ...options, globalLimit: 1 });
+    await gate.acquire('org_a');
+    const order: string[] = [];
+    const waits = [
+      ...Array.from({ length: 3 }, (_, i) => gate.acquire('org_a').then(() => order.push(`a${i}`))),
+      gate.acquire('org_b').then(() => order.push('b0')),
+    ];
+    for (let i = 0; i < 4; i++) {
+      gate.leave('https://x', true, i);
+      await Promise.resolve();
+      await Promise.resolve();
+    }
+    await Promise.all(waits);
+    expect(order).toEqual(['a0', 'b0', 'a1', 'a2']);
+  });
+
+  it('lets a patient caller wait for a silent origin instead of refusing it', async () => {
+    const gate = new EndpointGate({ ...options, originLimit: 1, maxWaitMs: 10 });
+    expect(await gate.enter('https://a', 0)).toBe(true);
+    expect(await gate.enter('https://a', 1_000)).toBe(false);
+    const patient = gate.enter('https://a', 1_000, true);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    gate.leave('https://a', false, 1_100);
+    expect(await patient).toBe(true);
+  });
 });
 
-describe('saturationDelayMs', () => {
-  it('grows with each hand-back up to a ceiling, with jitter around it', () => {
-    const mid = (): number => 0.5;
-    expect(saturationDelayMs(1, mid)).toBe(250);
-    expect(saturationDelayMs(2, mid)).toBe(500);
-    expect(saturationDelayMs(100, mid)).toBe(30_000);
-    expect(saturationDelayMs(1, () => 0)).toBe(188);
-    expect(saturationDelayMs(1, () => 0.999999)).toBe(312);
+describe('FairQueue', () => {
+  it('keeps each key in order and takes the keys in turn', () => {
+    const queue = new FairQueue<string>();
+    for (const item of ['a1', 'a2', 'a3']) queue.push('a', item);
+    queue.push('b', 'b1');
+    queue.push('c', 'c1');
+    const out: string[] = [];
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) out.push(item);
+    expect(out).toEqual(['a1', 'b1', 'c1', 'a2', 'a3']);
+    expect(queue.size).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 interface Waiter {
   resolve(granted: boolean): void;
-  timer: NodeJS.Timeout;
+  timer?: NodeJS.Timeout;
 }
 
 interface OriginState {
@@ -41,7 +41,7 @@ export class EndpointGate {
   private waiting = 0;
   private originsWaiting = 0;
   private running = 0;
-  private readonly globalWaiters: Array<() => void> = [];
+  private readonly globalWaiters = new FairQueue<() => void>();
 
   constructor(private readonly options: EndpointGateOptions) {}
 
@@ -53,8 +53,11 @@ export class EndpointGate {
     return this.origins.get(origin)?.inFlight ?? 0;
   }
 
-  /** Takes an origin slot, possibly after waiting; false when the origin is saturated. */
-  enter(origin: string, nowMs: number): Promise<boolean> {
+  /**
+   * Takes an origin slot, possibly after waiting; false when the origin is saturated. A patient
+   * caller (a parked queue's drain, already paced to the endpoint) waits for its slot instead.
+   */
+  enter(origin: string, nowMs: number, patient = false): Promise<boolean> {
     let state = this.origins.get(origin);
     if (!state) {
       state = { inFlight: 0, waiters: [], lastReleaseMs: nowMs };
@@ -64,6 +67,7 @@ export class EndpointGate {
       state.inFlight++;
       return Promise.resolve(true);
     }
+    if (patient) return this.wait(state, false);
     const { originLimit, maxWaitMs, maxWaiting } = this.options;
     const competing = this.originsWaiting + (state.waiters.length === 0 ? 1 : 0);
     if (
@@ -72,16 +76,19 @@ export class EndpointGate {
       state.waiters.length >= waitingShare(maxWaiting, competing, originLimit)
     )
       return Promise.resolve(false);
-    return this.wait(state);
+    return this.wait(state, true);
   }
 
-  /** Resolves once a global slot is free (taken in arrival order). */
-  acquire(): Promise<void> {
+  /**
+   * Resolves once a global slot is free. Waiters are served round-robin between organizations,
+   * so one organization with many busy endpoints cannot queue in front of everyone else.
+   */
+  acquire(organizationId: string): Promise<void> {
     if (this.running < this.options.globalLimit) {
       this.running++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.globalWaiters.push(resolve));
+    return new Promise((resolve) => this.globalWaiters.push(organizationId, resolve));
   }
 
   /** Gives back the slots of a finished request; a message waiting for the same origin takes its slot over. */
@@ -92,7 +99,7 @@ export class EndpointGate {
       const next = state.waiters[0];
       if (next) {
         this.dropWaiter(state, next);
-        clearTimeout(next.timer);
+        if (next.timer) clearTimeout(next.timer);
         next.resolve(true);
       } else if (--state.inFlight === 0) this.origins.delete(origin);
     }
@@ -102,10 +109,10 @@ export class EndpointGate {
     else this.running--;
   }
 
-  private wait(state: OriginState): Promise<boolean> {
+  private wait(state: OriginState, bounded: boolean): Promise<boolean> {
     const { maxWaitMs } = this.options;
     return new Promise((resolve) => {
-      const waiter: Waiter = { resolve, timer: undefined as unknown as NodeJS.Timeout };
+      const waiter: Waiter = { resolve };
       // The wait lasts while the origin keeps answering: it ends once it has been silent for maxWaitMs.
       const check = (): void => {
         const silentMs = Date.now() - state.lastReleaseMs;
@@ -116,7 +123,7 @@ export class EndpointGate {
         this.dropWaiter(state, waiter);
         resolve(false);
       };
-      waiter.timer = setTimeout(check, maxWaitMs);
+      if (bounded) waiter.timer = setTimeout(check, maxWaitMs);
       if (state.waiters.length === 0) this.originsWaiting++;
       state.waiters.push(waiter);
       this.waiting++;
@@ -132,16 +139,31 @@ export class EndpointGate {
   }
 }
 
-const SATURATION_BASE_MS = 250;
-const SATURATION_MAX_MS = 30_000;
+/** FIFO per key, keys served in turn: the next item comes from the key after the last one served. */
+export class FairQueue<T> {
+  private readonly queues = new Map<string, T[]>();
 
-/**
- * How long a message of a saturated origin stays back: growing with each hand-back, so a long
- * backlog for a hanging endpoint settles into a slow cycle instead of spinning; ±25 % jitter
- * spreads the returns.
- */
-export function saturationDelayMs(deliveryCount: number, random: () => number): number {
-  const exponent = Math.min(Math.max(deliveryCount, 1) - 1, 7);
-  const base = Math.min(SATURATION_BASE_MS * 2 ** exponent, SATURATION_MAX_MS);
-  return Math.round(base * (0.75 + 0.5 * random()));
+  get size(): number {
+    let size = 0;
+    for (const queue of this.queues.values()) size += queue.length;
+    return size;
+  }
+
+  push(key: string, item: T): void {
+    const queue = this.queues.get(key);
+    if (queue) queue.push(item);
+    else this.queues.set(key, [item]);
+  }
+
+  /** The head of the oldest waiting key; that key moves to the back of the turn. */
+  shift(): T | undefined {
+    const first = this.queues.entries().next();
+    if (first.done) return undefined;
+    const [key, queue] = first.value;
+    const item = queue.shift();
+    // Re-inserting moves the key to the end of the Map's order: the next shift serves another key.
+    this.queues.delete(key);
+    if (queue.length > 0) this.queues.set(key, queue);
+    return item;
+  }
 }
