@@ -23,6 +23,18 @@ export class SubscriptionResponse {
     description: 'The signing secret: only in the responses of create and rotate-secret.',
   })
   secret?: string;
+  @ApiPropertyOptional({
+    description: "Only on GET /webhooks/:id: the endpoint's circuit as the dispatchers keep it.",
+    type: 'object',
+    additionalProperties: true,
+  })
+  circuit?: {
+    state: 'closed' | 'open';
+    since: string | null;
+    consecutiveFailures: number;
+    nextProbeAt: string | null;
+    reason: string | null;
+  };
 }
 
 export class SubscriptionListResponse {

@@ -30,6 +30,7 @@ import {
 } from './subscription-actions.dto';
 import { CreateSubscriptionDto, UpdateSubscriptionDto } from './subscription.dto';
 import { SubscriptionListResponse, SubscriptionResponse, toResponse } from './subscription.response';
+import { CircuitResponse, SubscriptionCircuitsService } from './subscription-circuits.service';
 import { SubscriptionDeliveriesService } from './subscription-deliveries.service';
 import { SubscriptionsService } from './subscriptions.service';
 
@@ -46,6 +47,7 @@ export class SubscriptionsHttpController {
   constructor(
     private readonly subscriptions: SubscriptionsService,
     private readonly deliveries: SubscriptionDeliveriesService,
+    private readonly circuits: SubscriptionCircuitsService,
   ) {}
 
   @Post()
@@ -72,9 +74,21 @@ export class SubscriptionsHttpController {
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiOkResponse({ type: SubscriptionResponse, description: 'With `circuit`: the endpoint circuit.' })
   async get(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<SubscriptionResponse> {
-    return toResponse(await this.subscriptions.get(tenant.organizationId, id));
+    const state = await this.subscriptions.get(tenant.organizationId, id);
+    const circuit = await this.circuits.read(tenant.organizationId, id);
+    return { ...toResponse(state), circuit };
+  }
+
+  @Post(':id/recover')
+  @HttpCode(202)
+  @ApiAcceptedResponse({
+    type: CircuitResponse,
+    description: "Closes the endpoint's circuit: every dispatcher drains its parked backlog at once.",
+  })
+  async recover(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<CircuitResponse> {
+    return this.circuits.recover(tenant.organizationId, id);
   }
 
   @Patch(':id')

@@ -5,11 +5,17 @@ import { SubscriptionDeliveriesService } from './subscription-deliveries.service
 import { SubscriptionsDisabler } from './subscriptions.disabler';
 import { SubscriptionsGrpcController } from './subscriptions.grpc.controller';
 import { SubscriptionsHttpController } from './subscriptions.http.controller';
+import { SubscriptionCircuitsService } from './subscription-circuits.service';
 import { SubscriptionsService } from './subscriptions.service';
 
 @Module({
   imports: [EventTypesModule, OutboxModule],
   controllers: [SubscriptionsHttpController, SubscriptionsGrpcController],
-  providers: [SubscriptionsService, SubscriptionDeliveriesService, SubscriptionsDisabler],
+  providers: [
+    SubscriptionsService,
+    SubscriptionDeliveriesService,
+    SubscriptionCircuitsService,
+    SubscriptionsDisabler,
+  ],
 })
 export class SubscriptionsModule {}
