@@ -1,4 +1,4 @@
-export const PHASES = ['ceilings', 'projection', 'drain', 'latency', 'scale', 'soak'] as const;
+export const PHASES = ['ceilings', 'projection', 'drain', 'latency', 'scale', 'soak', 'isolation'] as const;
 export type Phase = (typeof PHASES)[number];
 
 export interface BenchOptions {
@@ -18,6 +18,8 @@ export interface BenchOptions {
   deliveryConcurrency?: number;
   /** DELIVERY_ENDPOINT_CONCURRENCY (every subscription of the bench targets one origin); the service's default unless given. */
   endpointConcurrency?: number;
+  /** Events of organization A's backlog in the isolation phase (the flood case takes at least 10,000). */
+  isolationBacklog: number;
   soakMinutes: number;
   soakRate: number;
   /** Dispatchers run with --cpu-prof. */
@@ -30,7 +32,10 @@ export const USAGE = `usage: npm run bench -- [options]
   --quick                    small smoke run (2000 events, short phases)
   --soak                     add a 10-minute run at 1000 events/s sampling each service's RSS
   --soak-minutes M           soak length (default 10)
-  --phases a,b               subset of ${PHASES.join(',')} (default all but soak)
+  --isolation                add the fair-delivery table: a hanging / 2 s / 500 endpoint with a backlog,
+                             and a flood to a 200 ms endpoint, beside another organization at 20/s
+  --isolation-backlog N      organization A's backlog there (default 50000)
+  --phases a,b               subset of ${PHASES.join(',')} (default all but soak and isolation)
   --rates r1,r2              offered rates of the latency phase (default 1000,1500)
   --fanouts f1,f2            subscriptions per event in the drains (default 1,4)
   --latency-seconds S        measured seconds per rate (default 20)
@@ -58,6 +63,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     ceilingInFlight: [64, 128],
     ceilingSeconds: quick ? 2 : 5,
     jetstreamMessages: quick ? 5_000 : 50_000,
+    isolationBacklog: quick ? 5_000 : 50_000,
     soakMinutes: 10,
     soakRate: 1_000,
     profile: false,
@@ -82,6 +88,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         break;
       case '--events':
         options.events = Math.round(one('--events'));
+        break;
+      case '--isolation':
+        if (!options.phases.includes('isolation')) options.phases.push('isolation');
+        break;
+      case '--isolation-backlog':
+        options.isolationBacklog = Math.round(one('--isolation-backlog'));
         break;
       case '--soak-minutes':
         options.soakMinutes = one('--soak-minutes');

@@ -1,3 +1,4 @@
+import type { IsolationResult } from '../apps/dispatcher/src/testing/isolation.scenario';
 import type { BenchOptions } from './bench.options';
 import type { HttpCeiling } from './ceiling.http';
 import { jetStreamBoundPerSecond, type JetStreamCeiling } from './ceiling.jetstream';
@@ -44,6 +45,8 @@ export interface BenchResults {
   drains: Array<DrainResult & { ratioToCeiling?: number; ratioToJetStreamBound?: number }>;
   latency: LatencyResult[];
   soak?: SoakResult;
+  /** Fair delivery: organization B's latency while A's endpoint misbehaves under a backlog. */
+  isolation?: IsolationResult[];
   targets: Array<{ what: string; target: string; actual: string; met: boolean }>;
   /** Dispatcher CPU profiles by phase. */
   profiles?: Record<string, ProfileSummary>;
@@ -86,6 +89,13 @@ export function judge(results: BenchResults): BenchResults['targets'] {
       met: l.toLogRow.p99 <= TARGETS.p99LogRowMs,
     });
   }
+  for (const i of results.isolation ?? [])
+    out.push({
+      what: `B's p99 while A's endpoint ${i.bad} (backlog ${i.backlog})`,
+      target: `<= max(2 x p99 before, 50 ms) = ${n(i.boundMs, 1)} ms; nothing of B missing, nothing of A lost`,
+      actual: `${n(i.duringP99Ms, 1)} ms; B missing ${i.healthyMissing}, A lost ${i.badLost}`,
+      met: i.duringP99Ms <= i.boundMs && i.healthyMissing === 0 && i.badLost === 0,
+    });
   for (const s of results.soak?.rss ?? [])
     out.push({
       what: `RSS growth of ${s.service} over the soak`,
@@ -212,6 +222,34 @@ export function formatReport(results: BenchResults): string {
           n(l.toLogRow.p999, 1),
           n(l.producerMaxLagMs, 1),
           n(l.counters?.[SATURATED]),
+        ]),
+      ),
+    );
+  if (results.isolation)
+    parts.push(
+      `\nIsolation: organization B's endpoint at 20 events/s, published -> received`,
+      table(
+        [
+          'A endpoint',
+          'backlog',
+          'B p99 before',
+          'B p99 during',
+          'B max during',
+          'bound',
+          'B missing',
+          'A lost',
+          'A recovered s',
+        ],
+        results.isolation.map((i) => [
+          i.bad,
+          i.backlog,
+          n(i.baselineP99Ms, 1),
+          n(i.duringP99Ms, 1),
+          n(i.duringMaxMs, 1),
+          n(i.boundMs, 1),
+          `${i.healthyMissing}/${i.healthySent}`,
+          i.badLost,
+          n(i.recoveredInMs / 1000, 1),
         ]),
       ),
     );

@@ -1,3 +1,4 @@
+import { runIsolationPhase } from './isolation.scenario';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -201,7 +202,12 @@ async function main(): Promise<void> {
         end();
       }
     }
-    if (options.phases.some((p) => p !== 'ceilings' && p !== 'projection')) {
+    if (options.phases.includes('isolation')) {
+      const end = beginPhase('isolation');
+      results.isolation = await runIsolationPhase(options.isolationBacklog, log);
+      end();
+    }
+    if (options.phases.some((p) => p !== 'ceilings' && p !== 'projection' && p !== 'isolation')) {
       log('starting Postgres and the services');
       platform = await startPlatform(nats, { dispatcherEnv: dispatcherEnv(options), profileDir });
       await platformPhases(options, results, platform, receiver, beginPhase);

@@ -18,7 +18,11 @@ describe('an endpoint circuit, seen and recovered through the API', () => {
   beforeAll(async () => {
     [stack, receiver] = await Promise.all([
       // Probes far apart: only the user's recovery brings the endpoint back within the test.
-      startStack({ DELIVERY_CIRCUIT_THRESHOLD: '3', DELIVERY_CIRCUIT_PROBE_BASE: '1h', DELIVERY_CIRCUIT_PROBE_MAX: '1h' }),
+      startStack({
+        DELIVERY_CIRCUIT_THRESHOLD: '3',
+        DELIVERY_CIRCUIT_PROBE_BASE: '1h',
+        DELIVERY_CIRCUIT_PROBE_MAX: '1h',
+      }),
       startReceiver(),
     ]);
     tenant = await stack.tenant();

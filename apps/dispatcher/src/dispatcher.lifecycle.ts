@@ -93,10 +93,7 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
       },
       Math.max(0, grace - INTERRUPT_MARGIN_MS),
     );
-    await Promise.all([
-      ...this.consumers.map((consumer) => consumer.stop(grace)),
-      this.drains.stop(grace),
-    ]);
+    await Promise.all([...this.consumers.map((consumer) => consumer.stop(grace)), this.drains.stop(grace)]);
     clearTimeout(interrupt);
     this.logger.info('consumers stopped');
   }

@@ -70,7 +70,9 @@ export function parkedMessageId(dispatchId: string, round: string, attempt: numb
 
 function parseObject(raw: Uint8Array): Record<string, unknown> | undefined {
   try {
-    const value: unknown = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+    const value: unknown = JSON.parse(
+      Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'),
+    );
     return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

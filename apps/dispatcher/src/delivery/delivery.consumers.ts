@@ -69,7 +69,11 @@ export class DeliveryConsumers {
     const fact = decodeDeliveryFact(msg.data);
     if (fact?.type !== 'dispatch.created') return Outcome.term('not a dispatch.created fact');
     const created = fact.data.createdAt;
-    return this.attempts.run(fact.data, 1, context, { factSeq: msg.seq, dueAt: created, firstDueAt: created });
+    return this.attempts.run(fact.data, 1, context, {
+      factSeq: msg.seq,
+      dueAt: created,
+      firstDueAt: created,
+    });
   }
 
   private async retry(msg: JsMsg, context: HandlerContext): Promise<HandlerOutcome> {

@@ -31,7 +31,10 @@ export function drainAction(inputs: DrainInputs): DrainAction {
  * its first due time, plus their +20 % jitter), so an unavailable endpoint never stretches a
  * dispatch beyond what the schedule promises.
  */
-export function scheduleEndsAtMs(entry: Pick<ParkedEntry, 'firstDueAt'>, scheduleMs: readonly number[]): number {
+export function scheduleEndsAtMs(
+  entry: Pick<ParkedEntry, 'firstDueAt'>,
+  scheduleMs: readonly number[],
+): number {
   const total = scheduleMs.reduce((sum, delay) => sum + delay, 0);
   return Date.parse(entry.firstDueAt) + Math.ceil(total * 1.2);
 }

@@ -95,7 +95,8 @@ export class EndpointCircuits {
 
   private apply({ record, changed }: Transition): void {
     const previous = this.records.get(record.subscriptionId);
-    if (record.state === 'closed' && record.consecutiveFailures === 0) this.records.delete(record.subscriptionId);
+    if (record.state === 'closed' && record.consecutiveFailures === 0)
+      this.records.delete(record.subscriptionId);
     else this.records.set(record.subscriptionId, record);
     if (!changed) return;
     this.announce(record, previous);

@@ -33,4 +33,30 @@ describe('fair delivery: a bad endpoint with a backlog never delays another orga
     // Generous for a shared 2-core machine; before endpoint queues the p99 here was seconds.
     expect(result.duringP99Ms).toBeLessThan(Math.max(4 * result.baselineP99Ms, 500));
   });
+
+  // The issue's sizes: a 5,000 backlog behind each bad behaviour, and a flood to a slow endpoint.
+  const chaos = process.env.CHAOS === '1' ? it.each : it.skip.each;
+  chaos<[BadEndpoint, number]>([
+    ['hang', 5_000],
+    ['slow', 5_000],
+    ['error', 5_000],
+    ['flood', 10_000],
+  ])(
+    'endpoint that %s under a backlog of %i (CHAOS=1)',
+    async (bad, backlog) => {
+      const result = await runIsolation(harness, {
+        bad,
+        backlog,
+        healthyRate: 20,
+        baselineMs: 5_000,
+        duringMs: 30_000,
+      });
+      process.stdout.write(`${isolationRow(result)}\n`);
+      expect(result.healthyMissing).toBe(0);
+      expect(result.badLost).toBe(0);
+      expect(result.badUnexpected).toBe(0);
+      expect(result.duringP99Ms).toBeLessThan(Math.max(4 * result.baselineP99Ms, 500));
+    },
+    600_000,
+  );
 });

@@ -1,6 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
-import { decodeDeliveryFact, decodeParkedEntry, parseEndpointSubject, STREAMS, subjects } from '@hookstream/contracts';
+import {
+  decodeDeliveryFact,
+  decodeParkedEntry,
+  parseEndpointSubject,
+  STREAMS,
+  subjects,
+} from '@hookstream/contracts';
 import {
   ConsumerRunner,
   ensureDurableConsumer,
@@ -84,7 +90,9 @@ export class ParkedDrains {
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
     clearInterval(this.ticker);
-    await Promise.all([...this.drains.values()].map((drain) => drain.loop?.stop(graceMs)));
+    await Promise.all(
+      [...this.drains.values()].flatMap((drain) => (drain.loop ? [drain.loop.stop(graceMs)] : [])),
+    );
   }
 
   private track(organizationId: string, subscriptionId: string): void {
@@ -143,7 +151,10 @@ export class ParkedDrains {
       for (let skipped = 0; skipped < PROBE_SKIP_LIMIT && !this.stopping; skipped++) {
         const msg = await consumer.next({ expires: 1_000 });
         if (!msg) return;
-        const context: HandlerContext = { working: () => msg.working(), deliveryCount: msg.info.deliveryCount };
+        const context: HandlerContext = {
+          working: () => msg.working(),
+          deliveryCount: msg.info.deliveryCount,
+        };
         const { outcome, sent } = await this.process(msg, context, true);
         settle(msg, outcome, { termReason: false });
         // Entries that ended without a request (expired, not yet due) do not count as the probe.
@@ -237,7 +248,9 @@ export class ParkedDrains {
       drain.loop = undefined;
       await loop?.stop(0);
       // Another replica may still be draining it: it recreates the consumer when it has work.
-      await this.jsm.consumers.delete(STREAMS.parked, parkedDurableOf(drain.subscriptionId)).catch(() => false);
+      await this.jsm.consumers
+        .delete(STREAMS.parked, parkedDurableOf(drain.subscriptionId))
+        .catch(() => false);
     } catch (error) {
       this.logger.debug({ err: error, subscriptionId: drain.subscriptionId }, 'parked queue not checked');
     } finally {

@@ -53,7 +53,10 @@ export function p99(values: number[]): number {
  * gets a steady rate: B's published → received latency before and during, and, once A's endpoint
  * answers again, whether every one of A's dispatches was delivered.
  */
-export async function runIsolation(harness: DispatcherHarness, options: IsolationOptions): Promise<IsolationResult> {
+export async function runIsolation(
+  harness: DispatcherHarness,
+  options: IsolationOptions,
+): Promise<IsolationResult> {
   const bad = await startReceiver();
   const good = await startReceiver();
   const dispatcher = await harness.startDispatcher({
@@ -107,15 +110,20 @@ export async function runIsolation(harness: DispatcherHarness, options: Isolatio
     const during = await steady(options.duringMs);
     await flooding;
     const all = [...before, ...during];
-    await waitFor('B delivered', async () => latencies(all).length === all.length, 60_000).catch(() => undefined);
+    await waitFor('B delivered', async () => latencies(all).length === all.length, 60_000).catch(
+      () => undefined,
+    );
 
     const recoveryStart = Date.now();
     bad.route('/a', behaviours.ok());
     const expected = backlog.map((event) => dispatchIdOf(event.id, a.state.id));
-    const succeeded = () => expected.filter((id) => factsOf(facts.items, id).some((f) => f.type === 'dispatch.succeeded'));
-    await waitFor('A delivered after recovery', async () => succeeded().length === expected.length, 240_000).catch(
-      () => undefined,
-    );
+    const succeeded = () =>
+      expected.filter((id) => factsOf(facts.items, id).some((f) => f.type === 'dispatch.succeeded'));
+    await waitFor(
+      'A delivered after recovery',
+      async () => succeeded().length === expected.length,
+      240_000,
+    ).catch(() => undefined);
     const recoveredInMs = Date.now() - recoveryStart;
     const expectedSet = new Set(expected);
     const baselineP99Ms = p99(latencies(before));

@@ -39,7 +39,8 @@ export class SubscriptionCircuitsService {
 
   async read(organizationId: string, subscriptionId: string): Promise<CircuitResponse> {
     const record = await this.stored(organizationId, subscriptionId);
-    if (!record) return { state: 'closed', since: null, consecutiveFailures: 0, nextProbeAt: null, reason: null };
+    if (!record)
+      return { state: 'closed', since: null, consecutiveFailures: 0, nextProbeAt: null, reason: null };
     const { state, since, consecutiveFailures, nextProbeAt, reason } = record;
     return { state, since, consecutiveFailures, nextProbeAt, reason };
   }
