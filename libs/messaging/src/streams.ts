@@ -5,6 +5,8 @@ import {
   RetentionPolicy,
   StorageType,
   type JetStreamManager,
+  type MsgRequest,
+  type StoredMsg,
   type StreamConfig,
   type StreamInfo,
 } from '@nats-io/jetstream';
@@ -94,4 +96,23 @@ export async function ensureStream(
   }
   logger.log(`updating stream ${desired.name}: ${drift.join(', ')}`);
   return jsm.streams.update(desired.name, { ...current.config, ...desired });
+}
+
+/** "No message found" (10037) and "stream not found" (10059): answers to a lookup, not failures. */
+const NOT_STORED = [10037, 10059];
+
+/** One stored message by sequence or last by subject; null when there is none. */
+export async function storedMessage(
+  jsm: JetStreamManager,
+  stream: string,
+  query: MsgRequest,
+): Promise<StoredMsg | null> {
+  try {
+    return await jsm.streams.getMessage(stream, query);
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (NOT_STORED.includes(code as number) || /no message found/i.test((error as Error).message))
+      return null;
+    throw error;
+  }
 }

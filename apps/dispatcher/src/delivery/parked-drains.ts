@@ -14,6 +14,7 @@ import {
   JETSTREAM_MANAGER,
   Outcome,
   settle,
+  storedMessage,
   type DurableConsumerSpec,
   type HandlerContext,
   type HandlerOutcome,
@@ -205,14 +206,8 @@ export class ParkedDrains {
   }
 
   private async fact(seq: number) {
-    try {
-      const stored = await this.jsm.streams.getMessage(STREAMS.deliveries, { seq });
-      return stored ? decodeDeliveryFact(stored.data) : undefined;
-    } catch (error) {
-      if ((error as { code?: unknown }).code === 10037 || /no message found/i.test((error as Error).message))
-        return undefined;
-      throw error;
-    }
+    const stored = await storedMessage(this.jsm, STREAMS.deliveries, { seq });
+    return stored ? decodeDeliveryFact(stored.data) : undefined;
   }
 
   private async ensureConsumer(drain: Drain): Promise<string> {

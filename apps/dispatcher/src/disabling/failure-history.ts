@@ -1,5 +1,6 @@
 import type { JetStreamManager, MsgRequest, StoredMsg } from '@nats-io/jetstream';
 import { STREAMS, subjects } from '@hookstream/contracts';
+import { storedMessage } from '@hookstream/messaging';
 
 /**
  * Reads a subscription's delivery history from DELIVERIES by subject, three direct lookups and
@@ -29,14 +30,7 @@ export class FailureHistory {
     return times.length === 0 ? null : Math.min(...times);
   }
 
-  private async get(query: MsgRequest): Promise<StoredMsg | null> {
-    try {
-      return await this.jsm.streams.getMessage(STREAMS.deliveries, query);
-    } catch (error) {
-      // "no message found" is an answer, not a failure.
-      if ((error as { code?: unknown }).code === 10037 || /no message found/i.test((error as Error).message))
-        return null;
-      throw error;
-    }
+  private get(query: MsgRequest): Promise<StoredMsg | null> {
+    return storedMessage(this.jsm, STREAMS.deliveries, query);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import { ApiProperty } from '@nestjs/swagger';
 import { decodeCircuitRecord, STREAMS, subjects, type CircuitRecord } from '@hookstream/contracts';
-import { JETSTREAM_MANAGER, Publisher } from '@hookstream/messaging';
+import { JETSTREAM_MANAGER, Publisher, storedMessage } from '@hookstream/messaging';
 import type { Clock } from '@hookstream/contracts';
 import { CLOCK } from '../app.tokens';
 import { SubscriptionsService } from './subscriptions.service';
@@ -19,9 +19,6 @@ export class CircuitResponse {
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) nextProbeAt: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'timeout after 15000 ms' }) reason: string | null;
 }
-
-/** No record for the subject, or no CIRCUITS stream yet: no dispatcher has seen a failure. */
-const NOT_RECORDED = [10037, 10059];
 
 /**
  * Reads the circuit the dispatchers keep for a subscription (CIRCUITS, last record per
@@ -66,16 +63,9 @@ export class SubscriptionCircuitsService {
   }
 
   private async stored(organizationId: string, subscriptionId: string): Promise<CircuitRecord | undefined> {
-    try {
-      const msg = await this.jsm.streams.getMessage(STREAMS.circuits, {
-        last_by_subj: subjects.circuit(organizationId, subscriptionId),
-      });
-      return msg ? decodeCircuitRecord(msg.data) : undefined;
-    } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (NOT_RECORDED.includes(code as number) || /no message found/i.test((error as Error).message))
-        return undefined;
-      throw error;
-    }
+    const msg = await storedMessage(this.jsm, STREAMS.circuits, {
+      last_by_subj: subjects.circuit(organizationId, subscriptionId),
+    });
+    return msg ? decodeCircuitRecord(msg.data) : undefined;
   }
 }
