@@ -20,6 +20,7 @@ export type Behaviour =
   | { kind: 'big'; bytes: number }
   | { kind: 'trickle'; bytesPerSecond: number; totalBytes: number }
   | { kind: 'sequence'; steps: Behaviour[] }
+  | { kind: 'cycle'; steps: Behaviour[] }
   | { kind: 'notify'; then: Behaviour; hooks: NotifyHooks };
 
 /** Called around a response: when the request is in and before a byte is answered, and once the answer is sent. */
@@ -53,6 +54,8 @@ export const behaviours = {
   }),
   /** The n-th request since the route was set gets steps[n]; the last step repeats. */
   sequence: (...steps: Behaviour[]): Behaviour => ({ kind: 'sequence', steps }),
+  /** The n-th request since the route was set gets steps[n mod length]: a flaky endpoint. */
+  cycle: (...steps: Behaviour[]): Behaviour => ({ kind: 'cycle', steps }),
   /**
    * Behaves as `then`, calling `onRequest` before answering and `onAnswered` once the response is
    * handed to the network (a test freezes the sender in the first and kills it in the second).
@@ -154,6 +157,11 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
       }
       case 'sequence': {
         const step = behaviour.steps[Math.min(index, behaviour.steps.length - 1)];
+        act(step ?? behaviours.ok(), req, res, index, received);
+        return;
+      }
+      case 'cycle': {
+        const step = behaviour.steps[index % Math.max(1, behaviour.steps.length)];
         act(step ?? behaviours.ok(), req, res, index, received);
         return;
       }
