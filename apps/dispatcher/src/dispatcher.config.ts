@@ -24,6 +24,8 @@ export interface DispatcherConfig {
   circuitThreshold: number;
   circuitProbeBaseMs: number;
   circuitProbeMaxMs: number;
+  /** The fan-out makes first attempts itself when the endpoint can take them now. */
+  fastPath: boolean;
   /** The retries consumer's pending limit; each endpoint may hold a tenth of it. */
   retriesMaxPending: number;
   shutdownGraceMs: number;
@@ -54,6 +56,7 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
       DELIVERY_CIRCUIT_THRESHOLD: int({ default: 10, min: 1, max: 10_000 }),
       DELIVERY_CIRCUIT_PROBE_BASE: duration({ default: '5s' }),
       DELIVERY_CIRCUIT_PROBE_MAX: duration({ default: '5m' }),
+      DELIVERY_FAST_PATH: bool({ default: true }),
       DELIVERY_RETRIES_MAX_PENDING: int({ default: 200_000, min: 1_000, max: 10_000_000 }),
       SHUTDOWN_GRACE_MS: int({ default: 25000, min: 0 }),
     },
@@ -93,6 +96,7 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
     circuitThreshold: raw.DELIVERY_CIRCUIT_THRESHOLD,
     circuitProbeBaseMs: raw.DELIVERY_CIRCUIT_PROBE_BASE,
     circuitProbeMaxMs: Math.max(raw.DELIVERY_CIRCUIT_PROBE_MAX, raw.DELIVERY_CIRCUIT_PROBE_BASE),
+    fastPath: raw.DELIVERY_FAST_PATH,
     retriesMaxPending: raw.DELIVERY_RETRIES_MAX_PENDING,
     shutdownGraceMs: raw.SHUTDOWN_GRACE_MS,
   };

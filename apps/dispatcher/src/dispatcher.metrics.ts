@@ -25,6 +25,7 @@ export class DispatcherMetrics {
   readonly consumerAckPending;
   readonly consumerRedelivered;
   readonly parked;
+  readonly firstAttempts;
   readonly circuitTransitions;
   readonly circuitsOpen;
   readonly parkedQueues;
@@ -72,6 +73,11 @@ export class DispatcherMetrics {
       name: 'hookstream_dispatches_abandoned_total',
       help: 'Dispatch rounds ended without an attempt (subscription deleted or disabled)',
       labelNames: ['reason'],
+    });
+    this.firstAttempts = metrics.counter<'path'>({
+      name: 'hookstream_delivery_first_attempts_total',
+      help: 'First attempts of dispatches from events: made at fan-out, or handed off to the attempt path',
+      labelNames: ['path'],
     });
     this.parked = metrics.counter<'reason'>({
       name: 'hookstream_delivery_parked_total',

@@ -54,17 +54,28 @@ export type DeliveryFact =
       data: { dispatch: Dispatch; attempt: Attempt };
       metadata: FactMeta;
     }
+  /**
+   * `dispatch` is present when this is the first fact of its dispatch: a first attempt made at
+   * fan-out, with no `created` before it (ARCHITECTURE §2, changed 2026-12-02).
+   */
   | {
       type: 'dispatch.succeeded';
       version: 1;
-      data: { ref: DispatchRef; attempt: Attempt };
+      data: { ref: DispatchRef; attempt: Attempt; dispatch?: Dispatch };
       metadata: FactMeta;
     }
   /** Terminal failure: the last attempt failed, or the dispatch was abandoned (attempt null) with a reason. */
   | {
       type: 'dispatch.failed';
       version: 1;
-      data: { ref: DispatchRef; attempt: Attempt | null; reason: string; disableSubscription?: boolean };
+      data: {
+        ref: DispatchRef;
+        attempt: Attempt | null;
+        reason: string;
+        disableSubscription?: boolean;
+        /** As on `dispatch.succeeded`: the dispatch, when no fact carried it before. */
+        dispatch?: Dispatch;
+      };
       metadata: FactMeta;
     };
 

@@ -33,6 +33,8 @@ export function decideAttempt(
   schedule: readonly number[],
   now: Date,
   random: () => number,
+  /** The first fact of the dispatch (an attempt made at fan-out): outcomes carry the dispatch. */
+  first = false,
 ): AttemptDecision {
   const outcome = decideOutcome(
     { status: report.status, retryAfter: report.retryAfter, error: report.error },
@@ -63,7 +65,7 @@ export function decideAttempt(
         fact: {
           type: 'dispatch.succeeded',
           version: 1,
-          data: { ref: refOfDispatch(dispatch), attempt },
+          data: { ref: refOfDispatch(dispatch), attempt, ...(first ? { dispatch } : {}) },
           metadata,
         },
       };
@@ -79,6 +81,7 @@ export function decideAttempt(
         attempt,
         reason: outcome.reason,
         ...(outcome.disable ? { disableSubscription: true } : {}),
+        ...(first ? { dispatch } : {}),
       };
       return { outcome, fact: { type: 'dispatch.failed', version: 1, data, metadata } };
     }

@@ -12,6 +12,7 @@ import { abandonedFact, decideAttempt, type AttemptReport } from './attempt.outc
 import { buildRequest } from './attempt.request';
 import { EndpointCircuits } from './endpoint-circuits';
 import { EndpointGate } from './endpoint-gate';
+import { fastPathDecision, OriginHealthBook } from './fast-path.decision';
 import { factItem } from './fact.items';
 import { HttpSender } from './http-sender';
 import { OriginPools } from './origin-pools';
@@ -35,6 +36,7 @@ export class AttemptRunner implements OnApplicationShutdown {
   readonly gate: EndpointGate;
   private readonly pools: OriginPools;
   private readonly sender = new HttpSender();
+  private readonly health = new OriginHealthBook();
   private interrupted = false;
 
   constructor(
@@ -82,6 +84,41 @@ export class AttemptRunner implements OnApplicationShutdown {
     if (outcome !== 'refused') return outcome;
     this.metrics.endpointSaturated.inc();
     return this.park(dispatch, attempt, source, 'saturated');
+  }
+
+  /**
+   * A first attempt made by the fan-out, when the endpoint can take it now (fastPathDecision).
+   * Its outcome fact carries the dispatch, so no `created` is written. 'hand_off': the caller
+   * publishes `dispatch.created` instead; 'interrupted': shutdown cut it off, the event goes back.
+   */
+  async attemptAtFanout(dispatch: Dispatch): Promise<'recorded' | 'hand_off' | 'interrupted'> {
+    const found = this.routing.table.lookup(dispatch.subscriptionId);
+    if (found.kind !== 'found' || !found.route.active || found.route.problem !== null) return 'hand_off';
+    const route = found.route;
+    const decision = fastPathDecision({
+      circuitOpen: this.circuits.isOpen(route.id),
+      backlogged: this.queues.hasBacklog(route.id),
+      originInFlight: this.gate.inFlightTo(route.origin),
+      originLimit: this.gate.originLimit,
+      globalSlotFree: this.gate.globalSlotFree,
+      health: this.health.of(route.origin),
+    });
+    if (decision === 'hand_off' || this.interrupted) return 'hand_off';
+    if (!this.gate.tryEnter(route.origin, Date.now())) return 'hand_off';
+    let report: AttemptReport;
+    try {
+      const startedAtMs = Date.now();
+      const request = buildRequest(dispatch, route, startedAtMs, this.config.deliveryTimeoutMs);
+      const result = await this.sender.send(this.pools.get(route.origin, startedAtMs), request);
+      if (result.interrupted) return 'interrupted';
+      const { status, retryAfter, responseBody, error } = result;
+      const durationMs = Date.now() - startedAtMs;
+      report = { attempt: 1, startedAtMs, durationMs, status, retryAfter, responseBody, error };
+    } finally {
+      this.gate.leave(route.origin, true, Date.now());
+    }
+    await this.record(dispatch, route, report, false, true);
+    return 'recorded';
   }
 
   /** An attempt taken from the endpoint's parked queue, already paced to the endpoint. */
@@ -195,10 +232,12 @@ export class AttemptRunner implements OnApplicationShutdown {
     route: Route,
     report: AttemptReport,
     probe: boolean,
+    first = false,
   ): Promise<HandlerOutcome> {
     const now = new Date();
     const schedule = route.retryScheduleMs ?? this.config.retryScheduleMs;
-    const { outcome, fact } = decideAttempt(dispatch, report, schedule, now, Math.random);
+    const { outcome, fact } = decideAttempt(dispatch, report, schedule, now, Math.random, first);
+    this.health.observe(route.origin, report.durationMs, outcome.kind !== 'delivered');
     await this.publish(fact);
     const label: AttemptOutcomeLabel = OUTCOME_LABEL[outcome.kind];
     const statusLabel = statusClass(report.status);

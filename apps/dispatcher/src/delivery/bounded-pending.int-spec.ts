@@ -42,7 +42,7 @@ chaos('bounded pending work: a dead endpoint with 20,000 dispatches beside a fla
     });
     const orgDead = DispatcherHarness.organization();
     const orgFlaky = DispatcherHarness.organization();
-    const d = await harness.subscribe({
+    await harness.subscribe({
       organizationId: orgDead,
       url: `${dead.url}/d`,
       events: ['workflow.*'],

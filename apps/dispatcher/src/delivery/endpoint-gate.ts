@@ -79,6 +79,28 @@ export class EndpointGate {
     return this.wait(state, true);
   }
 
+  /** Takes an origin slot and a global slot only if both are free now; never waits. */
+  tryEnter(origin: string, nowMs: number): boolean {
+    if (this.running >= this.options.globalLimit) return false;
+    let state = this.origins.get(origin);
+    if (state && (state.inFlight >= this.options.originLimit || state.waiters.length > 0)) return false;
+    if (!state) {
+      state = { inFlight: 0, waiters: [], lastReleaseMs: nowMs };
+      this.origins.set(origin, state);
+    }
+    state.inFlight++;
+    this.running++;
+    return true;
+  }
+
+  get globalSlotFree(): boolean {
+    return this.running < this.options.globalLimit && this.globalWaiters.size === 0;
+  }
+
+  get originLimit(): number {
+    return this.options.originLimit;
+  }
+
   /**
    * Resolves once a global slot is free. Waiters are served round-robin between organizations,
    * so one organization with many busy endpoints cannot queue in front of everyone else.

@@ -9,6 +9,7 @@ import {
   type RunningConsumer,
 } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
+import { AttemptRunner } from '../delivery/attempt.runner';
 import { factItem } from '../delivery/fact.items';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
@@ -20,20 +21,23 @@ import { planFanout } from './fanout.plan';
 export const FANOUT_DURABLE = 'dispatcher-fanout';
 
 /**
- * EVENTS → `dispatch.created`: one durable consumer shared by the replicas. The event is acked
- * only once every created fact is stored; a rejected event is terminated and recorded (counter
+ * EVENTS → dispatches: one durable consumer shared by the replicas. Each dispatch's first attempt
+ * is made here when its endpoint can take it now, otherwise it is handed off as
+ * `dispatch.created`; the event is acked only once every dispatch has a stored fact; a rejected event is terminated and recorded (counter
  * and a log line naming its stream sequence, where the message itself stays readable).
  */
 @Injectable()
 export class FanoutConsumer {
   private readonly catalog = new EventCatalog();
   private readonly deps: EventCheckDeps;
+  private readonly fastPath: boolean;
 
   constructor(
     private readonly runner: ConsumerRunner,
     private readonly publisher: Publisher,
     private readonly routing: RoutingService,
     private readonly metrics: DispatcherMetrics,
+    private readonly attempts: AttemptRunner,
     @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
     @Inject(DISPATCHER_LOGGER) private readonly logger: Logger,
   ) {
@@ -42,6 +46,7 @@ export class FanoutConsumer {
       matching: (organizationId, type) => this.routing.table.matching(organizationId, type),
       maxEventBytes: config.maxEventBytes,
     };
+    this.fastPath = config.fastPath;
   }
 
   start(): RunningConsumer {
@@ -82,10 +87,25 @@ export class FanoutConsumer {
         'body could not be rendered',
       );
     }
-    if (plan.facts.length > 0) {
+    if (plan.facts.length === 0) return Outcome.ack();
+    this.metrics.dispatchesCreated.inc(plan.facts.length);
+    if (!this.fastPath) {
       await this.publisher.publishMany(plan.facts.map(factItem));
-      this.metrics.dispatchesCreated.inc(plan.facts.length);
+      return Outcome.ack();
     }
+    // Each dispatch is either attempted here (its outcome fact carries it) or handed off as
+    // created; the event is acked only once every one of them has its stored fact.
+    const tried = await Promise.all(
+      plan.facts.map(async (fact) => ({ fact, result: await this.attempts.attemptAtFanout(fact.data) })),
+    );
+    const handedOff = tried.filter(({ result }) => result === 'hand_off').map(({ fact }) => fact);
+    this.metrics.firstAttempts.inc({ path: 'fanout' }, tried.length - handedOff.length);
+    if (handedOff.length > 0) {
+      this.metrics.firstAttempts.inc({ path: 'handed_off' }, handedOff.length);
+      await this.publisher.publishMany(handedOff.map(factItem));
+    }
+    // Cut off by shutdown: the event goes back and its attempts are made again, same webhook-id.
+    if (tried.some(({ result }) => result === 'interrupted')) return Outcome.nak();
     return Outcome.ack();
   }
 }

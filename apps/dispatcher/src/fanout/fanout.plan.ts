@@ -17,8 +17,10 @@ export interface FanoutContext {
   traceparent?: string;
 }
 
+export type CreatedFact = Extract<DeliveryFact, { type: 'dispatch.created' }>;
+
 export interface FanoutPlan {
-  facts: DeliveryFact[];
+  facts: CreatedFact[];
   /** Subscriptions whose body could not be rendered: logged, never retried (the template cannot change). */
   unrenderable: Array<{ route: Route; error: string }>;
 }
@@ -29,7 +31,7 @@ export function planFanout(
   routes: readonly Route[],
   context: FanoutContext,
 ): FanoutPlan {
-  const facts: DeliveryFact[] = [];
+  const facts: CreatedFact[] = [];
   const unrenderable: FanoutPlan['unrenderable'] = [];
   for (const route of routes) {
     const dispatchId = dispatchIdOf(event.id, route.id);

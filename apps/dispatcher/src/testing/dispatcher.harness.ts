@@ -251,3 +251,26 @@ export function isSettled(facts: DeliveryFact[], dispatchId: string): boolean {
     (fact) => fact.type === 'dispatch.succeeded' || fact.type === 'dispatch.failed',
   );
 }
+
+/**
+ * A dispatch's attempts, whichever path made the first: the fan-out (its outcome is the first
+ * fact) or the attempt path (after a `dispatch.created`).
+ */
+export function outcomesOf(story: DeliveryFact[]): DeliveryFact[] {
+  return story.filter((fact) => fact.type !== 'dispatch.created');
+}
+
+/** Whether the first fact of a dispatch carries the whole dispatch, as the contract requires. */
+export function firstCarriesDispatch(story: DeliveryFact[]): boolean {
+  const first = story[0];
+  if (!first) return false;
+  switch (first.type) {
+    case 'dispatch.created':
+      return true;
+    case 'dispatch.attempted':
+      return first.data.dispatch !== undefined;
+    case 'dispatch.succeeded':
+    case 'dispatch.failed':
+      return first.data.dispatch !== undefined;
+  }
+}

@@ -8,15 +8,16 @@ import {
 import type { DispatchRow } from './delivery-log.rows';
 import { pgJson, pgText } from './pg-text';
 
-/** The whole dispatch, on the facts that carry it. */
+/** The whole dispatch, on the facts that carry it (an outcome does when it is the first fact). */
 export function carriedDispatch(fact: DeliveryFact): Dispatch | null {
   switch (fact.type) {
     case 'dispatch.created':
       return fact.data;
     case 'dispatch.attempted':
       return fact.data.dispatch;
-    default:
-      return null;
+    case 'dispatch.succeeded':
+    case 'dispatch.failed':
+      return fact.data.dispatch ?? null;
   }
 }
 
