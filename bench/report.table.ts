@@ -7,6 +7,7 @@ import type { LatencyResult } from './latency.scenario';
 import type { ProfileSummary } from './profile.summary';
 import type { ProjectionResult } from './projection.scenario';
 import type { SoakResult } from './soak.scenario';
+import { formatClusterDrains } from './cluster.report';
 import { round } from './stats';
 
 const SATURATED = 'hookstream_delivery_endpoint_saturated_total';
@@ -45,6 +46,8 @@ export interface BenchResults {
   latency: LatencyResult[];
   soak?: SoakResult;
   targets: Array<{ what: string; target: string; actual: string; met: boolean }>;
+  /** The drains on a cluster (`--cluster N`), beside the single-node ones above. */
+  cluster?: { nodes: number; replicas: number; syncAlways: boolean; drains: DrainResult[] };
   /** Dispatcher CPU profiles by phase. */
   profiles?: Record<string, ProfileSummary>;
 }
@@ -180,6 +183,7 @@ export function formatReport(results: BenchResults): string {
         ]),
       ),
     );
+  if (results.cluster) parts.push(formatClusterDrains(results.drains, results.cluster));
   const latencies = [...results.latency, ...(results.soak ? [results.soak.latency] : [])];
   if (latencies.length > 0)
     parts.push(

@@ -8,18 +8,10 @@ import {
   startClusterStack,
   steadyPublisher,
   verifyProjection,
+  awaitRoutedOnCluster,
   type ClusterStack,
 } from './cluster.support';
-import {
-  awaitRouted,
-  CHAOS,
-  expectSound,
-  oracleReport,
-  settle,
-  sleep,
-  subscribe,
-  type Tenant,
-} from './chaos.support';
+import { CHAOS, expectSound, oracleReport, settle, sleep, subscribe, type Tenant } from './chaos.support';
 
 /**
  * Node faults on a three-node JetStream cluster with every stream at three replicas, as in
@@ -48,7 +40,7 @@ describe('on a three-node JetStream cluster', () => {
   const prepare = async (path: string) => {
     const tenant = await stack.tenant();
     const sub = await subscribe(tenant, receiver, path, ['workflow.completed']);
-    const probes = await awaitRouted(tenant, receiver, sub, 'workflow.completed');
+    const probes = await awaitRoutedOnCluster(tenant, receiver, sub);
     return { tenant, sub, probes };
   };
 

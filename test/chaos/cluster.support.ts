@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT, startNatsCluster, startPostgres, waitFor, type NatsCluster } from '@hookstream/testing';
+import { dispatchIdOf } from '@hookstream/contracts';
+import type { Receiver } from '@hookstream/testing';
 import { startStackOn, type StackOn, type Tenant } from '../support/stack';
-import type { PublishedEvent } from '../support/oracle';
-import { COMPRESSED_ENV, eventId, ready, sleep } from './chaos.support';
+import type { PublishedEvent, WatchedSubscription } from '../support/oracle';
+import { COMPRESSED_ENV, eventId, publish, ready, sleep } from './chaos.support';
 
 export type ClusterStack = StackOn<NatsCluster>;
 
@@ -111,4 +113,30 @@ export async function expectReplicasComplete(cluster: NatsCluster, stream: strin
     },
     60_000,
   );
+}
+
+/**
+ * awaitRouted, given longer: after a node that hosted the dispatcher's ordered SUBSCRIPTIONS
+ * consumer dies, the client notices by missed heartbeats and recreates it, about 30 s later
+ * (measured here); until then new subscriptions are not routed. Probes keep arriving meanwhile.
+ */
+export async function awaitRoutedOnCluster(
+  tenant: Tenant,
+  receiver: Receiver,
+  subscription: WatchedSubscription,
+): Promise<PublishedEvent[]> {
+  const probes: PublishedEvent[] = [];
+  await waitFor(
+    `${subscription.path} routed`,
+    async () => {
+      const probe = await publish(tenant, 'workflow.completed', 'probe');
+      if (probe) probes.push(probe);
+      await sleep(400);
+      return receiver.requestsTo(subscription.path).length > 0;
+    },
+    90_000,
+  );
+  // Only the probes that arrived are owed: the others were fanned out before the subscription was known.
+  const arrived = new Set(receiver.requestsTo(subscription.path).map((r) => r.headers['webhook-id']));
+  return probes.filter((p) => arrived.has(dispatchIdOf(p.id, subscription.id)));
 }

@@ -47,7 +47,7 @@ export interface NatsCluster {
 }
 
 interface JszMeta {
-  meta_cluster?: { leader?: string; replicas?: Array<{ name: string; current: boolean }> };
+  meta_cluster?: { leader?: string; replicas?: Array<{ name: string; current: boolean; offline?: boolean }> };
 }
 
 interface JszStreams {
@@ -99,12 +99,24 @@ export async function startNatsCluster(
       return leader!;
     },
     waitHealthy: async (timeoutMs = 60_000) => {
-      await waitFor(
-        'every node healthy',
-        async () =>
-          (await Promise.all(nodes.map((n) => n.healthy()))).every(Boolean) && (await metaWhole(processes)),
-        timeoutMs,
-      );
+      try {
+        await waitFor(
+          'every node healthy',
+          async () =>
+            (await Promise.all(nodes.map((n) => n.healthy()))).every(Boolean) && (await metaWhole(processes)),
+          timeoutMs,
+        );
+      } catch (err) {
+        const meta = await Promise.all(
+          processes.map(async (p) =>
+            JSON.stringify((await p.monitor<JszMeta>('/jsz').catch(() => undefined))?.meta_cluster),
+          ),
+        );
+        const health = await Promise.all(
+          processes.map(async (p) => `${p.spec.serverName}: ${(await p.health()).detail}`),
+        );
+        throw new Error(`${(err as Error).message}\n${health.join('\n')}\nmeta: ${meta.join('\n')}`);
+      }
     },
     dispose: async () => {
       await Promise.all(processes.map((p) => p.stop(5_000)));
@@ -167,7 +179,8 @@ async function metaWhole(processes: readonly NatsProcess[]): Promise<boolean> {
     const meta = (await p.monitor<JszMeta>('/jsz').catch(() => undefined))?.meta_cluster;
     if (!meta || meta.leader !== p.spec.serverName) continue;
     const replicas = meta.replicas ?? [];
-    return replicas.length === processes.length - 1 && replicas.every((r) => r.current);
+    // `current` flickers on an idle, loaded machine; a peer the leader counts and sees online is placeable.
+    return replicas.length === processes.length - 1 && replicas.every((r) => r.offline !== true);
   }
   return false;
 }

@@ -110,16 +110,22 @@ export class NatsProcess {
 
   /** GET /healthz: 200 once JetStream is up and, in a cluster, this node's replicas are current. */
   async healthy(): Promise<boolean> {
-    if (!this.reachable) return false;
+    return (await this.health()).ok;
+  }
+
+  /** /healthz with the server's reason when it is not ok: what a timed-out wait reports. */
+  async health(): Promise<{ ok: boolean; detail: string }> {
+    if (!this.alive) return { ok: false, detail: 'not running' };
+    if (this.paused) return { ok: false, detail: 'paused' };
     try {
       const res = await request(`http://127.0.0.1:${this.spec.monitorPort}/healthz`, {
         headersTimeout: 2_000,
         bodyTimeout: 2_000,
       });
-      await res.body.dump();
-      return res.statusCode === 200;
-    } catch {
-      return false;
+      const body = await res.body.text();
+      return { ok: res.statusCode === 200, detail: `${res.statusCode} ${body.trim()}` };
+    } catch (err) {
+      return { ok: false, detail: (err as Error).message };
     }
   }
 
