@@ -22,6 +22,8 @@ export interface BenchOptions {
   isolationBacklog: number;
   soakMinutes: number;
   soakRate: number;
+  /** Nodes of a cluster (streams with as many replicas) on which the drains run again, beside the single node. */
+  cluster?: number;
   /** Dispatchers run with --cpu-prof. */
   profile: boolean;
   quick: boolean;
@@ -41,7 +43,9 @@ export const USAGE = `usage: npm run bench -- [options]
   --latency-seconds S        measured seconds per rate (default 20)
   --delivery-concurrency N   dispatcher DELIVERY_CONCURRENCY (default: the service's)
   --endpoint-concurrency N   dispatcher DELIVERY_ENDPOINT_CONCURRENCY (default: the service's)
-  --profile                  run the dispatchers with --cpu-prof and summarize the profiles`;
+  --profile                  run the dispatchers with --cpu-prof and summarize the profiles
+  --cluster N                run the drains again on an N-node JetStream cluster, streams at N replicas,
+                             and report them beside the single-node ones`;
 
 const numbers = (value: string, name: string): number[] =>
   value.split(',').map((part) => {
@@ -83,6 +87,12 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--soak':
         if (!options.phases.includes('soak')) options.phases.push('soak');
         break;
+      case '--cluster': {
+        const nodes = Math.round(one('--cluster'));
+        if (nodes < 2) throw new Error('--cluster needs at least 2 nodes');
+        options.cluster = nodes;
+        break;
+      }
       case '--profile':
         options.profile = true;
         break;

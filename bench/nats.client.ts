@@ -1,6 +1,6 @@
 import type { NatsConnection } from '@nats-io/nats-core';
 import { connect } from '@nats-io/transport-node';
 
-/** The bench's own connection; without async traces, as the services connect. */
+/** The bench's own connection; without async traces, as the services connect. `url` may list a cluster's nodes. */
 export const connectBench = (url: string, name: string): Promise<NatsConnection> =>
-  connect({ servers: url, name, noAsyncTraces: true });
+  connect({ servers: url.split(','), name, noAsyncTraces: true });

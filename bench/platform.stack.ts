@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Client } from 'pg';
 import { request } from 'undici';
-import { startPostgres, type NatsServer, type PostgresServer } from '@hookstream/testing';
+import { startPostgres, type PostgresServer } from '@hookstream/testing';
 import { connectBench } from './nats.client';
 import { enableCommitTimestamps } from './log.rows';
 import { spawnService, type ServiceProcess } from './service.process';
@@ -15,11 +15,14 @@ export interface PlatformOptions {
   dispatcherEnv: Record<string, string>;
   /** Dispatchers write CPU profiles here when given. */
   profileDir?: string;
+  /** JETSTREAM_REPLICAS of the streams (1 unless given: a cluster's node count). */
+  replicas?: number;
 }
 
 /** The three services as built, on their own Postgres and the bench's nats-server. */
 export interface Platform {
-  readonly nats: NatsServer;
+  /** A nats-server or a cluster (the url lists its nodes). */
+  readonly nats: { readonly url: string };
   readonly pg: PostgresServer;
   readonly db: Client;
   readonly nc: NatsConnection;
@@ -38,7 +41,7 @@ export interface Platform {
   dispose(): Promise<void>;
 }
 
-export async function startPlatform(nats: NatsServer, options: PlatformOptions): Promise<Platform> {
+export async function startPlatform(nats: { url: string }, options: PlatformOptions): Promise<Platform> {
   const pg = await startPostgres();
   await enableCommitTimestamps(pg);
   const databaseUrl = await pg.createDatabase('hookstream_bench');
@@ -51,6 +54,7 @@ export async function startPlatform(nats: NatsServer, options: PlatformOptions):
     DELIVERY_ALLOWED_TARGETS: '127.0.0.1/32',
     DELIVERY_ALLOW_HTTP: 'true',
     LOG_LEVEL: 'warn',
+    JETSTREAM_REPLICAS: String(options.replicas ?? 1),
   };
   // One after the other: the first to boot applies the shared migrations.
   const subscriptions = await spawnService('subscriptions', env);

@@ -8,6 +8,7 @@ import type { LatencyResult } from './latency.scenario';
 import type { ProfileSummary } from './profile.summary';
 import type { ProjectionResult } from './projection.scenario';
 import type { SoakResult } from './soak.scenario';
+import { formatClusterDrains } from './cluster.report';
 import { round } from './stats';
 
 const SATURATED = 'hookstream_delivery_endpoint_saturated_total';
@@ -48,6 +49,8 @@ export interface BenchResults {
   /** Fair delivery: organization B's latency while A's endpoint misbehaves under a backlog. */
   isolation?: IsolationResult[];
   targets: Array<{ what: string; target: string; actual: string; met: boolean }>;
+  /** The drains on a cluster (`--cluster N`), beside the single-node ones above. */
+  cluster?: { nodes: number; replicas: number; syncAlways: boolean; drains: DrainResult[] };
   /** Dispatcher CPU profiles by phase. */
   profiles?: Record<string, ProfileSummary>;
 }
@@ -190,6 +193,7 @@ export function formatReport(results: BenchResults): string {
         ]),
       ),
     );
+  if (results.cluster) parts.push(formatClusterDrains(results.drains, results.cluster));
   const latencies = [...results.latency, ...(results.soak ? [results.soak.latency] : [])];
   if (latencies.length > 0)
     parts.push(

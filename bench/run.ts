@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { natsServerBinary, SERVICE_NODE_FLAGS, startNats } from '@hookstream/testing';
+import { natsServerBinary, SERVICE_NODE_FLAGS, startNats, startNatsCluster } from '@hookstream/testing';
 import { parseOptions, USAGE, type BenchOptions } from './bench.options';
 import { measureHttpCeiling } from './ceiling.http';
 import { jetStreamBoundPerSecond, measureJetStreamCeiling } from './ceiling.jetstream';
@@ -132,6 +132,40 @@ async function platformPhases(
   await platform.stopDispatchers();
 }
 
+/**
+ * The drains again on an N-node cluster with every stream at N replicas, after the single-node
+ * platform is gone (the machine's cores are shared by all of it): each stored message is now
+ * replicated, and fsynced, on a quorum before it is acknowledged.
+ */
+async function clusterDrains(
+  options: BenchOptions,
+  results: BenchResults,
+  receiver: BenchReceiver,
+  beginPhase: (phase: string) => () => void,
+): Promise<NonNullable<BenchResults['cluster']>> {
+  const nodes = options.cluster!;
+  log(`starting a ${nodes}-node cluster (streams at ${nodes} replicas), Postgres and the services`);
+  const cluster = await startNatsCluster({ nodes });
+  const phases = options.phases.filter((p) => p === 'drain' || p === 'scale');
+  const own: BenchResults = {
+    ...results,
+    drains: [],
+    latency: [],
+    ceilings: { ...results.ceilings, jetstream: undefined },
+  };
+  let platform: Platform | undefined;
+  try {
+    platform = await startPlatform(cluster, { dispatcherEnv: dispatcherEnv(options), replicas: nodes });
+    await platformPhases({ ...options, phases }, own, platform, receiver, (phase) =>
+      beginPhase(`cluster${nodes}_${phase}`),
+    );
+  } finally {
+    await platform?.dispose().catch((error: unknown) => console.error('cluster platform shutdown:', error));
+    await cluster.dispose();
+  }
+  return { nodes, replicas: nodes, syncAlways: cluster.syncAlways, drains: own.drains };
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -211,6 +245,12 @@ async function main(): Promise<void> {
       log('starting Postgres and the services');
       platform = await startPlatform(nats, { dispatcherEnv: dispatcherEnv(options), profileDir });
       await platformPhases(options, results, platform, receiver, beginPhase);
+    }
+    if (options.cluster) {
+      await platform?.dispose();
+      platform = undefined;
+      await nats.dispose();
+      results.cluster = await clusterDrains(options, results, receiver, beginPhase);
     }
   } finally {
     await platform?.dispose().catch((error: unknown) => console.error('platform shutdown:', error));

@@ -12,8 +12,11 @@ import {
 import { startGateway } from '../../scripts/gateway';
 import { freePort } from '@hookstream/testing';
 
-export interface Stack {
-  nats: NatsServer;
+/** The stack on one nats-server; StackOn<NatsCluster> is the same on a cluster. */
+export type Stack = StackOn<NatsServer>;
+
+export interface StackOn<N extends StackNats> {
+  nats: N;
   pg: PostgresServer;
   databaseUrl: string;
   adminToken: string;
@@ -33,9 +36,24 @@ export interface Tenant {
   call<T = unknown>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
 }
 
+/** What the stack needs of NATS: a nats-server or a cluster (whose url lists every node). */
+export interface StackNats {
+  url: string;
+  dispose(): Promise<void>;
+}
+
 /** The three services, built, against their own nats-server and Postgres, behind the local gateway. */
 export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
   const [nats, pg] = await Promise.all([startNats(), startPostgres()]);
+  return startStackOn(nats, pg, env);
+}
+
+/** The three services on NATS and Postgres started by the caller; dispose() stops them all. */
+export async function startStackOn<N extends StackNats>(
+  nats: N,
+  pg: PostgresServer,
+  env: Record<string, string> = {},
+): Promise<StackOn<N>> {
   const databaseUrl = await pg.createDatabase();
   const adminToken = randomBytes(16).toString('hex');
   const secretsKey = randomBytes(32).toString('hex');

@@ -1,4 +1,5 @@
 import { bool, ConfigError, duration, int, list, readConfig, secretKey, str } from '@hookstream/platform';
+import { withReplicasAlias } from '@hookstream/messaging';
 import { parseAllowedTargets, parseSchedule, type AllowList } from '@hookstream/webhooks';
 
 /** Everything the dispatcher reads from its environment (ARCHITECTURE §9 and the service's own settings). */
@@ -42,7 +43,7 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
       HTTP_PORT: int({ default: 8082, min: 1, max: 65535 }),
       LOG_LEVEL: str({ default: 'info' }),
       SECRETS_KEY: secretKey(),
-      STREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
+      JETSTREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
       EVENTS_MAX_AGE: duration({ default: '7d' }),
       DELIVERIES_MAX_AGE: duration({ default: '30d' }),
       MAX_EVENT_BYTES: int({ default: 262144, min: 1024 }),
@@ -60,7 +61,7 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
       DELIVERY_RETRIES_MAX_PENDING: int({ default: 200_000, min: 1_000, max: 10_000_000 }),
       SHUTDOWN_GRACE_MS: int({ default: 25000, min: 0 }),
     },
-    env,
+    withReplicasAlias(env),
   );
   // Parsed by the same functions that judge subscriptions' own policies and URLs.
   const problems: string[] = [];
@@ -82,7 +83,7 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
     httpPort: raw.HTTP_PORT,
     logLevel: raw.LOG_LEVEL,
     secretsKey: raw.SECRETS_KEY,
-    streamReplicas: raw.STREAM_REPLICAS,
+    streamReplicas: raw.JETSTREAM_REPLICAS,
     eventsMaxAgeMs: raw.EVENTS_MAX_AGE,
     deliveriesMaxAgeMs: raw.DELIVERIES_MAX_AGE,
     maxEventBytes: raw.MAX_EVENT_BYTES,

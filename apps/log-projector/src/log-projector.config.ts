@@ -1,3 +1,4 @@
+import { withReplicasAlias } from '@hookstream/messaging';
 import { duration, int, oneOf, readConfig, str, url } from '@hookstream/platform';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -9,7 +10,7 @@ export const logProjectorConfigSpec = {
   HTTP_PORT: int({ default: 8083, min: 0, max: 65535 }),
   GRPC_PORT: int({ default: 50053, min: 0, max: 65535 }),
   LOG_LEVEL: oneOf(LOG_LEVELS, { default: 'info' }),
-  STREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
+  JETSTREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
   EVENTS_MAX_AGE: duration({ default: '7d' }),
   DELIVERIES_MAX_AGE: duration({ default: '30d' }),
   SHUTDOWN_GRACE_MS: int({ default: 25_000, min: 0 }),
@@ -24,5 +25,5 @@ export type LogProjectorConfig = ReturnType<typeof readLogProjectorConfig>;
 export const LOG_PROJECTOR_CONFIG = Symbol('LOG_PROJECTOR_CONFIG');
 
 export function readLogProjectorConfig(env: NodeJS.ProcessEnv = process.env) {
-  return readConfig(logProjectorConfigSpec, env);
+  return readConfig(logProjectorConfigSpec, withReplicasAlias(env));
 }

@@ -29,7 +29,7 @@ export class LogProjectorModule {
           name: 'log-projector',
           // The projector publishes manual retries to DELIVERIES, so it may be the first to need the streams.
           provision: {
-            replicas: config.STREAM_REPLICAS,
+            replicas: config.JETSTREAM_REPLICAS,
             eventsMaxAgeMs: config.EVENTS_MAX_AGE,
             deliveriesMaxAgeMs: config.DELIVERIES_MAX_AGE,
           },

@@ -9,6 +9,7 @@ import {
   str,
   url,
 } from '@hookstream/platform';
+import { withReplicasAlias } from '@hookstream/messaging';
 import { type AllowList, parseAllowedTargets } from '@hookstream/webhooks';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -24,7 +25,7 @@ export const subscriptionsConfigSpec = {
   DELIVERY_ALLOWED_TARGETS: str({ default: '', allowEmpty: true }),
   DELIVERY_ALLOW_HTTP: bool({ default: false }),
   LOG_LEVEL: oneOf(LOG_LEVELS, { default: 'info' }),
-  STREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
+  JETSTREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
   EVENTS_MAX_AGE: duration({ default: '7d' }),
   DELIVERIES_MAX_AGE: duration({ default: '30d' }),
   MAX_EVENT_BYTES: int({ default: 262_144, min: 1024, max: 8 * 1024 * 1024 }),
@@ -32,7 +33,7 @@ export const subscriptionsConfigSpec = {
   SHUTDOWN_GRACE_MS: int({ default: 25_000, min: 0 }),
 };
 
-const readVariables = (env: NodeJS.ProcessEnv) => readConfig(subscriptionsConfigSpec, env);
+const readVariables = (env: NodeJS.ProcessEnv) => readConfig(subscriptionsConfigSpec, withReplicasAlias(env));
 type RawConfig = ReturnType<typeof readVariables>;
 
 export interface SubscriptionsConfig extends RawConfig {

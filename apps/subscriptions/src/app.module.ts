@@ -49,7 +49,7 @@ export class AppModule {
           servers: config.NATS_URL,
           name: 'subscriptions',
           provision: {
-            replicas: config.STREAM_REPLICAS,
+            replicas: config.JETSTREAM_REPLICAS,
             eventsMaxAgeMs: config.EVENTS_MAX_AGE,
             deliveriesMaxAgeMs: config.DELIVERIES_MAX_AGE,
           },

@@ -1,5 +1,6 @@
 export * from './connection';
 export * from './streams';
+export * from './replicas.config';
 export * from './publisher';
 export * from './outcome';
 export * from './consumer.types';

@@ -1,7 +1,15 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
-import { startNats, startPostgres, type NatsServer, type PostgresServer } from './index';
+import {
+  natsServerBinary,
+  natsServerVersion,
+  startNats,
+  startPostgres,
+  supportsSyncInterval,
+  type NatsServer,
+  type PostgresServer,
+} from './index';
 
 describe('test harness', () => {
   let nats: NatsServer;
@@ -12,6 +20,12 @@ describe('test harness', () => {
   });
   afterAll(async () => {
     await Promise.all([nats?.dispose(), pg?.dispose()]);
+  });
+
+  it('runs nats-server with sync_interval: always where the server has it (2.10 and later)', async () => {
+    const varz = await nats.monitor<{ jetstream?: { config?: { sync_always?: boolean } } }>('/varz');
+    const expected = supportsSyncInterval(natsServerVersion(natsServerBinary()));
+    expect({ syncAlways: varz.jetstream?.config?.sync_always === true }).toEqual({ syncAlways: expected });
   });
 
   it('keeps a JetStream message across kill -9 and restart of nats-server', async () => {

@@ -4,3 +4,5 @@ export * from './nats-server';
 export * from './postgres-server';
 export * from './services';
 export * from './receiver';
+export * from './nats-cluster';
+export type { StreamClusterInfo } from './nats-cluster-info';

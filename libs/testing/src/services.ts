@@ -1,8 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { request } from 'undici';
 import { freePort, waitFor } from './ports';
+import { REPO_ROOT } from './repo-root';
 import { exited, killGroup, recentOutput, spawnManaged, stopProcess } from './process';
 
 export type ServiceName = 'subscriptions' | 'dispatcher' | 'log-projector';
@@ -26,18 +27,7 @@ export interface RunningService {
   output(): string;
 }
 
-/** The repository root, from the sources (ts-jest) or from their build under dist/. */
-export const REPO_ROOT = findRepoRoot(__dirname);
-
-function findRepoRoot(from: string): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json')) || basename(dir) === 'dist') {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${from}`);
-    dir = parent;
-  }
-  return dir;
-}
+export { REPO_ROOT };
 
 export function serviceEntry(name: ServiceName): string {
   const entry = join(REPO_ROOT, 'dist', 'apps', name, 'src', 'main.js');

@@ -38,12 +38,14 @@ export const requiredServiceEnv = [
   'ADMIN_TOKEN',
   'SECRETS_KEY',
   'LOG_LEVEL',
-  'STREAM_REPLICAS',
+  'JETSTREAM_REPLICAS',
 ] as const;
 
 /** Every variable the deployments set; a name outside this list is a typo. */
 export const knownEnv = new Set<string>([
   ...requiredServiceEnv,
+  // JETSTREAM_REPLICAS' former name, still read by the services.
+  'STREAM_REPLICAS',
   'GRPC_PORT',
   'DELIVERY_TIMEOUT_MS',
   'DELIVERY_RETRY_SCHEDULE',

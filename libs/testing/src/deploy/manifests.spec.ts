@@ -114,7 +114,7 @@ describe('dev overlay', () => {
 
   it('runs one replica of each service on single-replica streams without autoscaling', () => {
     expect(services.map((name) => deployment(objects, name).spec?.replicas)).toEqual([1, 1, 1]);
-    expect(configValue(objects, 'STREAM_REPLICAS')).toBe('1');
+    expect(configValue(objects, 'JETSTREAM_REPLICAS')).toBe('1');
     expect(objectsOfKind(objects, 'HorizontalPodAutoscaler')).toEqual([]);
   });
 
@@ -141,7 +141,7 @@ describe('prod overlay', () => {
     ) as unknown as IHorizontalPodAutoscaler;
     expect([hpa.spec?.minReplicas, hpa.spec?.maxReplicas]).toEqual([3, 12]);
     expect(hpa.spec?.metrics?.map((m) => m.resource?.name)).toEqual(['cpu']);
-    expect(configValue(objects, 'STREAM_REPLICAS')).toBe('3');
+    expect(configValue(objects, 'JETSTREAM_REPLICAS')).toBe('3');
   });
 
   it('takes DATABASE_URL from the Secret CloudNativePG generates for a three-instance Cluster', () => {
