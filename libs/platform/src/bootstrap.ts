@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { HttpErrorFilter } from './errors.filters';
 import { fromBodyParserError } from './errors.mapping';
 import { createLogger, type Logger, NestPinoLogger } from './logger';
+import { requireJsonBodies } from './media-type';
 import { httpMetricsMiddleware } from './metrics';
 import { createValidationPipe } from './validation';
 
@@ -55,6 +56,7 @@ export function configureHttpApp(
   const logger = options.logger ?? createLogger('http');
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware());
+  app.use(requireJsonBodies());
   app.useBodyParser('json', { limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES });
   app.use(bodyParserErrors);
   app.useGlobalFilters(new HttpErrorFilter(logger));

@@ -2,11 +2,12 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Documentation of the ingest body; the envelope itself is checked by validateEnvelope and the catalog. */
 export class EventEnvelopeDoc {
-  @ApiProperty({
+  @ApiPropertyOptional({
     example: 'evt_01JD...',
-    description: '1-128 characters of [A-Za-z0-9_.:-]; the deduplication key.',
+    description:
+      '1-128 characters of [A-Za-z0-9_.:-]; the deduplication key. Generated (evt_...) when absent: send one, or an Idempotency-Key, to retry safely.',
   })
-  id: string;
+  id?: string;
   @ApiProperty({ example: 'workflow.completed', description: 'A registered event type.' }) type: string;
   @ApiPropertyOptional({ description: "Default: the request's organization; another one is refused (403)." })
   organizationId?: string;
