@@ -244,6 +244,17 @@ describe('log-projector', () => {
     ).toBe(404);
   });
 
+  it('answers a retry sent again with the same Idempotency-Key with the first round', async () => {
+    const url = `${service.httpUrl}/webhook-dispatches/${a.dispatches.failed.dispatchId}/retry`;
+    const headers = { 'idempotency-key': 'retry-once' };
+    const first = await postJson<{ data: { round: string } }>(url, keyA, headers);
+    const again = await postJson<{ data: { round: string } }>(url, keyA, headers);
+    const fresh = await postJson<{ data: { round: string } }>(url, keyA);
+    expect(first.status).toBe(202);
+    expect(again).toEqual(first);
+    expect(fresh.body.data.round).not.toBe(first.body.data.round);
+  });
+
   it('reports the lag in readiness and metrics', async () => {
     await waitForProjection(stack);
     const ready = await getJson(`${service.httpUrl}/health/ready`);
