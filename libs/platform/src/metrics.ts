@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   collectDefaultMetrics,
   Counter,
@@ -57,10 +58,17 @@ export class Metrics {
   }
 }
 
+@ApiTags('health')
 @Controller('metrics')
 export class MetricsController {
   @Get()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus text format.',
+    schema: { type: 'string', example: 'hookstream_events_accepted_total{type="TEST"} 1' },
+  })
   @Header('Content-Type', metricsRegistry.contentType)
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics' })
   metrics(): Promise<string> {
     return metricsRegistry.metrics();
   }

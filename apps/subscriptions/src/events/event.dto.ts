@@ -9,11 +9,15 @@ export class EventEnvelopeDoc {
   })
   id?: string;
   @ApiProperty({ example: 'workflow.completed', description: 'A registered event type.' }) type: string;
-  @ApiPropertyOptional({ description: "Default: the request's organization; another one is refused (403)." })
+  @ApiPropertyOptional({
+    example: 'org_acme',
+    description: "Default: the request's organization; another one is refused (403).",
+  })
   organizationId?: string;
-  @ApiProperty({ format: 'date-time' }) occurredAt: string;
-  @ApiPropertyOptional() source?: string;
-  @ApiPropertyOptional({ description: 'Ordering or grouping key.' }) subject?: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z', format: 'date-time' }) occurredAt: string;
+  @ApiPropertyOptional({ example: 'workflow-engine' }) source?: string;
+  @ApiPropertyOptional({ example: 'wf_3kT9pQ2xLm', description: 'Ordering or grouping key.' })
+  subject?: string;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
@@ -27,8 +31,11 @@ export class EventBatchDoc {
 }
 
 export class IngestResultDoc {
-  @ApiProperty() id: string;
-  @ApiProperty({ description: 'An event with this id was already stored; it is not delivered again.' })
+  @ApiProperty({ example: 'evt_01JD4V8Q6Y2M7N3B5C9X0ZKTRW' }) id: string;
+  @ApiProperty({
+    example: false,
+    description: 'An event with this id was already stored; it is not delivered again.',
+  })
   duplicate: boolean;
 }
 

@@ -18,6 +18,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
 import {
@@ -51,6 +52,7 @@ export class SubscriptionsHttpController {
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: SubscriptionResponse, description: 'Includes `secret`, shown this once.' })
+  @ApiOperation({ operationId: 'createSubscription', summary: 'Create a subscription' })
   async create(
     @CurrentTenant() tenant: Tenant,
     @Body() body: CreateSubscriptionDto,
@@ -61,6 +63,7 @@ export class SubscriptionsHttpController {
 
   @Get()
   @ApiOkResponse({ type: SubscriptionListResponse })
+  @ApiOperation({ operationId: 'listSubscriptions', summary: "List the organization's subscriptions" })
   async list(
     @CurrentTenant() tenant: Tenant,
     @Query() query: ListSubscriptionsQuery,
@@ -73,12 +76,14 @@ export class SubscriptionsHttpController {
 
   @Get(':id')
   @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiOperation({ operationId: 'getSubscription', summary: 'Read a subscription' })
   async get(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<SubscriptionResponse> {
     return toResponse(await this.subscriptions.get(tenant.organizationId, id));
   }
 
   @Patch(':id')
   @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiOperation({ operationId: 'updateSubscription', summary: 'Change some fields of a subscription' })
   async update(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,
@@ -90,6 +95,7 @@ export class SubscriptionsHttpController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiOperation({ operationId: 'deleteSubscription', summary: 'Delete a subscription' })
   async remove(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<void> {
     await this.subscriptions.remove(tenant.organizationId, id);
   }
@@ -97,6 +103,7 @@ export class SubscriptionsHttpController {
   @Post(':id/test')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: TestDeliveryResponse })
+  @ApiOperation({ operationId: 'sendTestEvent', summary: 'Deliver a test event to a subscription' })
   test(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,
@@ -108,6 +115,10 @@ export class SubscriptionsHttpController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOkResponse({ type: SubscriptionResponse, description: 'Includes the new `secret`, shown this once.' })
+  @ApiOperation({
+    operationId: 'rotateSubscriptionSecret',
+    summary: 'Rotate the signing secret; the old one signs beside it for the grace period',
+  })
   async rotateSecret(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,
@@ -119,6 +130,10 @@ export class SubscriptionsHttpController {
   @Post(':id/replay')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: ReplayResponse })
+  @ApiOperation({
+    operationId: 'replaySubscriptionEvents',
+    summary: "Deliver a time range of the subscription's events again",
+  })
   replay(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,
