@@ -6,6 +6,8 @@
 import { errorComponents, errorRef, ERROR_SCHEMA } from './openapi.errors';
 import { exampleOf } from './openapi.examples';
 
+// The documents are JSON trees as Nest builds them, walked by key: typed as `any` on purpose.
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-argument, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-explicit-any */
 type Json = Record<string, any>;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'] as const;
 

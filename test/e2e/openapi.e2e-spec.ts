@@ -7,6 +7,7 @@ import { buildOpenApi } from '../../scripts/docs/openapi.build';
 import { missingDocumentation } from '../../scripts/docs/openapi.finish';
 
 const run = promisify(execFile);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a JSON document, walked by key
 type Json = Record<string, any>;
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
@@ -85,6 +86,15 @@ describe('the OpenAPI document', () => {
     expect(create.timeoutMs).toMatchObject({ type: 'integer' });
     for (const scheme of Object.values<Json>(built.components.securitySchemes))
       expect(scheme.bearerFormat).toBeUndefined();
+  });
+
+  it('is what libs/client is generated from (regenerate: npm run docs)', async () => {
+    const generator = join(REPO_ROOT, 'node_modules', '.bin', 'openapi-typescript');
+    const output = join(REPO_ROOT, 'libs', 'client', 'src', 'openapi.ts');
+    const document = join(REPO_ROOT, 'docs', 'openapi.json');
+    await expect(
+      run(generator, [document, '--default-non-nullable', 'false', '-o', output, '--check']),
+    ).resolves.toBeDefined();
   });
 
   it('passes redocly lint with the recommended rules', async () => {
