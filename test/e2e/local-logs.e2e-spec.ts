@@ -34,7 +34,7 @@ describe('the local stack’s service logs', () => {
   it('appends the JSON lines to <service>.log, where an error id can be found', async () => {
     await run(new ServiceLogs(dir, false));
     const written = readFileSync(join(dir, 'subscriptions.log'), 'utf8').trim().split('\n');
-    expect(written.map((line) => JSON.parse(line))).toEqual(lines);
+    expect(written.map((line) => JSON.parse(line) as unknown)).toEqual(lines);
   });
 
   it('with --logs, prints each line readably as well', async () => {

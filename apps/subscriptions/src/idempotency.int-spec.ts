@@ -57,7 +57,7 @@ describe('Idempotency-Key on the POST routes', () => {
     const created = replies.filter((reply) => reply.status === 201);
     const busy = replies.filter((reply) => reply.status === 409);
     expect(created.length + busy.length).toBe(8);
-    expect(new Set(created.map((reply) => reply.body.id)).size).toBe(1);
+    expect(new Set(created.map((reply) => reply.body.id as string)).size).toBe(1);
     for (const reply of busy) expect(reply.body.error.type).toBe('idempotency_key_in_use');
     expect(await count(as)).toBe(1);
   });

@@ -77,7 +77,8 @@ describe('subscription validation over HTTP: each rule answers 400 and writes no
       key: tenant.key,
       body: subscriptionBody({ url: 'http://example.com/h', events: ['invoice.paid'] }),
     });
-    expect(rules.body.error.fields.map((field: { path: string }) => field.path)).toEqual(['url', 'events']);
+    const fields = rules.body.error.fields as Array<{ path: string }>;
+    expect(fields.map((field) => field.path)).toEqual(['url', 'events']);
   });
 
   it('refuses the same rules on update, leaving the subscription unchanged', async () => {
