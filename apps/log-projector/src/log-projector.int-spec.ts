@@ -261,7 +261,7 @@ describe('log-projector', () => {
     expect(ready.status).toBe(200);
     expect(ready.body.checks.projector.detail).toMatch(/^lag \d+ \(checkpoint \d+, stream \d+\)$/);
     const metrics = (await (await request(`${service.httpUrl}/metrics`)).body.text()).split('\n');
-    expect(metrics.some((line) => line.startsWith('log_projector_lag '))).toBe(true);
-    expect(metrics.some((line) => line.startsWith('log_projector_checkpoint '))).toBe(true);
+    expect(metrics.some((line) => line.startsWith('hookstream_projector_lag_messages '))).toBe(true);
+    expect(metrics.some((line) => line.startsWith('hookstream_projector_checkpoint_sequence '))).toBe(true);
   });
 });

@@ -154,6 +154,6 @@ describe('subscriptions service: admin API, CLI, migrations, docs, probes', () =
     expect(ready.status).toBe(200);
     expect(Object.keys(ready.body.checks)).toEqual(expect.arrayContaining(['postgres', 'nats', 'consumers']));
     const metrics = await f.call('GET', '/metrics');
-    expect(metrics.text).toMatch(/^subscriptions_outbox_backlog \d+$/m);
+    expect(metrics.text).toMatch(/^hookstream_outbox_backlog_messages \d+$/m);
   });
 });

@@ -284,7 +284,7 @@ describe('bootstrapService', () => {
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.text).toContain('probe_items_total');
     expect(metrics.text).toMatch(
-      /http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\}/,
+      /hookstream_http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\}/,
     );
     expect(metrics.text).toMatch(/route="unmatched",status="404"/);
   });

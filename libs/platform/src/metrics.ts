@@ -95,7 +95,7 @@ export function httpMetricsMiddleware(): (
   next: () => void,
 ) => void {
   const duration = histogram({
-    name: 'http_request_duration_seconds',
+    name: 'hookstream_http_request_duration_seconds',
     help: 'HTTP request duration by method, route and status',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],

@@ -5,7 +5,7 @@ export const MAX_EVENTS_PER_REQUEST = 100;
 /** Types only Hookstream itself publishes: accepting them from callers would let anyone forge them. */
 export const RESERVED_EVENT_TYPES: ReadonlySet<string> = new Set(['webhook.disabled']);
 
-/** Why an event was refused: the `reason` label of `hookstream_events_rejected_total`. */
+/** Why an event was refused: the `reason` label of `hookstream_events_refused_total`. */
 export type RejectionReason =
   | 'invalid_json'
   | 'invalid_batch'
