@@ -2,6 +2,11 @@
  * The local stand-in for the internal gateway: the whole public HTTP API on one
  * address, routed by path to the service that owns each route (as the Ingress does
  * in Kubernetes).
+ *
+ * Forwarding is undici's (a Pool per service, bodies streamed both ways) rather than a proxy
+ * package's: http-proxy-3 and http-proxy-middleware 4 need Node 22, httpxy is ESM only, and
+ * http-proxy 1.18 is unmaintained since 2020 and calls util._extend, deprecated at run time
+ * from Node 22 (the image runs 24). What is left here is routing and the hop-by-hop headers.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Pool } from 'undici';

@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 [ -d node_modules ] || npm ci --no-audit --no-fund
 npm run build --silent
-exec node dist/scripts/up.js
+exec node dist/scripts/up.js "$@"

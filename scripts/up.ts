@@ -2,6 +2,7 @@
  * The local stack in one command: NATS and Postgres under .data/ (unless NATS_URL and
  * DATABASE_URL are given), migrations, the three services, the gateway on one address,
  * and a bootstrap API key. Ctrl-C stops everything; running it again keeps the data.
+ * Each service's JSON log goes to .data/logs/<service>.log; `--logs` also prints it readably.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,6 +21,7 @@ import {
 } from '@hookstream/testing';
 import { startGateway } from './gateway';
 import { runMigrations } from './migrate';
+import { ServiceLogs } from './up.logs';
 
 const DATA = join(REPO_ROOT, '.data');
 const STATE_FILE = join(DATA, 'local.env');
@@ -104,10 +106,13 @@ async function main(): Promise<void> {
     DELIVERY_ALLOWED_TARGETS: env.DELIVERY_ALLOWED_TARGETS ?? '127.0.0.0/8,::1/128',
     DELIVERY_ALLOW_HTTP: env.DELIVERY_ALLOW_HTTP ?? 'true',
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
+    // Only this machine reaches the local stack (the dispatcher binds all interfaces: it has no such setting).
+    LISTEN_HOST: env.LISTEN_HOST ?? '127.0.0.1',
   };
   for (const name of ['DELIVERY_TIMEOUT_MS', 'DELIVERY_RETRY_SCHEDULE', 'DELIVERY_DISABLE_AFTER'] as const) {
     if (env[name]) common[name] = env[name];
   }
+  const logs = new ServiceLogs(join(DATA, 'logs'), process.argv.includes('--logs'));
   const services: RunningService[] = [];
   const ports: Record<ServiceName, [string, string]> = {
     subscriptions: ['8081', '50051'],
@@ -116,11 +121,19 @@ async function main(): Promise<void> {
   };
   for (const name of Object.keys(ports) as ServiceName[]) {
     const [http, grpc] = ports[name];
-    services.push(await startService(name, { ...common, HTTP_PORT: http, GRPC_PORT: grpc }));
+    const service = await startService(
+      name,
+      { ...common, HTTP_PORT: http, GRPC_PORT: grpc },
+      { waitReady: false },
+    );
+    logs.capture(service);
+    await service.waitReady();
+    services.push(service);
   }
   const port = Number(env.HTTP_PORT ?? 8080);
   const gateway = startGateway({
     port,
+    host: common.LISTEN_HOST,
     subscriptionsUrl: services[0]!.httpUrl,
     projectorUrl: services[2]!.httpUrl,
   });
@@ -147,6 +160,9 @@ async function main(): Promise<void> {
   console.log(`  API key      ${state.API_KEY}   (organization org_local)`);
   console.log(`  Admin token  ${common.ADMIN_TOKEN}`);
   console.log(
+    `  Logs         ${logs.dir}/<service>.log (level ${common.LOG_LEVEL}; npm run up -- --logs prints them)`,
+  );
+  console.log(
     `\nTry: curl -H "Authorization: Bearer ${state.API_KEY}" ${api}/event-types\nCtrl-C stops everything.`,
   );
 
@@ -158,6 +174,7 @@ async function main(): Promise<void> {
     await gateway.close();
     await Promise.all(services.map((s) => s.stop()));
     await Promise.all([nats?.stop(), pg?.stop()]);
+    await logs.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown());
@@ -165,7 +182,7 @@ async function main(): Promise<void> {
   for (const service of services) {
     service.process.once('exit', (code) => {
       if (!stopping) {
-        console.error(`${service.name} exited (${code}); last output:\n${service.output()}`);
+        console.error(`${service.name} exited (${code}); its log: ${logs.pathOf(service.name)}`);
         void shutdown();
       }
     });

@@ -67,12 +67,17 @@ function verifyKaizenSignature(secret, headers, body, nowMs = Date.now()) {
   return safeEqual(signature, `v1=${expected}`);
 }
 
-/** Every signature the profile sends must verify. `maxun` and `apify` send Standard Webhooks only. */
+/**
+ * Verifies a delivery of any profile by its `webhook-signature`: every profile sends it, it covers
+ * id, timestamp and body, and while a secret rotates it carries one signature per valid secret, so
+ * a receiver holding the old secret or the new one verifies throughout the grace period. The
+ * profiles' own single-value headers (`X-Webhook-Signature`, `X-Webhooks-Signature`) are signed
+ * with the newest secret only, for receivers written for ELAN or Kaizen that compare the whole
+ * header; they sign no more than `webhook-signature`, so nothing is lost by not requiring them.
+ * `profile` is accepted so that callers need not change when a profile gains its own check.
+ */
 function verifyDelivery(profile, secret, headers, body, nowMs = Date.now()) {
-  if (!verifyStandardWebhook(secret, headers, body, nowMs)) return false;
-  if (profile === 'standard' || profile === 'elan') return verifyBodySignature(secret, headers, body);
-  if (profile === 'kaizen') return verifyKaizenSignature(secret, headers, body, nowMs);
-  return true;
+  return verifyStandardWebhook(secret, headers, body, nowMs);
 }
 
 /** A receiver: reads the raw body, verifies, then parses. Answer 2xx quickly; work afterwards. */

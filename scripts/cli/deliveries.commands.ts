@@ -193,15 +193,17 @@ export function registerDeliveryCommands(program: Command): void {
     .option('--subscription <id>', "one subscription's dispatches")
     .option('--limit <n>', 'at most this many (default and maximum 1000)')
     .option('--offset <n>', 'skip this many')
-    .option('--desc', 'newest first')
+    // Newest first, as `logs`; the API itself keeps Apify's default (oldest first).
+    .option('--oldest-first', 'oldest first, as the /v2 API answers by default')
+    .option('--desc', 'newest first (the default; kept for scripts written against earlier versions)')
     .action(
-      action<{ subscription?: string; limit?: string; offset?: string; desc?: boolean }>(
+      action<{ subscription?: string; limit?: string; offset?: string; oldestFirst?: boolean }>(
         async ({ api, out }, _args, options) => {
           const path =
             options.subscription === undefined
               ? '/v2/webhook-dispatches'
               : `/v2/webhooks/${encodeURIComponent(options.subscription)}/dispatches`;
-          const query = { limit: options.limit, offset: options.offset, desc: options.desc ? 1 : undefined };
+          const query = { limit: options.limit, offset: options.offset, desc: options.oldestFirst ? 0 : 1 };
           const answer = await api.call<{ data: Page<Dispatch> }>('GET', path, { query });
           out.result(answer, (a) => renderDispatches(a.data));
         },

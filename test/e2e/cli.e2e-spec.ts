@@ -207,6 +207,19 @@ describe('the hookstream CLI, end to end', () => {
       subscription.id,
     ]);
     expect(list.data.items.map((d) => d.id)).toContain(dispatchId);
+    // Newest first, as the logs; --oldest-first gives the /v2 API's own order.
+    const listed = list.data as unknown as { desc: boolean; items: Array<{ id: string; createdAt: string }> };
+    expect(listed.desc).toBe(true);
+    const created = listed.items.map((d) => d.createdAt);
+    expect(created).toEqual([...created].sort().reverse());
+    const oldest = await json<{ data: { desc: boolean } }>([
+      'dispatches',
+      'list',
+      '--subscription',
+      subscription.id,
+      '--oldest-first',
+    ]);
+    expect(oldest.data.desc).toBe(false);
     const retried = await json<{ data: { dispatchId: string } }>(['dispatches', 'retry', dispatchId]);
     expect(retried.data.dispatchId).toBe(dispatchId);
     await waitFor('the retried call', async () => {

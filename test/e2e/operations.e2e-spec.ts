@@ -87,7 +87,10 @@ describe('operations', () => {
     const subscriptions = stack.services.subscriptions.httpUrl;
     await waitFor('projector caught up and outbox drained', async () => {
       const [p, s] = await Promise.all([scrape(projector), scrape(subscriptions)]);
-      return sample(p, 'log_projector_lag') === 0 && sample(s, 'subscriptions_outbox_backlog') === 0;
+      return (
+        sample(p, 'hookstream_projector_lag_messages') === 0 &&
+        sample(s, 'hookstream_outbox_backlog_messages') === 0
+      );
     });
 
     const d = await scrape(dispatcher);
@@ -110,7 +113,7 @@ describe('operations', () => {
       consumerRedelivered: declared(d, /redeliver/).length > 0,
       // Every event the API acknowledged is counted by the subscriptions service.
       eventsIngested: declared(s, /events_ingested/).map((name) => (sample(s, name) ?? 0) >= owed.length),
-      ingestRejected: declared(s, /events_rejected/).length,
+      ingestRefused: declared(s, /^hookstream_events_refused_total$/).length,
     }).toEqual({
       dispatchesCreated: dispatches,
       attemptsSucceeded2xx: requests.length,
@@ -123,7 +126,7 @@ describe('operations', () => {
       consumerPending: true,
       consumerRedelivered: true,
       eventsIngested: [true],
-      ingestRejected: 1,
+      ingestRefused: 1,
     });
   });
 

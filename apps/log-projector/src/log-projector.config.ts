@@ -9,6 +9,8 @@ export const logProjectorConfigSpec = {
   DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }),
   HTTP_PORT: int({ default: 8083, min: 0, max: 65535 }),
   GRPC_PORT: int({ default: 50053, min: 0, max: 65535 }),
+  /** The address HTTP and gRPC listen on: 127.0.0.1 keeps a local stack off the network. */
+  LISTEN_HOST: str({ default: '0.0.0.0' }),
   LOG_LEVEL: oneOf(LOG_LEVELS, { default: 'info' }),
   JETSTREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
   EVENTS_MAX_AGE: duration({ default: '7d' }),

@@ -244,13 +244,24 @@ describe('log-projector', () => {
     ).toBe(404);
   });
 
+  it('answers a retry sent again with the same Idempotency-Key with the first round', async () => {
+    const url = `${service.httpUrl}/webhook-dispatches/${a.dispatches.failed.dispatchId}/retry`;
+    const headers = { 'idempotency-key': 'retry-once' };
+    const first = await postJson<{ data: { round: string } }>(url, keyA, headers);
+    const again = await postJson<{ data: { round: string } }>(url, keyA, headers);
+    const fresh = await postJson<{ data: { round: string } }>(url, keyA);
+    expect(first.status).toBe(202);
+    expect(again).toEqual(first);
+    expect(fresh.body.data.round).not.toBe(first.body.data.round);
+  });
+
   it('reports the lag in readiness and metrics', async () => {
     await waitForProjection(stack);
     const ready = await getJson(`${service.httpUrl}/health/ready`);
     expect(ready.status).toBe(200);
     expect(ready.body.checks.projector.detail).toMatch(/^lag \d+ \(checkpoint \d+, stream \d+\)$/);
     const metrics = (await (await request(`${service.httpUrl}/metrics`)).body.text()).split('\n');
-    expect(metrics.some((line) => line.startsWith('log_projector_lag '))).toBe(true);
-    expect(metrics.some((line) => line.startsWith('log_projector_checkpoint '))).toBe(true);
+    expect(metrics.some((line) => line.startsWith('hookstream_projector_lag_messages '))).toBe(true);
+    expect(metrics.some((line) => line.startsWith('hookstream_projector_checkpoint_sequence '))).toBe(true);
   });
 });

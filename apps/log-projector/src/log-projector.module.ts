@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
-import { PlatformModule } from '@hookstream/platform';
+import { IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
 import { CLOCK, ID_GENERATOR } from './app.tokens';
 import { DeliveriesGrpcController } from './deliveries-grpc/deliveries.grpc.controller';
 import { DispatchRetryService } from './dispatches/dispatch-retry.service';
@@ -47,6 +49,12 @@ export class LogProjectorModule {
         SubscriptionDirectory,
         DeliveryLogQueries,
         DispatchRetryService,
+        {
+          provide: APP_INTERCEPTOR,
+          useFactory: (dataSource: DataSource) =>
+            new IdempotencyInterceptor(new IdempotencyStore(dataSource, 'log_projector_idempotency_keys')),
+          inject: [DataSource],
+        },
       ],
     };
   }

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     name: 'log-projector',
     module: LogProjectorModule.forRoot(config),
     httpPort: config.HTTP_PORT,
+    host: config.LISTEN_HOST,
     grpc: { port: config.GRPC_PORT, packageName: 'hookstream.v1', protoFiles: [deliveriesProto()] },
     logLevel: config.LOG_LEVEL,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,

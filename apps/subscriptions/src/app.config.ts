@@ -20,6 +20,8 @@ export const subscriptionsConfigSpec = {
   DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }),
   HTTP_PORT: int({ default: 8081, min: 0, max: 65535 }),
   GRPC_PORT: int({ default: 50051, min: 0, max: 65535 }),
+  /** The address HTTP and gRPC listen on: 127.0.0.1 keeps a local stack off the network. */
+  LISTEN_HOST: str({ default: '0.0.0.0' }),
   ADMIN_TOKEN: str(),
   SECRETS_KEY: secretKey(),
   DELIVERY_ALLOWED_TARGETS: str({ default: '', allowEmpty: true }),

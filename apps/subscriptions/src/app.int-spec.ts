@@ -111,9 +111,15 @@ describe('subscriptions service: admin API, CLI, migrations, docs, probes', () =
       expect(names).toEqual(
         expect.arrayContaining(['subscription_outbox', 'event_types', 'migrations_subscriptions']),
       );
-      expect(names).toEqual(expect.arrayContaining(['migrations_log_projector']));
+      expect(names).toEqual(
+        expect.arrayContaining([
+          'migrations_log_projector',
+          'idempotency_keys',
+          'log_projector_idempotency_keys',
+        ]),
+      );
       const applied = await client.query('SELECT count(*)::int AS n FROM migrations_subscriptions');
-      expect(applied.rows[0].n).toBe(1);
+      expect(applied.rows[0].n).toBe(2);
     } finally {
       await client.end();
     }
@@ -130,6 +136,9 @@ describe('subscriptions service: admin API, CLI, migrations, docs, probes', () =
         '/webhooks/{id}/replay',
         '/events',
         '/event-types',
+        '/webhooks/{id}/logs',
+        '/v2/webhook-dispatches/{dispatchId}',
+        '/webhook-dispatches/{dispatchId}/retry',
       ]),
     );
     expect(json.body.components.schemas.CreateSubscriptionDto.required).toEqual(['name', 'url', 'events']);
@@ -145,6 +154,6 @@ describe('subscriptions service: admin API, CLI, migrations, docs, probes', () =
     expect(ready.status).toBe(200);
     expect(Object.keys(ready.body.checks)).toEqual(expect.arrayContaining(['postgres', 'nats', 'consumers']));
     const metrics = await f.call('GET', '/metrics');
-    expect(metrics.text).toMatch(/^subscriptions_outbox_backlog \d+$/m);
+    expect(metrics.text).toMatch(/^hookstream_outbox_backlog_messages \d+$/m);
   });
 });

@@ -1,9 +1,10 @@
 import { type DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
-import { PlatformModule } from '@hookstream/platform';
+import { IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
 import type { SubscriptionsConfig } from './app.config';
 import { CLOCK, CONFIG, IDS } from './app.tokens';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
@@ -61,6 +62,14 @@ export class AppModule {
         SubscriptionsModule,
         EventsModule,
         DocsModule,
+      ],
+      providers: [
+        {
+          provide: APP_INTERCEPTOR,
+          useFactory: (dataSource: DataSource) =>
+            new IdempotencyInterceptor(new IdempotencyStore(dataSource, 'idempotency_keys')),
+          inject: [DataSource],
+        },
       ],
     };
   }

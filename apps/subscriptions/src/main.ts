@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     name: 'subscriptions',
     module: AppModule.forRoot(config),
     httpPort: config.HTTP_PORT,
+    host: config.LISTEN_HOST,
     grpc: {
       port: config.GRPC_PORT,
       packageName: 'hookstream.v1',

@@ -202,8 +202,36 @@ describe('bootstrapService', () => {
       error: {
         type: 'validation_failed',
         message: 'property extra should not exist; name must be shorter than or equal to 3 characters',
+        fields: [
+          { path: 'extra', message: 'property extra should not exist' },
+          { path: 'name', message: 'name must be shorter than or equal to 3 characters' },
+        ],
       },
     });
+  });
+
+  it('answers a body that is not JSON with 415, and takes a POST without a body', async () => {
+    const empty = await send('POST', '/probe/items');
+    expect(empty.json().error?.type).toBe('validation_failed'); // no body: nothing to judge the type of
+    const text = await request(`${base}/probe/items`, {
+      method: 'POST',
+      body: 'name=abc',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(text.statusCode).toBe(415);
+    expect(await text.body.json()).toEqual({
+      error: {
+        type: 'unsupported_media_type',
+        message: 'request body must be application/json, got application/x-www-form-urlencoded',
+      },
+    });
+    const untyped = await request(`${base}/probe/items`, { method: 'POST', body: '{"name":"abc"}' });
+    expect(untyped.statusCode).toBe(415);
+    await untyped.body.dump();
+    const charset = await send('POST', '/probe/items', '{"name":"abc"}', {
+      'content-type': 'application/json; charset=utf-8',
+    });
+    expect(charset.json()).toEqual({ name: 'abc' });
   });
 
   it('answers bodies over 1 MiB with 413', async () => {
@@ -256,7 +284,7 @@ describe('bootstrapService', () => {
     expect(metrics.headers['content-type']).toContain('text/plain');
     expect(metrics.text).toContain('probe_items_total');
     expect(metrics.text).toMatch(
-      /http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\}/,
+      /hookstream_http_request_duration_seconds_count\{method="GET",route="\/health\/live",status="200"\}/,
     );
     expect(metrics.text).toMatch(/route="unmatched",status="404"/);
   });
@@ -294,5 +322,8 @@ describe('bootstrapService', () => {
     const invalid = await call(client.Echo.bind(client), { name: 'abcd' }, operator);
     expect(invalid.error?.code).toBe(status.INVALID_ARGUMENT);
     expect(invalid.error?.details).toBe('name must be shorter than or equal to 3 characters');
+    expect(JSON.parse(String(invalid.error?.metadata.get('error-fields')[0]))).toEqual([
+      { path: 'name', message: 'name must be shorter than or equal to 3 characters' },
+    ]);
   });
 });

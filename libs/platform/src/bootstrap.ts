@@ -3,9 +3,14 @@ import type { INestApplication } from '@nestjs/common';
 import { type IEntryNestModule, NestFactory } from '@nestjs/core';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Server } from '@grpc/grpc-js';
+import type { PackageDefinition } from '@grpc/proto-loader';
 import { HttpErrorFilter } from './errors.filters';
+import { addStandardGrpcServices } from './grpc.standard';
+import { HealthRegistry } from './health';
 import { fromBodyParserError } from './errors.mapping';
 import { createLogger, type Logger, NestPinoLogger } from './logger';
+import { requireJsonBodies } from './media-type';
 import { httpMetricsMiddleware } from './metrics';
 import { createValidationPipe } from './validation';
 
@@ -55,6 +60,7 @@ export function configureHttpApp(
   const logger = options.logger ?? createLogger('http');
   app.disable('x-powered-by');
   app.use(httpMetricsMiddleware());
+  app.use(requireJsonBodies());
   app.useBodyParser('json', { limit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES });
   app.use(bodyParserErrors);
   app.useGlobalFilters(new HttpErrorFilter(logger));
@@ -62,6 +68,8 @@ export function configureHttpApp(
 }
 
 function connectGrpc(app: INestApplication, grpc: GrpcServerOptions, host: string): void {
+  let stopStandard: (() => void) | undefined;
+  (app.getHttpServer() as NodeJS.EventEmitter).once('close', () => stopStandard?.());
   const options: GrpcOptions = {
     transport: Transport.GRPC,
     options: {
@@ -75,6 +83,9 @@ function connectGrpc(app: INestApplication, grpc: GrpcServerOptions, host: strin
         defaults: true,
         oneofs: true,
         includeDirs: grpc.includeDirs ?? [...new Set(grpc.protoFiles.map((file) => dirname(file)))],
+      },
+      onLoadPackageDefinition: (definition: PackageDefinition, server: Server) => {
+        stopStandard = addStandardGrpcServices(server, definition, app.get(HealthRegistry));
       },
     },
   };

@@ -1,3 +1,4 @@
+import ms, { type StringValue } from 'ms';
 import type { ParseResult, Parser } from './config';
 
 const ok = <T>(value: T): ParseResult<T> => ({ ok: true, value });
@@ -53,14 +54,15 @@ export function bool(options: { default?: boolean } = {}): Parser<boolean> {
   });
 }
 
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-
-/** '250ms', '5s', '5m', '2h', '5d' or plain milliseconds; undefined when not a duration. */
+/**
+ * '250ms', '5s', '5m', '2h', '5d' (a fraction allowed) or plain milliseconds; undefined when not a
+ * duration. `ms` computes; the pattern keeps to the units operators know from ARCHITECTURE §9
+ * (`ms` alone would also take '5 weeks', '1y' or '-5s').
+ */
 export function parseDurationMs(text: string): number | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?$/.exec(text.trim());
-  if (!match) return undefined;
-  const unit = (match[2] ?? 'ms') as keyof typeof UNIT_MS;
-  return Math.round(Number(match[1]) * UNIT_MS[unit]);
+  const trimmed = text.trim();
+  if (!/^\d+(?:\.\d+)?\s*(?:ms|s|m|h|d)?$/.test(trimmed)) return undefined;
+  return Math.round(ms(trimmed.replace(/\s+/, '') as StringValue));
 }
 
 /** In milliseconds; the default may be written like the variable ('5d'). */

@@ -45,6 +45,8 @@ export function grpcErrorOf(exception: unknown, logger: Logger): GrpcErrorObject
   if (!reply.internal) logIfNoteworthy(logger, exception, { transport: 'grpc' });
   const metadata = new Metadata();
   metadata.set('error-type', reply.type);
+  // The gRPC status carries one message; the per-field list travels beside it, as JSON.
+  if (reply.fields) metadata.set('error-fields', JSON.stringify(reply.fields));
   return { code: reply.code, message, details: message, metadata };
 }
 
@@ -67,7 +69,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       response.end();
       return;
     }
-    response.status(reply.status).json({ error: { type: reply.type, message } });
+    const problems = reply.fields ? { fields: reply.fields } : {};
+    response.status(reply.status).json({ error: { type: reply.type, message, ...problems } });
   }
 }
 

@@ -9,6 +9,7 @@ import {
   payloadTooLarge,
   validationFailed,
 } from './errors';
+import type { FieldProblem } from './validation';
 
 /** How one failure is answered. `internal` replies hide the message and log the error under an id. */
 export interface ErrorReply {
@@ -16,6 +17,8 @@ export interface ErrorReply {
   type: string;
   message: string;
   internal: boolean;
+  /** validation_failed: one entry per invalid field. */
+  fields?: FieldProblem[];
 }
 
 export interface GrpcErrorReply {
@@ -23,6 +26,12 @@ export interface GrpcErrorReply {
   type: string;
   message: string;
   internal: boolean;
+  fields?: FieldProblem[];
+}
+
+function fieldsOf(error: DomainError): FieldProblem[] | undefined {
+  const fields = error.details?.['fields'];
+  return Array.isArray(fields) ? (fields as FieldProblem[]) : undefined;
 }
 
 const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
@@ -32,6 +41,7 @@ const CODE_OF_STATUS: Readonly<Record<number, ErrorCode>> = {
   404: 'not_found',
   409: 'conflict',
   413: 'payload_too_large',
+  415: 'unsupported_media_type',
   503: 'unavailable',
 };
 
@@ -91,7 +101,14 @@ export function toHttpReply(exception: unknown): ErrorReply {
   const error = fromBodyParserError(exception) ?? exception;
   if (error instanceof DomainError) {
     if (error.code === 'internal') return INTERNAL;
-    return { status: httpStatusOf[error.code], type: error.type, message: error.message, internal: false };
+    const fields = fieldsOf(error);
+    return {
+      status: httpStatusOf[error.code],
+      type: error.type,
+      message: error.message,
+      internal: false,
+      ...(fields ? { fields } : {}),
+    };
   }
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -114,11 +131,13 @@ const INTERNAL_GRPC: GrpcErrorReply = {
 export function toGrpcReply(exception: unknown): GrpcErrorReply {
   if (exception instanceof DomainError) {
     if (exception.code === 'internal') return INTERNAL_GRPC;
+    const fields = fieldsOf(exception);
     return {
       code: grpcStatusOf[exception.code],
       type: exception.type,
       message: exception.message,
       internal: false,
+      ...(fields ? { fields } : {}),
     };
   }
   if (exception instanceof RpcException) {
@@ -140,5 +159,6 @@ export function toGrpcReply(exception: unknown): GrpcErrorReply {
     type: reply.type,
     message: reply.message,
     internal: false,
+    ...(reply.fields ? { fields: reply.fields } : {}),
   };
 }

@@ -8,6 +8,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'unsupported_media_type'
   | 'unavailable'
   | 'internal';
 
@@ -40,6 +41,7 @@ export const httpStatusOf: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,
+  unsupported_media_type: 415,
   unavailable: 503,
   internal: 500,
 };
@@ -52,6 +54,7 @@ export const grpcStatusOf: Readonly<Record<ErrorCode, GrpcStatus>> = {
   not_found: GrpcStatus.NOT_FOUND,
   conflict: GrpcStatus.ALREADY_EXISTS,
   payload_too_large: GrpcStatus.RESOURCE_EXHAUSTED,
+  unsupported_media_type: GrpcStatus.INVALID_ARGUMENT,
   unavailable: GrpcStatus.UNAVAILABLE,
   internal: GrpcStatus.INTERNAL,
 };
@@ -76,6 +79,8 @@ export const conflict = (message: string, details?: Details, options?: DomainErr
 
 export const payloadTooLarge = (message: string, options?: DomainErrorOptions) =>
   new DomainError('payload_too_large', message, undefined, options);
+
+export const unsupportedMediaType = (message: string) => new DomainError('unsupported_media_type', message);
 
 export const unavailable = (message: string, options?: DomainErrorOptions) =>
   new DomainError('unavailable', message, undefined, options);

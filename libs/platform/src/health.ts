@@ -7,6 +7,7 @@ import {
   Res,
   type OnModuleInit,
 } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { DataSource } from 'typeorm';
 
 export interface HealthResult {
@@ -68,20 +69,58 @@ export class HealthRegistry implements BeforeApplicationShutdown {
   }
 }
 
+const HEALTH_REPORT_SCHEMA = {
+  type: 'object',
+  required: ['status', 'checks'],
+  properties: {
+    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    checks: {
+      type: 'object',
+      additionalProperties: {
+        type: 'object',
+        required: ['ok'],
+        properties: { ok: { type: 'boolean' }, detail: { type: 'string' } },
+      },
+    },
+  },
+};
+
 interface StatusResponse {
   status(code: number): unknown;
 }
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(private readonly registry: HealthRegistry) {}
 
   @Get('live')
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      properties: { status: { type: 'string', enum: ['ok'] } },
+      required: ['status'],
+    },
+    example: { status: 'ok' },
+  })
+  @ApiOperation({ operationId: 'getLiveness', summary: 'Liveness: the process answers' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOkResponse({
+    schema: HEALTH_REPORT_SCHEMA,
+    example: { status: 'ok', checks: { postgres: { ok: true } } },
+  })
+  @ApiServiceUnavailableResponse({
+    schema: HEALTH_REPORT_SCHEMA,
+    example: {
+      status: 'unavailable',
+      checks: { postgres: { ok: false, detail: 'timed out after 1000 ms' } },
+    },
+  })
+  @ApiOperation({ operationId: 'getReadiness', summary: "Readiness: the service's dependencies are healthy" })
   async ready(@Res({ passthrough: true }) response: StatusResponse): Promise<HealthReport> {
     const report = await this.registry.report();
     response.status(report.status === 'ok' ? 200 : 503);

@@ -12,3 +12,5 @@ export * from './metrics';
 export * from './bootstrap';
 export * from './platform.module';
 export * from './migrations';
+export * from './idempotency.store';
+export * from './idempotency.interceptor';

@@ -1,4 +1,5 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import {
   collectDefaultMetrics,
   Counter,
@@ -57,10 +58,17 @@ export class Metrics {
   }
 }
 
+@ApiTags('health')
 @Controller('metrics')
 export class MetricsController {
   @Get()
+  @ApiProduces('text/plain')
+  @ApiOkResponse({
+    description: 'Prometheus text format.',
+    schema: { type: 'string', example: 'hookstream_events_accepted_total{type="TEST"} 1' },
+  })
   @Header('Content-Type', metricsRegistry.contentType)
+  @ApiOperation({ operationId: 'getMetrics', summary: 'Prometheus metrics' })
   metrics(): Promise<string> {
     return metricsRegistry.metrics();
   }
@@ -87,7 +95,7 @@ export function httpMetricsMiddleware(): (
   next: () => void,
 ) => void {
   const duration = histogram({
-    name: 'http_request_duration_seconds',
+    name: 'hookstream_http_request_duration_seconds',
     help: 'HTTP request duration by method, route and status',
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],

@@ -1,6 +1,16 @@
 import type { ArgumentMetadata } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { DomainError } from './errors';
 import { createValidationPipe, Verbatim } from './validation';
 
@@ -19,6 +29,12 @@ class CreateDto {
   @ValidateNested()
   @Type(() => RetryPolicyDto)
   retryPolicy?: RetryPolicyDto;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(2)
+  @IsString({ each: true })
+  tags?: string[];
 }
 
 const body: ArgumentMetadata = { type: 'body', metatype: CreateDto };
@@ -59,17 +75,23 @@ describe('createValidationPipe', () => {
       'property retryPolicy.extra should not exist; retryPolicy.maxAttempts must not be less than 0',
     );
     expect(error.details).toEqual({
-      problems: [
-        { property: 'retryPolicy.extra', message: 'property retryPolicy.extra should not exist' },
-        { property: 'retryPolicy.maxAttempts', message: 'retryPolicy.maxAttempts must not be less than 0' },
+      fields: [
+        { path: 'retryPolicy.extra', message: 'property retryPolicy.extra should not exist' },
+        { path: 'retryPolicy.maxAttempts', message: 'retryPolicy.maxAttempts must not be less than 0' },
       ],
     });
   });
 
-  it('reports every problem of a missing body', async () => {
-    expect((await failureOf(undefined)).message).toBe(
-      'name must be shorter than or equal to 255 characters; name must be a string',
-    );
+  it('names one problem per field: the first rule it breaks, as the DTO writes them', async () => {
+    expect((await failureOf(undefined)).message).toBe('name must be a string');
+    const tags = await failureOf({ name: 'a', tags: 'x' });
+    expect(tags.details).toEqual({ fields: [{ path: 'tags', message: 'tags must be an array' }] });
+    const many = await failureOf({ name: 'a', tags: ['a', 'b', 3] });
+    expect(many.details).toEqual({
+      fields: [{ path: 'tags', message: 'tags must contain no more than 2 elements' }],
+    });
+    const one = await failureOf({ name: 'a', tags: [3] });
+    expect(one.message).toBe('each value in tags must be a string');
   });
 });
 

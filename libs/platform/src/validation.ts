@@ -1,34 +1,57 @@
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import type { ValidationError } from 'class-validator';
-import { validationFailed } from './errors';
+import { type DomainError, validationFailed } from './errors';
 
-export interface ValidationProblem {
-  /** Dotted path from the root object: `retryPolicy.schedule`, `headers.0.name`. */
-  property: string;
+/** One invalid field: `{path, message}` in the `fields` of a validation_failed error body. */
+export interface FieldProblem {
+  /** Dotted path from the root object: `retryPolicy.schedule`, `headers.0.name`; '' for the body itself. */
+  path: string;
   message: string;
 }
 
+function joinPath(parent: string, leaf: string): string {
+  if (parent === '') return leaf;
+  return leaf === '' ? parent : `${parent}.${leaf}`;
+}
+
+/** class-validator writes messages with the leaf name ("name must be ..."); nested ones get the full path. */
+function withPath(path: string, leaf: string, message: string): string {
+  if (path === '') return message;
+  if (message.startsWith(`${leaf} `)) return `${path}${message.slice(leaf.length)}`;
+  if (message.startsWith(`each value in ${leaf} `))
+    return `each value in ${path}${message.slice(`each value in ${leaf}`.length)}`;
+  return `${path}: ${message}`;
+}
+
 /**
- * class-validator writes messages with the leaf property name ("name must be ..."); nested ones
- * get the full path so the client knows which `name` is meant.
+ * One problem per field: the first rule it breaks in the order the DTO writes them (type before
+ * size), since "must be an array; must contain at least 1 elements; ..." buries what is wrong.
+ * class-validator records a property's constraints bottom-up, so the first written is the last key.
  */
-export function validationProblems(errors: readonly ValidationError[], parent = ''): ValidationProblem[] {
-  const problems: ValidationProblem[] = [];
+export function fieldProblems(errors: readonly ValidationError[], parent = ''): FieldProblem[] {
+  const problems: FieldProblem[] = [];
   for (const error of errors) {
     const leaf = error.property ?? '';
-    const property = parent === '' ? leaf : leaf === '' ? parent : `${parent}.${leaf}`;
-    for (const [rule, message] of Object.entries(error.constraints ?? {})) {
-      if (rule === 'whitelistValidation')
-        problems.push({ property, message: `property ${property} should not exist` });
-      else if (property === '') problems.push({ property, message });
-      else if (message.startsWith(`${leaf} `))
-        problems.push({ property, message: `${property}${message.slice(leaf.length)}` });
-      else problems.push({ property, message: `${property}: ${message}` });
-    }
-    problems.push(...validationProblems(error.children ?? [], property));
+    const path = joinPath(parent, leaf);
+    const constraints = Object.entries(error.constraints ?? {});
+    const unknown = constraints.find(([rule]) => rule === 'whitelistValidation');
+    const first = constraints.at(-1);
+    if (unknown) problems.push({ path, message: `property ${path} should not exist` });
+    else if (first) problems.push({ path, message: withPath(path, leaf, first[1]) });
+    problems.push(...fieldProblems(error.children ?? [], path));
   }
   return problems;
 }
+
+/** The validation_failed error for these problems: one message naming each field, and the list. */
+export function invalidFields(problems: readonly FieldProblem[]): DomainError {
+  const message = problems.length > 0 ? problems.map((p) => p.message).join('; ') : 'invalid input';
+  return validationFailed(message, { fields: problems });
+}
+
+/** A validation_failed error about one field, for checks made outside the DTOs. */
+export const invalidField = (path: string, message: string): DomainError =>
+  invalidFields([{ path, message }]);
 
 const VERBATIM_KEYS = Symbol('hookstream:verbatim');
 
@@ -91,10 +114,6 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors: ValidationError[]) => {
-      const problems = validationProblems(errors);
-      const message = problems.length > 0 ? problems.map((p) => p.message).join('; ') : 'invalid input';
-      return validationFailed(message, { problems });
-    },
+    exceptionFactory: (errors: ValidationError[]) => invalidFields(fieldProblems(errors)),
   });
 }

@@ -47,6 +47,7 @@ describe('isForbiddenAddress', () => {
     ['2001::1', 'IETF protocol assignments'],
     ['100::1', 'reserved'],
     ['::127.0.0.1', 'reserved'],
+    ['::8.8.8.8', 'reserved'], // IPv4-compatible, not IPv4-mapped: ipaddr.js alone would read it as public
     ['::ffff:127.0.0.1', 'loopback (IPv4-mapped)'],
     ['::ffff:7f00:1', 'loopback (IPv4-mapped)'],
     ['0:0:0:0:0:ffff:a00:1', 'private (IPv4-mapped)'],

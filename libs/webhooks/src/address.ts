@@ -1,77 +1,65 @@
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { AllowList } from './allow-list';
 
 /**
  * Outbound address rules (ARCHITECTURE §6): webhooks go to public addresses only. IPv6 is judged
  * by allowing global unicast (2000::/3) minus its special ranges, rather than by listing every
  * special range outside it, and IPv4 embedded in IPv6 is judged as the IPv4 address it reaches.
+ * Addresses are parsed and matched by ipaddr.js; the table names ranges as the errors say them.
  */
-type Range = readonly [network: string, prefix: number, name: string];
+type Range = readonly [cidr: string, name: string];
 
 // First match names the address, so narrower ranges come before the ranges containing them.
 const IPV4_RANGES: readonly Range[] = [
-  ['0.0.0.0', 8, 'unspecified'],
-  ['10.0.0.0', 8, 'private'],
-  ['100.64.0.0', 10, 'shared (CGNAT)'],
-  ['127.0.0.0', 8, 'loopback'],
-  ['169.254.169.254', 32, 'cloud metadata'],
-  ['169.254.0.0', 16, 'link-local'],
-  ['172.16.0.0', 12, 'private'],
-  ['192.0.0.0', 24, 'IETF protocol assignments'],
-  ['192.0.2.0', 24, 'documentation'],
-  ['192.88.99.0', 24, '6to4 relay anycast'],
-  ['192.168.0.0', 16, 'private'],
-  ['198.18.0.0', 15, 'benchmarking'],
-  ['198.51.100.0', 24, 'documentation'],
-  ['203.0.113.0', 24, 'documentation'],
-  ['224.0.0.0', 4, 'multicast'],
-  ['255.255.255.255', 32, 'broadcast'],
-  ['240.0.0.0', 4, 'reserved'],
+  ['0.0.0.0/8', 'unspecified'],
+  ['10.0.0.0/8', 'private'],
+  ['100.64.0.0/10', 'shared (CGNAT)'],
+  ['127.0.0.0/8', 'loopback'],
+  ['169.254.169.254/32', 'cloud metadata'],
+  ['169.254.0.0/16', 'link-local'],
+  ['172.16.0.0/12', 'private'],
+  ['192.0.0.0/24', 'IETF protocol assignments'],
+  ['192.0.2.0/24', 'documentation'],
+  ['192.88.99.0/24', '6to4 relay anycast'],
+  ['192.168.0.0/16', 'private'],
+  ['198.18.0.0/15', 'benchmarking'],
+  ['198.51.100.0/24', 'documentation'],
+  ['203.0.113.0/24', 'documentation'],
+  ['224.0.0.0/4', 'multicast'],
+  ['255.255.255.255/32', 'broadcast'],
+  ['240.0.0.0/4', 'reserved'],
 ];
 
 const IPV6_RANGES: readonly Range[] = [
-  ['::', 128, 'unspecified'],
-  ['::1', 128, 'loopback'],
-  ['fd00:ec2::254', 128, 'cloud metadata'],
-  ['fc00::', 7, 'unique local'],
-  ['fe80::', 10, 'link-local'],
-  ['ff00::', 8, 'multicast'],
-  ['2001:db8::', 32, 'documentation'],
-  ['3fff::', 20, 'documentation'],
-  ['2001::', 23, 'IETF protocol assignments'],
+  ['::/128', 'unspecified'],
+  ['::1/128', 'loopback'],
+  ['fd00:ec2::254/128', 'cloud metadata'],
+  ['fc00::/7', 'unique local'],
+  ['fe80::/10', 'link-local'],
+  ['ff00::/8', 'multicast'],
+  ['2001:db8::/32', 'documentation'],
+  ['3fff::/20', 'documentation'],
+  ['2001::/23', 'IETF protocol assignments'],
 ];
 
-function compile(
-  ranges: readonly Range[],
-  family: 'ipv4' | 'ipv6',
-): Array<{ name: string; list: BlockList }> {
-  return ranges.map(([network, prefix, name]) => {
-    const list = new BlockList();
-    list.addSubnet(network, prefix, family);
-    return { name, list };
-  });
-}
+const IPV4 = IPV4_RANGES.map(([cidr, name]) => ({ name, range: ipaddr.IPv4.parseCIDR(cidr) }));
+const IPV6 = IPV6_RANGES.map(([cidr, name]) => ({ name, range: ipaddr.IPv6.parseCIDR(cidr) }));
+const GLOBAL_UNICAST = ipaddr.IPv6.parseCIDR('2000::/3');
+const NAT64 = ipaddr.IPv6.parseCIDR('64:ff9b::/96');
+const SIX_TO_FOUR = ipaddr.IPv6.parseCIDR('2002::/16');
 
-const IPV4 = compile(IPV4_RANGES, 'ipv4');
-const IPV6 = compile(IPV6_RANGES, 'ipv6');
-const GLOBAL_UNICAST = new BlockList();
-GLOBAL_UNICAST.addSubnet('2000::', 3, 'ipv6');
-
-/** The eight 16-bit groups of a valid IPv6 address (dotted-quad tail included). */
-function ipv6Groups(ip: string): number[] {
-  let text = ip;
-  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
-  if (dotted) {
-    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
-    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
-  }
-  const [head, tail] = text.split('::') as [string, string | undefined];
-  const groups = (part: string | undefined): number[] =>
-    part ? part.split(':').map((h) => parseInt(h, 16)) : [];
-  const left = groups(head);
-  const right = groups(tail);
-  const zeros = tail === undefined ? 0 : 8 - left.length - right.length;
-  return [...left, ...new Array<number>(zeros).fill(0), ...right];
+/**
+ * Parses an IPv6 address. ipaddr.js reads `::a.b.c.d` (IPv4-compatible, deprecated and not
+ * routable) as the IPv4-mapped `::ffff:a.b.c.d`, which would let `::8.8.8.8` pass as public, so a
+ * dotted-quad tail is written as its two hex groups first.
+ */
+function parseIPv6(ip: string): ipaddr.IPv6 {
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  if (!dotted) return ipaddr.IPv6.parse(ip);
+  const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+  const groups = `${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  return ipaddr.IPv6.parse(`${ip.slice(0, dotted.index)}${groups}`);
 }
 
 function ipv4Of(high: number, low: number): string {
@@ -81,19 +69,21 @@ function ipv4Of(high: number, low: number): string {
 /** The IPv4 address an IPv6 address reaches: IPv4-mapped, NAT64 (64:ff9b::/96) or 6to4 (2002::/16). */
 export function embeddedIPv4(ip: string): { ipv4: string; via: string } | undefined {
   if (isIP(ip) !== 6 || ip.includes('%')) return undefined;
-  const g = ipv6Groups(ip) as [number, number, number, number, number, number, number, number];
-  const zeroUpTo = (end: number): boolean => g.slice(0, end).every((group) => group === 0);
-  if (zeroUpTo(5) && g[5] === 0xffff) return { ipv4: ipv4Of(g[6], g[7]), via: 'IPv4-mapped' };
-  if (g[0] === 0x64 && g[1] === 0xff9b && g.slice(2, 6).every((group) => group === 0))
-    return { ipv4: ipv4Of(g[6], g[7]), via: 'NAT64' };
-  if (g[0] === 0x2002) return { ipv4: ipv4Of(g[1], g[2]), via: '6to4' };
+  const address = parseIPv6(ip);
+  const g = address.parts;
+  if (address.isIPv4MappedAddress()) return { ipv4: address.toIPv4Address().toString(), via: 'IPv4-mapped' };
+  if (address.match(NAT64)) return { ipv4: ipv4Of(g[6]!, g[7]!), via: 'NAT64' };
+  if (address.match(SIX_TO_FOUR)) return { ipv4: ipv4Of(g[1]!, g[2]!), via: '6to4' };
   return undefined;
 }
 
 /** The name of the forbidden range the address falls in, or null for a public address. */
 export function forbiddenRange(ip: string): string | null {
   const family = isIP(ip);
-  if (family === 4) return IPV4.find(({ list }) => list.check(ip, 'ipv4'))?.name ?? null;
+  if (family === 4) {
+    const address = ipaddr.IPv4.parse(ip);
+    return IPV4.find(({ range }) => address.match(range))?.name ?? null;
+  }
   if (family !== 6) return 'not an IP address';
   // A zone id only exists for scoped (link-local) addresses.
   if (ip.includes('%')) return 'scoped';
@@ -102,9 +92,10 @@ export function forbiddenRange(ip: string): string | null {
     const range = forbiddenRange(embedded.ipv4);
     return range === null ? null : `${range} (${embedded.via})`;
   }
-  const special = IPV6.find(({ list }) => list.check(ip, 'ipv6'));
+  const address = parseIPv6(ip);
+  const special = IPV6.find(({ range }) => address.match(range));
   if (special) return special.name;
-  return GLOBAL_UNICAST.check(ip, 'ipv6') ? null : 'reserved';
+  return address.match(GLOBAL_UNICAST) ? null : 'reserved';
 }
 
 export function isForbiddenAddress(ip: string): boolean {

@@ -114,7 +114,11 @@ export function apifyEventData(event: EventEnvelope): Record<string, string> | n
 
 export interface SignedHeadersInput {
   profile: Profile;
-  /** Plain secrets currently valid, newest first: all sign `webhook-signature`, the newest signs the rest. */
+  /**
+   * Plain secrets currently valid, newest first. All sign `webhook-signature`; the profiles'
+   * single-value headers carry the newest one only, since receivers written for ELAN or Kaizen
+   * compare the whole header and a space-separated list would fail them with either secret.
+   */
   secrets: readonly string[];
   dispatchId: string;
   subscriptionId: string;

@@ -1,20 +1,22 @@
 /** Retry policy (ARCHITECTURE §6): what one attempt's result means for the dispatch. */
+import ms, { type StringValue } from 'ms';
 
-const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DURATION = /^(\d+)(ms|s|m|h|d)?$/;
+/** The grammar subscriptions may use: whole numbers in the five units ARCHITECTURE §9 names. */
+const DURATION = /^\d+(?:ms|s|m|h|d)?$/;
+const DAY_MS = 86_400_000;
 const MAX_SCHEDULE_ENTRIES = 50;
 /** A single wait beyond a week outlives the events it would deliver (EVENTS keeps 7 days by default). */
-const MAX_SCHEDULE_DELAY_MS = 7 * UNIT_MS.d;
+const MAX_SCHEDULE_DELAY_MS = 7 * DAY_MS;
 const JITTER = 0.2;
 
 /** `250ms`, `5s`, `5m`, `2h`, `5d`; a plain number is milliseconds. */
 export function parseDuration(text: string): number {
-  const match = DURATION.exec(text.trim());
-  if (!match) throw new Error(`invalid duration "${text}": use a whole number with ms, s, m, h or d`);
-  const unit = (match[2] ?? 'ms') as keyof typeof UNIT_MS;
-  const ms = Number(match[1]) * UNIT_MS[unit];
-  if (!Number.isSafeInteger(ms)) throw new Error(`duration "${text}" is too large`);
-  return ms;
+  const trimmed = text.trim();
+  if (!DURATION.test(trimmed))
+    throw new Error(`invalid duration "${text}": use a whole number with ms, s, m, h or d`);
+  const value = ms(trimmed as StringValue);
+  if (!Number.isSafeInteger(value)) throw new Error(`duration "${text}" is too large`);
+  return value;
 }
 
 /** Delays before attempts 2, 3, ...: `5s,5m,30m` or the same as a list. */

@@ -246,7 +246,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     if (outcome.kind === 'delivered') {
       this.metrics.deliveryLatency.observe((now.getTime() - Date.parse(dispatch.publishedAt)) / 1000);
     }
-    this.logger.info(
+    this.logger[outcome.kind === 'give_up' ? 'warn' : 'info'](
       {
         eventId: dispatch.eventId,
         dispatchId: dispatch.dispatchId,

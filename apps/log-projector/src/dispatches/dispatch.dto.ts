@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { isoOf, isoOrNull, type AttemptRecord } from '../projector/projection.sql';
@@ -8,12 +9,19 @@ export const MAX_DISPATCH_LIMIT = 1000;
 
 /** Apify's list parameters; `desc` arrives as 1/0 from apify-client, true/false from people. */
 export class DispatchListQuery {
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   offset?: number;
 
+  @ApiPropertyOptional({
+    type: 'integer',
+    default: MAX_DISPATCH_LIMIT,
+    minimum: 1,
+    maximum: MAX_DISPATCH_LIMIT,
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -21,6 +29,11 @@ export class DispatchListQuery {
   @Max(MAX_DISPATCH_LIMIT)
   limit?: number;
 
+  @ApiPropertyOptional({
+    type: 'boolean',
+    default: false,
+    description: 'Newest first; 1/0 are accepted too.',
+  })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) =>
     value === '1' || value === 'true' ? true : value === '0' || value === 'false' ? false : value,

@@ -1,7 +1,20 @@
 import { Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentTenant, notFound, type Tenant } from '@hookstream/platform';
 import { DeliveryLogQueries } from '../logs/delivery-log.queries';
 import { DispatchRetryService, type RetryStarted } from './dispatch-retry.service';
+import {
+  ApifyDispatchEnvelopeDoc,
+  ApifyDispatchListEnvelopeDoc,
+  RetryStartedEnvelopeDoc,
+} from './dispatch.docs';
 import {
   DispatchListQuery,
   MAX_DISPATCH_LIMIT,
@@ -14,6 +27,13 @@ import {
 const recordNotFound = (what: string) => notFound(what, { type: 'record-not-found' });
 
 /** The webhook dispatch resource in Apify's API v2 shape, so that Apify's own client reads it. */
+@ApiTags('dispatches')
+@ApiBearerAuth('api-key')
+@ApiHeader({
+  name: 'X-Organization-Id',
+  required: false,
+  description: "Default: the key's default organization.",
+})
 @Controller()
 @UseGuards(ApiKeyGuard)
 export class DispatchesHttpController {
@@ -23,6 +43,11 @@ export class DispatchesHttpController {
   ) {}
 
   @Get('v2/webhook-dispatches')
+  @ApiOperation({
+    operationId: 'listDispatches',
+    summary: "The organization's dispatches, in Apify's list shape",
+  })
+  @ApiOkResponse({ type: ApifyDispatchListEnvelopeDoc })
   async list(
     @CurrentTenant() tenant: Tenant,
     @Query() query: DispatchListQuery,
@@ -31,6 +56,11 @@ export class DispatchesHttpController {
   }
 
   @Get('v2/webhook-dispatches/:dispatchId')
+  @ApiOperation({
+    operationId: 'getDispatch',
+    summary: "One dispatch with one call per HTTP attempt, in Apify's shape",
+  })
+  @ApiOkResponse({ type: ApifyDispatchEnvelopeDoc })
   async get(
     @CurrentTenant() tenant: Tenant,
     @Param('dispatchId') dispatchId: string,
@@ -42,6 +72,11 @@ export class DispatchesHttpController {
 
   /** Known subscriptions only, as for the logs: existing in the caller's organization, or with dispatches there. */
   @Get('v2/webhooks/:id/dispatches')
+  @ApiOperation({
+    operationId: 'listSubscriptionDispatches',
+    summary: "A subscription's dispatches, in Apify's list shape",
+  })
+  @ApiOkResponse({ type: ApifyDispatchListEnvelopeDoc })
   async forWebhook(
     @CurrentTenant() tenant: Tenant,
     @Param('id') subscriptionId: string,
@@ -55,6 +90,8 @@ export class DispatchesHttpController {
   /** Delivers the dispatch again now: a new round with the same event and body. */
   @Post('webhook-dispatches/:dispatchId/retry')
   @HttpCode(202)
+  @ApiOperation({ operationId: 'retryDispatch', summary: 'Deliver a dispatch again now, as a new round' })
+  @ApiAcceptedResponse({ type: RetryStartedEnvelopeDoc })
   async retry(
     @CurrentTenant() tenant: Tenant,
     @Param('dispatchId') dispatchId: string,

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { EVENT_TYPE_PATTERN } from '@hookstream/contracts';
@@ -12,6 +13,7 @@ export const MAX_LOG_LIMIT = 200;
 
 /** Query of GET /webhooks/:id/logs and GET /webhooks/logs/all. */
 export class LogsQuery {
+  @ApiPropertyOptional({ type: 'integer', default: DEFAULT_LOG_LIMIT, minimum: 1, maximum: MAX_LOG_LIMIT })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -19,17 +21,20 @@ export class LogsQuery {
   @Max(MAX_LOG_LIMIT)
   limit?: number;
 
+  @ApiPropertyOptional({ type: 'integer', default: 0, minimum: 0 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   offset?: number;
 
+  @ApiPropertyOptional({ enum: LOG_STATUSES, description: 'Case-insensitive.' })
   @IsOptional()
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.toLowerCase() : value))
   @IsIn(LOG_STATUSES)
   status?: LogStatus;
 
+  @ApiPropertyOptional({ example: 'workflow.completed', maxLength: 128 })
   @IsOptional()
   @IsString()
   @MaxLength(128)

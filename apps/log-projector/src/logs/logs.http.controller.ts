@@ -1,9 +1,18 @@
 import { Controller, Get, Param, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentTenant, notFound, type Tenant } from '@hookstream/platform';
 import { DeliveryLogQueries } from './delivery-log.queries';
+import { LogPageDoc } from './log.docs';
 import { DEFAULT_LOG_LIMIT, LogsQuery, toAttemptStatus, toLogEntry, type LogPage } from './log.dto';
 
 /** Delivery logs (ARCHITECTURE §5): every attempt, retries included, newest first. */
+@ApiTags('logs')
+@ApiBearerAuth('api-key')
+@ApiHeader({
+  name: 'X-Organization-Id',
+  required: false,
+  description: "Default: the key's default organization.",
+})
 @Controller('webhooks')
 @UseGuards(ApiKeyGuard)
 export class LogsHttpController {
@@ -11,6 +20,11 @@ export class LogsHttpController {
 
   // Declared before ':id/logs' so that the literal path is never read as a subscription id.
   @Get('logs/all')
+  @ApiOperation({
+    operationId: 'listOrganizationLogs',
+    summary: 'Every delivery attempt of the organization, newest first',
+  })
+  @ApiOkResponse({ type: LogPageDoc })
   all(@CurrentTenant() tenant: Tenant, @Query() query: LogsQuery): Promise<LogPage> {
     return this.page(tenant, query);
   }
@@ -20,6 +34,11 @@ export class LogsHttpController {
    * (another organization's or an unknown id is 404; one not delivered to yet is an empty page).
    */
   @Get(':id/logs')
+  @ApiOperation({
+    operationId: 'listSubscriptionLogs',
+    summary: "A subscription's delivery attempts, newest first",
+  })
+  @ApiOkResponse({ type: LogPageDoc, description: 'An empty page until something is delivered to it.' })
   async forSubscription(
     @CurrentTenant() tenant: Tenant,
     @Param('id') subscriptionId: string,

@@ -1,10 +1,15 @@
 import { DeliveryLog1763900000000 } from './1763900000000-delivery-log';
 import { LeanLogRows1764000000000 } from './1764000000000-lean-log-rows';
+import { IdempotencyKeys1764700000000 } from './1764700000000-idempotency-keys';
 
 /** In order; the migrations table is `migrations_log_projector`. */
-export const logProjectorMigrations = [DeliveryLog1763900000000, LeanLogRows1764000000000];
+export const logProjectorMigrations = [
+  DeliveryLog1763900000000,
+  LeanLogRows1764000000000,
+  IdempotencyKeys1764700000000,
+];
 
 export const LOG_PROJECTOR_MIGRATIONS_TABLE = 'migrations_log_projector';
 
-/** The tables the migrations create, all of them rebuilt from DELIVERIES. */
+/** The tables rebuilt from DELIVERIES: all the migrations create but the idempotency keys. */
 export const PROJECTION_TABLES = ['dispatches', 'dispatch_rounds', 'attempts', 'checkpoints'] as const;

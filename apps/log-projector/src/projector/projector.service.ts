@@ -68,20 +68,20 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     metrics: Metrics,
   ) {
     this.lag = metrics.gauge({
-      name: 'log_projector_lag',
+      name: 'hookstream_projector_lag_messages',
       help: 'DELIVERIES last sequence minus the checkpoint',
     });
     this.checkpointGauge = metrics.gauge({
-      name: 'log_projector_checkpoint',
+      name: 'hookstream_projector_checkpoint_sequence',
       help: 'Last DELIVERIES sequence committed to the read tables',
     });
     this.facts = metrics.counter({
-      name: 'log_projector_facts_total',
+      name: 'hookstream_projector_facts_total',
       help: 'DELIVERIES messages handled, by result',
       labelNames: ['result'],
     });
     this.batchSeconds = metrics.histogram({
-      name: 'log_projector_batch_seconds',
+      name: 'hookstream_projector_batch_duration_seconds',
       help: 'Time to write one batch with its checkpoint',
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     });

@@ -177,8 +177,15 @@ export async function getJson<T = Json>(
   return { status: response.statusCode, body: (text === '' ? undefined : JSON.parse(text)) as T };
 }
 
-export async function postJson<T = Json>(url: string, key: string): Promise<{ status: number; body: T }> {
-  const response = await request(url, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+export async function postJson<T = Json>(
+  url: string,
+  key: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: T }> {
+  const response = await request(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, ...headers },
+  });
   const text = await response.body.text();
   return { status: response.statusCode, body: (text === '' ? undefined : JSON.parse(text)) as T };
 }

@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches } from 'class-va
 import { TOKEN_PATTERN } from '@hookstream/contracts';
 
 export class CreateApiKeyDto {
-  @ApiProperty({ type: [String], description: 'Organizations the key may act for.' })
+  @ApiProperty({ example: ['org_acme'], type: [String], description: 'Organizations the key may act for.' })
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
@@ -11,7 +11,10 @@ export class CreateApiKeyDto {
   @Matches(TOKEN_PATTERN, { each: true, message: 'organizationIds must hold organization ids' })
   organizationIds: string[];
 
-  @ApiProperty({ description: 'Used when a request has no X-Organization-Id; one of organizationIds.' })
+  @ApiProperty({
+    example: 'org_acme',
+    description: 'Used when a request has no X-Organization-Id; one of organizationIds.',
+  })
   @IsString()
   defaultOrganizationId: string;
 }
@@ -23,7 +26,7 @@ export class ApiKeyCreatedResponse {
     example: 'hs_live_...',
   })
   key: string;
-  @ApiProperty({ type: [String] }) organizationIds: string[];
-  @ApiProperty() defaultOrganizationId: string;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ example: ['org_acme'], type: [String] }) organizationIds: string[];
+  @ApiProperty({ example: 'org_acme' }) defaultOrganizationId: string;
+  @ApiProperty({ example: '2026-11-23T10:00:00.000Z', format: 'date-time' }) createdAt: string;
 }

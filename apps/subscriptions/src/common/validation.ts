@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { ValidateIf, validateSync } from 'class-validator';
-import { setVerbatimAside, validationFailed, validationProblems } from '@hookstream/platform';
+import { fieldProblems, invalidFields, setVerbatimAside } from '@hookstream/platform';
 
 /**
  * An optional field that, when present, must be valid: unlike @IsOptional(), null is refused
@@ -17,12 +17,7 @@ export function validateInput<T extends object>(cls: new () => T, plain: object)
   const { input, restore } = setVerbatimAside(cls, plain);
   const instance = restore(plainToInstance(cls, input as object));
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
-  if (errors.length > 0) {
-    const problems = validationProblems(errors);
-    throw validationFailed(problems.map((problem) => problem.message).join('; ') || 'invalid input', {
-      problems,
-    });
-  }
+  if (errors.length > 0) throw invalidFields(fieldProblems(errors));
   return instance;
 }
 

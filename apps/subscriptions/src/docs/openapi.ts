@@ -1,18 +1,24 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { OpenAPIObject } from '@nestjs/swagger';
 import { OpenApiDocument } from './docs.http.controller';
 
-/** Builds the OpenAPI document from the running application's controllers and serves it. */
+/**
+ * docs/openapi.json of the repository (or image) this file runs from. The document covers the
+ * routes of all three services, so no one service can build it from its own controllers:
+ * scripts/docs/openapi.build.ts generates it from all of them and a test keeps it current.
+ */
+function documentPath(): string | undefined {
+  for (let dir = __dirname; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'docs', 'openapi.json');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** Serves the published document at /docs-json (and Swagger UI at /docs); absent, they answer 503. */
 export function publishOpenApi(app: INestApplication): void {
-  const config = new DocumentBuilder()
-    .setTitle('Hookstream subscriptions API')
-    .setDescription(
-      'Subscriptions, event types, event ingest and provisioning. Errors always have the body ' +
-        '{"error": {"type", "message"}}. Delivery logs and dispatches are served by the log API.',
-    )
-    .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key (hs_live_...)' }, 'api-key')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN' }, 'admin-token')
-    .build();
-  app.get(OpenApiDocument).set(SwaggerModule.createDocument(app, config));
+  const path = documentPath();
+  if (path) app.get(OpenApiDocument).set(JSON.parse(readFileSync(path, 'utf8')) as OpenAPIObject);
 }

@@ -12,22 +12,33 @@ export class RegisterEventTypeDto {
   @MaxLength(128)
   name: string;
 
-  @ApiPropertyOptional({ maxLength: 1024, default: '' })
+  @ApiPropertyOptional({ example: 'An invoice was paid.', maxLength: 1024, default: '' })
   @Present()
   @IsString()
   @MaxLength(1024)
   description?: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'JSON Schema of the event data.' })
+  @ApiProperty({
+    example: { type: 'object', required: ['invoiceId'], properties: { invoiceId: { type: 'string' } } },
+    type: 'object',
+    additionalProperties: true,
+    description: 'JSON Schema of the event data.',
+  })
   @IsObject()
   schema: Record<string, unknown>;
 }
 
 export class EventTypeResponse {
-  @ApiProperty() name: string;
-  @ApiProperty() description: string;
-  @ApiProperty({ type: 'object', additionalProperties: true }) schema: Record<string, unknown>;
-  @ApiProperty({ description: 'Built-in types are shared by every organization.' }) builtIn: boolean;
+  @ApiProperty({ example: 'invoice.paid' }) name: string;
+  @ApiProperty({ example: 'An invoice was paid.' }) description: string;
+  @ApiProperty({
+    example: { type: 'object', required: ['invoiceId'], properties: { invoiceId: { type: 'string' } } },
+    type: 'object',
+    additionalProperties: true,
+  })
+  schema: Record<string, unknown>;
+  @ApiProperty({ example: false, description: 'Built-in types are shared by every organization.' })
+  builtIn: boolean;
 }
 
 export class EventTypeListResponse {

@@ -1,5 +1,12 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiTags,
+  ApiOperation,
+} from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
 import {
   EventTypeListResponse,
@@ -19,6 +26,10 @@ export class EventTypesHttpController {
 
   @Get()
   @ApiOkResponse({ type: EventTypeListResponse })
+  @ApiOperation({
+    operationId: 'listEventTypes',
+    summary: 'List the event types the organization may subscribe to',
+  })
   async list(@CurrentTenant() tenant: Tenant): Promise<EventTypeListResponse> {
     return { items: (await this.eventTypes.typesOf(tenant.organizationId)).map(toEventTypeResponse) };
   }
@@ -26,6 +37,7 @@ export class EventTypesHttpController {
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: EventTypeResponse })
+  @ApiOperation({ operationId: 'registerEventType', summary: 'Register an event type with its JSON Schema' })
   async register(
     @CurrentTenant() tenant: Tenant,
     @Body() body: RegisterEventTypeDto,

@@ -2,7 +2,7 @@ import { EventCatalog } from '@hookstream/contracts';
 import { checkEvent, splitBatch } from './event.ingest';
 
 const catalog = new EventCatalog();
-const context = { organizationId: 'org_a', maxBytes: 1024, catalog };
+const context = { organizationId: 'org_a', maxBytes: 1024, catalog, newId: () => 'evt_generated' };
 const event = (overrides: Record<string, unknown> = {}) => ({
   id: 'evt_1',
   type: 'TEST',
@@ -15,6 +15,24 @@ describe('event ingest checks', () => {
   it('fills in the organization of the request', () => {
     const checked = checkEvent(event(), context);
     expect(checked).toEqual({ ok: true, envelope: { ...event(), organizationId: 'org_a' } });
+  });
+
+  it('fills in a missing id, and keeps one that is given', () => {
+    const { id: _id, ...withoutId } = event();
+    const checked = checkEvent(withoutId, context);
+    expect(checked.ok && checked.envelope.id).toBe('evt_generated');
+    expect(checkEvent(event(), context)).toMatchObject({ ok: true, envelope: { id: 'evt_1' } });
+  });
+
+  it.each([
+    ['type', event({ type: 'unknown.type' }), undefined],
+    ['data', event({ type: 'run_completed', data: {} }), undefined],
+    ['occurredAt', event({ occurredAt: 'yesterday' }), undefined],
+    ['events.3.type', event({ type: 'nope' }), 3],
+    ['events.1', 'text', 1],
+  ])('names the field at fault: %s', (path, input, index) => {
+    const checked = checkEvent(input, { ...context, index });
+    expect(checked.ok ? undefined : checked.problem.path).toBe(path);
   });
 
   it.each([

@@ -5,7 +5,7 @@ export const MAX_EVENTS_PER_REQUEST = 100;
 /** Types only Hookstream itself publishes: accepting them from callers would let anyone forge them. */
 export const RESERVED_EVENT_TYPES: ReadonlySet<string> = new Set(['webhook.disabled']);
 
-/** Why an event was refused: the `reason` label of `hookstream_events_rejected_total`. */
+/** Why an event was refused: the `reason` label of `hookstream_events_refused_total`. */
 export type RejectionReason =
   | 'invalid_json'
   | 'invalid_batch'
@@ -20,27 +20,53 @@ export interface IngestProblem {
   code: 'validation_failed' | 'forbidden' | 'payload_too_large';
   reason: RejectionReason;
   message: string;
+  /** The field at fault, dotted from the request body: `type`, `events.3.data`; '' for the body. */
+  path: string;
+}
+
+const ENVELOPE_FIELDS = ['id', 'type', 'organizationId', 'occurredAt', 'source', 'subject', 'data'];
+
+/** Envelope and schema messages start with the field they are about ("data must be ..."). */
+function fieldOf(reason: RejectionReason, message: string): string | undefined {
+  if (reason === 'invalid_data') return 'data';
+  if (reason === 'unknown_type' || reason === 'reserved_type') return 'type';
+  if (reason === 'wrong_organization') return 'organizationId';
+  const first = /^([A-Za-z]+) /.exec(message)?.[1];
+  return first !== undefined && ENVELOPE_FIELDS.includes(first) ? first : undefined;
 }
 
 export type IngestCheck = { ok: true; envelope: EventEnvelope } | { ok: false; problem: IngestProblem };
 
+export interface IngestContext {
+  organizationId: string;
+  maxBytes: number;
+  catalog: EventCatalog;
+  /** The event's place in a batch; names it in messages. */
+  index?: number;
+  /** An id for an event sent without one (`evt_...`), as the CLI would make. */
+  newId: () => string;
+}
+
 /**
  * Checks one event of an ingest request (ARCHITECTURE §3): size, envelope, organization, type
  * and data schema. The organization is the caller's: filled in when absent, and an event naming
- * another one is refused rather than silently moved. `index` names the event in messages.
+ * another one is refused rather than silently moved. A missing id is generated: such an event is
+ * stored once per request, so a client that retries should send an id or an Idempotency-Key.
  */
-export function checkEvent(
-  input: unknown,
-  context: { organizationId: string; maxBytes: number; catalog: EventCatalog; index?: number },
-): IngestCheck {
+export function checkEvent(input: unknown, context: IngestContext): IngestCheck {
   const where = context.index === undefined ? 'event' : `events[${context.index}]`;
-  const fail = (code: IngestProblem['code'], reason: RejectionReason, message: string): IngestCheck => ({
-    ok: false,
-    problem: { code, reason, message: `${where}: ${message}` },
-  });
+  const at = context.index === undefined ? '' : `events.${context.index}`;
+  const fail = (code: IngestProblem['code'], reason: RejectionReason, message: string): IngestCheck => {
+    const field = fieldOf(reason, message);
+    const path = field === undefined ? at : at === '' ? field : `${at}.${field}`;
+    return { ok: false, problem: { code, reason, message: `${where}: ${message}`, path } };
+  };
   if (!isRecord(input)) return fail('validation_failed', 'invalid_envelope', 'must be a JSON object');
-  const candidate =
-    input.organizationId === undefined ? { ...input, organizationId: context.organizationId } : input;
+  const candidate = {
+    ...input,
+    ...(input.id === undefined ? { id: context.newId() } : {}),
+    ...(input.organizationId === undefined ? { organizationId: context.organizationId } : {}),
+  };
   const size = Buffer.byteLength(JSON.stringify(candidate));
   if (size > context.maxBytes)
     return fail('payload_too_large', 'too_large', `is ${size} bytes, over the limit of ${context.maxBytes}`);

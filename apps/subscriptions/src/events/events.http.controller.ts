@@ -7,6 +7,7 @@ import {
   ApiHeader,
   ApiTags,
   getSchemaPath,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
 import { EventBatchDoc, EventEnvelopeDoc, IngestBatchResultDoc, IngestResultDoc } from './event.dto';
@@ -39,6 +40,7 @@ export class EventsHttpController {
       oneOf: [{ $ref: getSchemaPath(IngestResultDoc) }, { $ref: getSchemaPath(IngestBatchResultDoc) }],
     },
   })
+  @ApiOperation({ operationId: 'publishEvents', summary: 'Publish one event or a batch of up to 100' })
   async ingest(
     @CurrentTenant() tenant: Tenant,
     @Body() body: unknown,

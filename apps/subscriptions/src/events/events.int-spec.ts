@@ -104,7 +104,7 @@ describe('event ingest and catalog', () => {
     const { key, organizationId } = await f.tenant();
     const reasons = ['unknown_type', 'invalid_data', 'too_large', 'invalid_batch'];
     const refused = () =>
-      Promise.all(reasons.map((reason) => metric('hookstream_events_rejected_total', `reason="${reason}"`)));
+      Promise.all(reasons.map((reason) => metric('hookstream_events_refused_total', `reason="${reason}"`)));
     const before = await refused();
     const good = event('TEST', { message: 'ok' });
     const { run_id: _runId, ...missingRunId } = BUILT_IN_EVENT_SAMPLES.run_completed as Record<

@@ -15,7 +15,7 @@ export class EventsMetrics {
       labelNames: ['type', 'duplicate'],
     });
     this.rejected = metrics.counter<'reason'>({
-      name: 'hookstream_events_rejected_total',
+      name: 'hookstream_events_refused_total',
       help: 'Events refused by the ingest API, by reason (a refused batch counts the event at fault)',
       labelNames: ['reason'],
     });

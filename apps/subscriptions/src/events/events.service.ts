@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EventEnvelope, subjects, TRACEPARENT_HEADER, validTraceparent } from '@hookstream/contracts';
+import {
+  type EventEnvelope,
+  type IdGenerator,
+  subjects,
+  TRACEPARENT_HEADER,
+  validTraceparent,
+} from '@hookstream/contracts';
 import { Publisher } from '@hookstream/messaging';
-import { DomainError, unavailable, validationFailed } from '@hookstream/platform';
+import { DomainError, invalidField, unavailable } from '@hookstream/platform';
 import type { SubscriptionsConfig } from '../app.config';
-import { CONFIG } from '../app.tokens';
+import { CONFIG, IDS } from '../app.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event.ingest';
 import { EventsMetrics } from './events.metrics';
@@ -26,6 +32,7 @@ export class EventsService {
     private readonly publisher: Publisher,
     private readonly metrics: EventsMetrics,
     @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(IDS) private readonly ids: IdGenerator,
   ) {}
 
   /**
@@ -40,7 +47,8 @@ export class EventsService {
   ): Promise<IngestResult[]> {
     if (inputs.length === 0 || inputs.length > MAX_EVENTS_PER_REQUEST) {
       this.metrics.refused('invalid_batch');
-      throw validationFailed(
+      throw invalidField(
+        'events',
         inputs.length === 0
           ? 'events must hold at least one event'
           : `events must hold at most ${MAX_EVENTS_PER_REQUEST} events`,
@@ -56,10 +64,13 @@ export class EventsService {
         maxBytes: this.config.MAX_EVENT_BYTES,
         catalog: this.eventTypes.catalog,
         index: batch ? index : undefined,
+        newId: () => this.ids.next('evt'),
       });
       if (!checked.ok) {
         this.metrics.refused(checked.problem.reason);
-        throw new DomainError(checked.problem.code, checked.problem.message);
+        const { code, message, path } = checked.problem;
+        const fields = code === 'validation_failed' ? { fields: [{ path, message }] } : undefined;
+        throw new DomainError(code, message, fields);
       }
       envelopes.push(checked.envelope);
     }

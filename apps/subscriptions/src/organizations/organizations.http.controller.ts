@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiTags, ApiOperation } from '@nestjs/swagger';
 import { AdminGuard } from '@hookstream/platform';
 import { CreateOrganizationDto, OrganizationResponse, toOrganizationResponse } from './organization.dto';
 import { OrganizationsService } from './organizations.service';
@@ -14,6 +14,7 @@ export class OrganizationsHttpController {
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: OrganizationResponse })
+  @ApiOperation({ operationId: 'createOrganization', summary: 'Create an organization' })
   async create(@Body() body: CreateOrganizationDto): Promise<OrganizationResponse> {
     return toOrganizationResponse(await this.organizations.create(body));
   }

@@ -37,7 +37,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     const db = this.dataSource;
     // Measured at scrape time, so the gauge is right whichever replica holds the relay.
     metrics.gauge({
-      name: 'subscriptions_outbox_backlog',
+      name: 'hookstream_outbox_backlog_messages',
       help: 'Subscription changes written but not yet published to SUBSCRIPTIONS',
       async collect() {
         try {

@@ -47,11 +47,19 @@ export class TestDeliveryResponse {
 }
 
 export class ReplayDto {
-  @ApiProperty({ format: 'date-time', description: 'Events stored from this time on.' })
+  @ApiProperty({
+    example: '2026-11-22T00:00:00.000Z',
+    format: 'date-time',
+    description: 'Events stored from this time on.',
+  })
   @IsISO8601({ strict: true })
   since: string;
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'Events stored before this time; default now.' })
+  @ApiPropertyOptional({
+    example: '2026-11-23T00:00:00.000Z',
+    format: 'date-time',
+    description: 'Events stored before this time; default now.',
+  })
   @Present()
   @IsISO8601({ strict: true })
   until?: string;
@@ -66,8 +74,20 @@ export class ReplayDto {
 }
 
 export class ReplayResponse {
-  @ApiProperty({ description: 'The round id shared by every dispatch of this replay.' }) replayId: string;
-  @ApiProperty({ description: `Dispatches started (at most ${MAX_REPLAY_EVENTS} per call).` }) count: number;
-  @ApiProperty({ description: `True when the scan stopped at ${MAX_REPLAY_EVENTS} events before \`until\`.` })
+  @ApiProperty({
+    example: 'rpl_01JD4V8Q6Y2M7N3B5C9X0ZKTRZ',
+    description: 'The round id shared by every dispatch of this replay.',
+  })
+  replayId: string;
+  @ApiProperty({
+    type: 'integer',
+    example: 12,
+    description: `Dispatches started (at most ${MAX_REPLAY_EVENTS} per call).`,
+  })
+  count: number;
+  @ApiProperty({
+    example: false,
+    description: `True when the scan stopped at ${MAX_REPLAY_EVENTS} events before \`until\`.`,
+  })
   truncated: boolean;
 }

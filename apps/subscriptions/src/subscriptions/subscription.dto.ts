@@ -46,8 +46,10 @@ class SubscriptionFieldsDto {
   profile?: Profile;
 
   @ApiPropertyOptional({
+    type: String,
     description: 'JSON template with {{variables}}; null for the profile body.',
     nullable: true,
+    example: '{"kind": "{{eventType}}", "run": {{resource}}}',
   })
   @IsOptional()
   @IsString()
@@ -70,7 +72,14 @@ class SubscriptionFieldsDto {
   @Type(() => RetryPolicyDto)
   retryPolicy?: RetryPolicyDto | null;
 
-  @ApiPropertyOptional({ minimum: MIN_TIMEOUT_MS, maximum: MAX_TIMEOUT_MS, nullable: true })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: MIN_TIMEOUT_MS,
+    maximum: MAX_TIMEOUT_MS,
+    nullable: true,
+    description: 'Per-attempt timeout; null for the default (15 s).',
+    example: 15000,
+  })
   @IsOptional()
   @IsInt()
   @Min(MIN_TIMEOUT_MS)
@@ -100,7 +109,7 @@ class SubscriptionFieldsDto {
 }
 
 export class CreateSubscriptionDto extends SubscriptionFieldsDto {
-  @ApiProperty({ minLength: 1, maxLength: 255 })
+  @ApiProperty({ example: 'Order workflows', minLength: 1, maxLength: 255 })
   @IsString()
   @Length(1, 255)
   name: string;
@@ -123,19 +132,19 @@ export class CreateSubscriptionDto extends SubscriptionFieldsDto {
 }
 
 export class UpdateSubscriptionDto extends SubscriptionFieldsDto {
-  @ApiPropertyOptional({ minLength: 1, maxLength: 255 })
+  @ApiPropertyOptional({ example: 'Order workflows', minLength: 1, maxLength: 255 })
   @Present()
   @IsString()
   @Length(1, 255)
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: 2048 })
+  @ApiPropertyOptional({ example: 'https://example.com/webhooks', maxLength: 2048 })
   @Present()
   @IsString()
   @MaxLength(2048)
   url?: string;
 
-  @ApiPropertyOptional({ type: [String] })
+  @ApiPropertyOptional({ example: ['workflow.*'], type: [String] })
   @Present()
   @IsArray()
   @ArrayMinSize(1)

@@ -4,23 +4,26 @@ import { RetryPolicyDto } from './subscription.dto';
 
 /** A subscription as clients see it: never any secret, except `secret` on create and rotate. */
 export class SubscriptionResponse {
-  @ApiProperty({ example: 'wh_01JD...' }) id: string;
-  @ApiProperty() organizationId: string;
-  @ApiProperty() name: string;
-  @ApiProperty() url: string;
-  @ApiProperty({ type: [String] }) events: string[];
-  @ApiProperty() active: boolean;
-  @ApiProperty({ enum: PROFILES }) profile: Profile;
-  @ApiProperty({ type: String, nullable: true }) payloadTemplate: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) headers: Record<string, string>;
-  @ApiProperty({ type: RetryPolicyDto, nullable: true }) retryPolicy: RetryPolicyDto | null;
-  @ApiProperty({ type: Number, nullable: true }) timeoutMs: number | null;
-  @ApiProperty({ type: 'object', additionalProperties: true }) metadata: Record<string, unknown>;
-  @ApiProperty({ type: String, nullable: true }) disabledReason: string | null;
-  @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ example: 'wh_01JD4V8Q6Y2M7N3B5C9X0ZKTRY' }) id: string;
+  @ApiProperty({ example: 'org_acme' }) organizationId: string;
+  @ApiProperty({ example: 'Order workflows' }) name: string;
+  @ApiProperty({ example: 'https://example.com/webhooks' }) url: string;
+  @ApiProperty({ type: [String], example: ['workflow.*'] }) events: string[];
+  @ApiProperty({ example: true }) active: boolean;
+  @ApiProperty({ enum: PROFILES, example: 'standard' }) profile: Profile;
+  @ApiProperty({ type: String, nullable: true, example: null }) payloadTemplate: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { 'X-Team': 'orders' } })
+  headers: Record<string, string>;
+  @ApiProperty({ type: RetryPolicyDto, nullable: true, example: null }) retryPolicy: RetryPolicyDto | null;
+  @ApiProperty({ type: 'integer', nullable: true, example: null }) timeoutMs: number | null;
+  @ApiProperty({ type: 'object', additionalProperties: true, example: { owner: 'team-orders' } })
+  metadata: Record<string, unknown>;
+  @ApiProperty({ type: String, nullable: true, example: null }) disabledReason: string | null;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.000Z' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.000Z' }) updatedAt: string;
   @ApiPropertyOptional({
     description: 'The signing secret: only in the responses of create and rotate-secret.',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   })
   secret?: string;
   @ApiPropertyOptional({
@@ -39,9 +42,9 @@ export class SubscriptionResponse {
 
 export class SubscriptionListResponse {
   @ApiProperty({ type: [SubscriptionResponse] }) items: SubscriptionResponse[];
-  @ApiProperty() total: number;
-  @ApiProperty() limit: number;
-  @ApiProperty() offset: number;
+  @ApiProperty({ type: 'integer', example: 1 }) total: number;
+  @ApiProperty({ type: 'integer', example: 50 }) limit: number;
+  @ApiProperty({ type: 'integer', example: 0 }) offset: number;
 }
 
 export function toResponse(state: SubscriptionState, secret?: string): SubscriptionResponse {

@@ -8,6 +8,7 @@ import {
   validateSecret,
   validateTemplate,
 } from '@hookstream/webhooks';
+import type { FieldProblem } from '@hookstream/platform';
 import type { SubscriptionPatch } from './subscription.state';
 
 export interface RuleContext {
@@ -22,45 +23,59 @@ export const MAX_METADATA_BYTES = 16 * 1024;
 /**
  * The rules class-validator cannot express (ARCHITECTURE §5, issue-level contract): address
  * policy, pattern grammar against the catalog, header names, template output, schedule. Returns
- * the first problem, or null. Only the fields present are checked, so it serves create and patch.
+ * one problem per invalid field (the first it has). Only the fields present are checked, so it
+ * serves create and patch.
  */
+export function subscriptionFieldProblems(
+  fields: SubscriptionPatch & { secret?: string },
+  context: RuleContext,
+): FieldProblem[] {
+  const checks: Array<[string, () => string | null]> = [
+    ['url', () => checkSubscriptionUrl(fields.url!, { allowHttp: context.allowHttp, allow: context.allow })],
+    ['events', () => checkPatterns(fields.events!, context.registeredTypes)],
+    ['headers', () => validateCustomHeaders(fields.headers!)],
+    ['payloadTemplate', () => prefixed('payloadTemplate', validateTemplate(fields.payloadTemplate!))],
+    ['retryPolicy', () => scheduleProblem(fields.retryPolicy!.schedule)],
+    ['metadata', () => metadataProblem(fields.metadata!)],
+    ['secret', () => validateSecret(fields.secret!)],
+  ];
+  const problems: FieldProblem[] = [];
+  for (const [path, check] of checks) {
+    const value = (fields as Record<string, unknown>)[path];
+    if (value === undefined || value === null) continue;
+    const message = check();
+    if (message !== null)
+      problems.push({ path: path === 'retryPolicy' ? 'retryPolicy.schedule' : path, message });
+  }
+  return problems;
+}
+
+/** The first problem's message, or null. */
 export function checkSubscriptionFields(
   fields: SubscriptionPatch & { secret?: string },
   context: RuleContext,
 ): string | null {
-  if (fields.url !== undefined) {
-    const problem = checkSubscriptionUrl(fields.url, { allowHttp: context.allowHttp, allow: context.allow });
-    if (problem) return problem;
+  return subscriptionFieldProblems(fields, context)[0]?.message ?? null;
+}
+
+function prefixed(path: string, problem: string | null): string | null {
+  return problem === null ? null : `${path}: ${problem}`;
+}
+
+function scheduleProblem(schedule: readonly string[]): string | null {
+  try {
+    parseSchedule(schedule);
+    return null;
+  } catch (error) {
+    return `retryPolicy.schedule: ${(error as Error).message}`;
   }
-  if (fields.events !== undefined) {
-    const problem = checkPatterns(fields.events, context.registeredTypes);
-    if (problem) return problem;
-  }
-  if (fields.headers !== undefined) {
-    const problem = validateCustomHeaders(fields.headers);
-    if (problem) return problem;
-  }
-  if (fields.payloadTemplate !== undefined && fields.payloadTemplate !== null) {
-    const problem = validateTemplate(fields.payloadTemplate);
-    if (problem) return `payloadTemplate: ${problem}`;
-  }
-  if (fields.retryPolicy !== undefined && fields.retryPolicy !== null) {
-    try {
-      parseSchedule(fields.retryPolicy.schedule);
-    } catch (error) {
-      return `retryPolicy.schedule: ${(error as Error).message}`;
-    }
-  }
-  if (fields.metadata !== undefined) {
-    const size = Buffer.byteLength(JSON.stringify(fields.metadata));
-    if (size > MAX_METADATA_BYTES)
-      return `metadata must be at most ${MAX_METADATA_BYTES} bytes as JSON (got ${size})`;
-  }
-  if (fields.secret !== undefined) {
-    const problem = validateSecret(fields.secret);
-    if (problem) return problem;
-  }
-  return null;
+}
+
+function metadataProblem(metadata: Record<string, unknown>): string | null {
+  const size = Buffer.byteLength(JSON.stringify(metadata));
+  return size > MAX_METADATA_BYTES
+    ? `metadata must be at most ${MAX_METADATA_BYTES} bytes as JSON (got ${size})`
+    : null;
 }
 
 /** Each pattern must be well formed and select at least one registered type: one that selects nothing is a typo. */

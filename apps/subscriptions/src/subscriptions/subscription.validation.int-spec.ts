@@ -66,6 +66,21 @@ describe('subscription validation over HTTP: each rule answers 400 and writes no
     expect(reply.body.error.message).toContain(message);
   });
 
+  it('names each invalid field once, with the first rule it breaks', async () => {
+    const body = subscriptionBody({ name: '', events: 'workflow.completed', url: 'http://example.com/h' });
+    const reply = await f.call('POST', '/webhooks', { key: tenant.key, body });
+    expect(reply.body.error.fields).toEqual([
+      { path: 'name', message: 'name must be longer than or equal to 1 characters' },
+      { path: 'events', message: 'events must be an array' },
+    ]);
+    const rules = await f.call('POST', '/webhooks', {
+      key: tenant.key,
+      body: subscriptionBody({ url: 'http://example.com/h', events: ['invoice.paid'] }),
+    });
+    const fields = rules.body.error.fields as Array<{ path: string }>;
+    expect(fields.map((field) => field.path)).toEqual(['url', 'events']);
+  });
+
   it('refuses the same rules on update, leaving the subscription unchanged', async () => {
     const created = await f.call('POST', '/webhooks', { key: tenant.key, body: subscriptionBody() });
     const id = created.body.id as string;

@@ -18,6 +18,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
+  ApiOperation,
 } from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
 import {
@@ -53,6 +54,7 @@ export class SubscriptionsHttpController {
   @Post()
   @HttpCode(201)
   @ApiCreatedResponse({ type: SubscriptionResponse, description: 'Includes `secret`, shown this once.' })
+  @ApiOperation({ operationId: 'createSubscription', summary: 'Create a subscription' })
   async create(
     @CurrentTenant() tenant: Tenant,
     @Body() body: CreateSubscriptionDto,
@@ -63,6 +65,7 @@ export class SubscriptionsHttpController {
 
   @Get()
   @ApiOkResponse({ type: SubscriptionListResponse })
+  @ApiOperation({ operationId: 'listSubscriptions', summary: "List the organization's subscriptions" })
   async list(
     @CurrentTenant() tenant: Tenant,
     @Query() query: ListSubscriptionsQuery,
@@ -75,6 +78,7 @@ export class SubscriptionsHttpController {
 
   @Get(':id')
   @ApiOkResponse({ type: SubscriptionResponse, description: 'With `circuit`: the endpoint circuit.' })
+  @ApiOperation({ operationId: 'getSubscription', summary: 'Read a subscription and its endpoint circuit' })
   async get(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<SubscriptionResponse> {
     const state = await this.subscriptions.get(tenant.organizationId, id);
     const circuit = await this.circuits.read(tenant.organizationId, id);
@@ -83,6 +87,7 @@ export class SubscriptionsHttpController {
 
   @Post(':id/recover')
   @HttpCode(202)
+  @ApiOperation({ operationId: 'recoverSubscription', summary: "Close the endpoint's circuit now" })
   @ApiAcceptedResponse({
     type: CircuitResponse,
     description: "Closes the endpoint's circuit: every dispatcher drains its parked backlog at once.",
@@ -93,6 +98,7 @@ export class SubscriptionsHttpController {
 
   @Patch(':id')
   @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiOperation({ operationId: 'updateSubscription', summary: 'Change some fields of a subscription' })
   async update(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,
@@ -104,6 +110,7 @@ export class SubscriptionsHttpController {
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
+  @ApiOperation({ operationId: 'deleteSubscription', summary: 'Delete a subscription' })
   async remove(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<void> {
     await this.subscriptions.remove(tenant.organizationId, id);
   }
@@ -111,6 +118,7 @@ export class SubscriptionsHttpController {
   @Post(':id/test')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: TestDeliveryResponse })
+  @ApiOperation({ operationId: 'sendTestEvent', summary: 'Deliver a test event to a subscription' })
   test(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,
@@ -122,6 +130,10 @@ export class SubscriptionsHttpController {
   @Post(':id/rotate-secret')
   @HttpCode(200)
   @ApiOkResponse({ type: SubscriptionResponse, description: 'Includes the new `secret`, shown this once.' })
+  @ApiOperation({
+    operationId: 'rotateSubscriptionSecret',
+    summary: 'Rotate the signing secret; the old one signs beside it for the grace period',
+  })
   async rotateSecret(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,
@@ -133,6 +145,10 @@ export class SubscriptionsHttpController {
   @Post(':id/replay')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: ReplayResponse })
+  @ApiOperation({
+    operationId: 'replaySubscriptionEvents',
+    summary: "Deliver a time range of the subscription's events again",
+  })
   replay(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Clock, IdGenerator, SubscriptionState } from '@hookstream/contracts';
-import { isDomainError, notFound, validationFailed } from '@hookstream/platform';
+import { invalidFields, isDomainError, notFound } from '@hookstream/platform';
 import { encryptSecret, generateSecret } from '@hookstream/webhooks';
 import type { SubscriptionsConfig } from '../app.config';
 import { CLOCK, CONFIG, IDS } from '../app.tokens';
@@ -10,7 +10,7 @@ import { EventTypesService } from '../event-types/event-types.service';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { type CreateSubscriptionDto, toDraft, toPatch, type UpdateSubscriptionDto } from './subscription.dto';
 import { SubscriptionEntity, toRow, toState } from './subscription.entity';
-import { checkSubscriptionFields } from './subscription.rules';
+import { subscriptionFieldProblems } from './subscription.rules';
 import { replaceSecrets, rotateSecrets } from './subscription.secrets';
 import { applyPatch, changedFact, createState, deletedFact, disableState } from './subscription.state';
 
@@ -168,18 +168,18 @@ export class SubscriptionsService {
 
   private async check(
     organizationId: string,
-    fields: Parameters<typeof checkSubscriptionFields>[0],
+    fields: Parameters<typeof subscriptionFieldProblems>[0],
   ): Promise<void> {
     const registeredTypes =
       fields.events === undefined
         ? []
         : (await this.eventTypes.typesOf(organizationId)).map((entry) => entry.name);
-    const problem = checkSubscriptionFields(fields, {
+    const problems = subscriptionFieldProblems(fields, {
       registeredTypes,
       allowHttp: this.config.DELIVERY_ALLOW_HTTP,
       allow: this.config.allowList,
     });
-    if (problem) throw validationFailed(problem);
+    if (problems.length > 0) throw invalidFields(problems);
   }
 
   private encrypt(secret: string): string {

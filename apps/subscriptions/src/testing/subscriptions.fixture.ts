@@ -18,6 +18,7 @@ export interface HttpReply<T = any> {
   status: number;
   body: T;
   text: string;
+  headers: Record<string, string | string[] | undefined>;
 }
 
 export interface CallOptions {
@@ -101,7 +102,7 @@ export async function startSubscriptionsFixture(
     } catch {
       parsed = undefined;
     }
-    return { status: res.statusCode, body: parsed as T, text };
+    return { status: res.statusCode, body: parsed as T, text, headers: res.headers };
   };
 
   const admin = <T>(method: string, path: string, body?: unknown) =>
