@@ -10,6 +10,7 @@ import { DispatchesHttpController } from './dispatches/dispatches.http.controlle
 import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from './log-projector.config';
 import { DeliveryLogQueries } from './logs/delivery-log.queries';
 import { LogsHttpController } from './logs/logs.http.controller';
+import { ProjectorPortalScope } from './portal/portal.scope';
 import { OutcomeFeed } from './projector/outcome.feed';
 import { ProjectionSchemaService } from './projector/projection-schema.service';
 import { logProjectorDataSourceOptions } from './projector/projection.schema';
@@ -22,7 +23,7 @@ export class LogProjectorModule {
     return {
       module: LogProjectorModule,
       imports: [
-        PlatformModule.forRoot(),
+        PlatformModule.forRoot({ portalSigningKey: config.PORTAL_SIGNING_KEY }),
         TypeOrmModule.forRoot(logProjectorDataSourceOptions(config.DATABASE_URL)),
         MessagingModule.forRoot({
           servers: config.NATS_URL,
@@ -47,6 +48,7 @@ export class LogProjectorModule {
         SubscriptionDirectory,
         DeliveryLogQueries,
         DispatchRetryService,
+        ProjectorPortalScope,
       ],
     };
   }

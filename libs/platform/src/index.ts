@@ -12,3 +12,6 @@ export * from './metrics';
 export * from './bootstrap';
 export * from './platform.module';
 export * from './migrations';
+export * from './portal.token';
+export * from './portal.routes';
+export * from './portal.access';

@@ -1,0 +1,79 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import {
+  ApiKeyGuard,
+  CurrentTenant,
+  forbidden,
+  PORTAL_DEFAULT_TTL_SECONDS,
+  signPortalToken,
+  type Tenant,
+} from '@hookstream/platform';
+import type { Clock } from '@hookstream/contracts';
+import type { SubscriptionsConfig } from '../app.config';
+import { CLOCK, CONFIG } from '../app.tokens';
+import { DEFAULT_LIST_LIMIT, ListSubscriptionsQuery } from '../subscriptions/subscription-actions.dto';
+import { SubscriptionListResponse, toResponse } from '../subscriptions/subscription.response';
+import { CreatePortalSessionDto, PortalSessionResponse, toSessionView } from './portal-session.dto';
+import { PortalScopeQueries } from './portal.scope';
+
+/** Portal sessions: minted by the platform's backend with its API key, then used by the page. */
+@ApiTags('portal')
+@ApiBearerAuth('api-key')
+@UseGuards(ApiKeyGuard)
+@Controller('portal')
+export class PortalSessionsHttpController {
+  constructor(
+    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly scope: PortalScopeQueries,
+  ) {}
+
+  @Post('sessions')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: PortalSessionResponse })
+  async create(
+    @CurrentTenant() tenant: Tenant,
+    @Body() body: CreatePortalSessionDto,
+  ): Promise<PortalSessionResponse> {
+    const key = this.config.PORTAL_SIGNING_KEY;
+    if (!key) throw forbidden('portal sessions are disabled: PORTAL_SIGNING_KEY is not set');
+    const { token, grant } = await signPortalToken(
+      key,
+      {
+        organizationId: tenant.organizationId,
+        permissions: body.permissions,
+        filter: body.subscriptionFilter ?? {},
+        theme: { ...body.theme },
+      },
+      body.expiresIn ?? PORTAL_DEFAULT_TTL_SECONDS,
+      this.clock.now(),
+    );
+    // The token rides in the fragment: browsers never send it to a server or a referrer.
+    const url = `${this.config.PORTAL_PUBLIC_URL.replace(/\/+$/, '')}/portal/#token=${token}`;
+    return { url, token, expiresAt: grant.expiresAt.toISOString() };
+  }
+
+  @Get('session')
+  @ApiExcludeEndpoint()
+  session(@CurrentTenant() tenant: Tenant) {
+    if (!tenant.portal) throw forbidden('this route needs a portal session token');
+    return toSessionView(tenant.portal);
+  }
+
+  /** The endpoints of the session: its organization's, narrowed to the session's metadata filter. */
+  @Get('webhooks')
+  @ApiExcludeEndpoint()
+  async webhooks(
+    @CurrentTenant() tenant: Tenant,
+    @Query() query: ListSubscriptionsQuery,
+  ): Promise<SubscriptionListResponse> {
+    if (!tenant.portal) throw forbidden('this route needs a portal session token');
+    const limit = query.limit ?? DEFAULT_LIST_LIMIT;
+    const offset = query.offset ?? 0;
+    const { items, total } = await this.scope.list(tenant.organizationId, tenant.portal.filter, {
+      limit,
+      offset,
+    });
+    return { items: items.map((state) => toResponse(state)), total, limit, offset };
+  }
+}
