@@ -22,7 +22,7 @@ export interface PortalRoute {
 export const PORTAL_ROUTES: readonly PortalRoute[] = [
   { method: 'GET', path: '/portal/session', permission: 'read', scope: 'none' },
   { method: 'GET', path: '/portal/webhooks', permission: 'read', scope: 'filtered-list' },
-  { method: 'GET', path: '/event-types', permission: 'read', scope: 'none' },
+  { method: 'GET', path: '/portal/event-types', permission: 'read', scope: 'none' },
   { method: 'POST', path: '/webhooks', permission: 'manage', scope: 'create' },
   { method: 'GET', path: '/webhooks/:id', permission: 'read', scope: 'subscription' },
   { method: 'PATCH', path: '/webhooks/:id', permission: 'manage', scope: 'update' },
@@ -31,8 +31,6 @@ export const PORTAL_ROUTES: readonly PortalRoute[] = [
   { method: 'POST', path: '/webhooks/:id/rotate-secret', permission: 'manage', scope: 'subscription' },
   { method: 'POST', path: '/webhooks/:id/replay', permission: 'manage', scope: 'subscription' },
   { method: 'GET', path: '/webhooks/:id/logs', permission: 'read', scope: 'subscription' },
-  { method: 'GET', path: '/portal/webhooks/:id/stats', permission: 'read', scope: 'subscription' },
-  { method: 'GET', path: '/portal/webhooks/:id/tail', permission: 'read', scope: 'subscription' },
   { method: 'GET', path: '/v2/webhook-dispatches/:dispatchId', permission: 'read', scope: 'dispatch' },
   {
     method: 'POST',

@@ -19,7 +19,6 @@ import {
 import {
   PORTAL_MAX_TTL_SECONDS,
   PORTAL_PERMISSIONS,
-  Verbatim,
   type PortalGrant,
   type PortalPermission,
 } from '@hookstream/platform';
@@ -90,7 +89,6 @@ export class CreatePortalSessionDto {
   @IsOptional()
   @IsObject()
   @IsStringMap()
-  @Verbatim()
   subscriptionFilter?: Record<string, string>;
 
   @ApiPropertyOptional({ type: PortalThemeDto })

@@ -8,9 +8,10 @@ import {
   signPortalToken,
   type Tenant,
 } from '@hookstream/platform';
-import type { Clock } from '@hookstream/contracts';
+import { type Clock, sampleDataOf } from '@hookstream/contracts';
 import type { SubscriptionsConfig } from '../app.config';
 import { CLOCK, CONFIG } from '../app.tokens';
+import { EventTypesService } from '../event-types/event-types.service';
 import { DEFAULT_LIST_LIMIT, ListSubscriptionsQuery } from '../subscriptions/subscription-actions.dto';
 import { SubscriptionListResponse, toResponse } from '../subscriptions/subscription.response';
 import { CreatePortalSessionDto, PortalSessionResponse, toSessionView } from './portal-session.dto';
@@ -26,6 +27,7 @@ export class PortalSessionsHttpController {
     @Inject(CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly scope: PortalScopeQueries,
+    private readonly eventTypes: EventTypesService,
   ) {}
 
   @Post('sessions')
@@ -57,7 +59,23 @@ export class PortalSessionsHttpController {
   @ApiExcludeEndpoint()
   session(@CurrentTenant() tenant: Tenant) {
     if (!tenant.portal) throw forbidden('this route needs a portal session token');
-    return toSessionView(tenant.portal);
+    return { ...toSessionView(tenant.portal), secretRotationGraceMs: this.config.SECRET_ROTATION_GRACE };
+  }
+
+  /** The catalog with an example payload per type (the built-in sample; none for custom types). */
+  @Get('event-types')
+  @ApiExcludeEndpoint()
+  async catalog(@CurrentTenant() tenant: Tenant) {
+    const types = await this.eventTypes.typesOf(tenant.organizationId);
+    return {
+      items: types.map((entry) => ({
+        name: entry.name,
+        description: entry.description,
+        schema: entry.schema,
+        builtIn: entry.builtIn,
+        example: sampleDataOf(entry.name) ?? null,
+      })),
+    };
   }
 
   /** The endpoints of the session: its organization's, narrowed to the session's metadata filter. */
