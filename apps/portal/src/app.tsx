@@ -13,9 +13,11 @@ export interface Props {
 function Screen({ session, onExpired }: Props) {
   const [section, id, sub] = useRoute();
   if (section === 'catalog') return <Catalog onExpired={onExpired} />;
-  if (id === 'new') return <EndpointForm session={session} onExpired={onExpired} />;
-  if (id && sub === 'edit') return <EndpointForm session={session} id={id} onExpired={onExpired} />;
-  if (id) return <EndpointPage session={session} id={id} onExpired={onExpired} />;
+  // Keyed by id: another endpoint starts with fresh state (no secret or notice of the previous one).
+  if (id === 'new') return <EndpointForm key="new" session={session} onExpired={onExpired} />;
+  if (id && sub === 'edit')
+    return <EndpointForm key={`edit-${id}`} session={session} id={id} onExpired={onExpired} />;
+  if (id) return <EndpointPage key={id} session={session} id={id} onExpired={onExpired} />;
   return <Endpoints session={session} onExpired={onExpired} />;
 }
 

@@ -120,7 +120,15 @@ function Field(props: {
 }
 
 /** The signing secret is shown this once; afterwards the API never returns it. */
-export function SecretOnce({ endpoint, rotated }: { endpoint: Endpoint; rotated?: string }) {
+export function SecretOnce({
+  endpoint,
+  rotated,
+  onDone,
+}: {
+  endpoint: Endpoint;
+  rotated?: string;
+  onDone?: () => void;
+}) {
   return (
     <section aria-labelledby="secret-title" class="card">
       <h1 id="secret-title">{rotated ? 'New signing secret' : 'Endpoint created'}</h1>
@@ -137,9 +145,15 @@ export function SecretOnce({ endpoint, rotated }: { endpoint: Endpoint; rotated?
         onFocus={(e) => e.currentTarget.select()}
       />
       <div class="row">
-        <a class="button primary" href={`#/endpoints/${endpoint.id}`}>
-          Go to endpoint
-        </a>
+        {onDone ? (
+          <button type="button" class="primary" onClick={onDone}>
+            Go to endpoint
+          </button>
+        ) : (
+          <a class="button primary" href={`#/endpoints/${endpoint.id}`}>
+            Go to endpoint
+          </a>
+        )}
       </div>
     </section>
   );

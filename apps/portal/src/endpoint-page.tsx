@@ -30,6 +30,7 @@ export function EndpointPage({ session, id, onExpired }: Props & { id: string })
     return (
       <SecretOnce
         endpoint={rotated}
+        onDone={() => (setRotated(null), reload())}
         rotated={`The previous secret keeps signing beside it for ${hours(session.secretRotationGraceMs)}, until ${when(
           new Date(Date.now() + session.secretRotationGraceMs).toISOString(),
         )}.`}
