@@ -1,4 +1,8 @@
-import { startReceiver, type Receiver } from '@hookstream/testing';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { request } from 'undici';
+import { REPO_ROOT, startReceiver, type Receiver } from '@hookstream/testing';
 import { PORTAL_ROUTES, type PortalRoute } from '@hookstream/platform';
 import { startStack, type Stack, type Tenant } from '../support/stack';
 import { asPortal, endpointWithDispatch, expiredToken, PORTAL_STACK_ENV, session } from './portal.support';
@@ -45,7 +49,10 @@ describe('portal sessions', () => {
   let bTarget: { id: string; dispatchId: string };
 
   beforeAll(async () => {
-    [stack, receiver] = await Promise.all([startStack(PORTAL_STACK_ENV), startReceiver()]);
+    [stack, receiver] = await Promise.all([
+      startStack({ ...PORTAL_STACK_ENV, PORTAL_FRAME_ANCESTORS: "'self' https://app.example.com" }),
+      startReceiver(),
+    ]);
     [a, b] = await Promise.all([stack.tenant('A'), stack.tenant('B')]);
     bTarget = await endpointWithDispatch(b, `${receiver.url}/b`);
   });
@@ -185,5 +192,50 @@ describe('portal sessions', () => {
       metadata: { customer: 'c2' },
     });
     expect([moved.status, moved.body.metadata]).toEqual([200, { customer: 'c1' }]);
+  });
+
+  it('serves the page with the deployment’s frame-ancestors and no framing elsewhere', async () => {
+    const page = await request(`${stack.apiUrl}/portal/`);
+    const html = await page.body.text();
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-security-policy']).toContain(
+      "frame-ancestors 'self' https://app.example.com",
+    );
+    expect(page.headers['x-frame-options']).toBeUndefined();
+    const script = /src="(\/portal\/assets\/[^"]+\.js)"/.exec(html)![1]!;
+    const asset = await request(`${stack.apiUrl}${script}`);
+    expect([asset.statusCode, asset.headers['content-type']]).toEqual([
+      200,
+      'text/javascript; charset=utf-8',
+    ]);
+    await asset.body.dump();
+    const missing = await request(`${stack.apiUrl}/portal/assets/nothing.js`);
+    expect([
+      missing.statusCode,
+      ((await missing.body.json()) as { error: { type: string } }).error.type,
+    ]).toEqual([404, 'not_found']);
+  });
+
+  it('prints a working link from the CLI', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'hookstream.js'), 'portal-link', '--read', '--title', 'From the CLI'],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOOKSTREAM_LOCAL_ENV: '',
+          HOOKSTREAM_URL: stack.apiUrl,
+          HOOKSTREAM_API_KEY: a.apiKey,
+        },
+      },
+    );
+    const link = stdout.trim();
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:8080\/portal\/#token=/);
+    const me = await asPortal(stack, link.split('#token=')[1]!, 'GET', '/portal/session');
+    expect(me.body).toMatchObject({
+      organizationId: a.organizationId,
+      permissions: 'read',
+      theme: { title: 'From the CLI' },
+    });
   });
 });
