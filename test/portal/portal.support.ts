@@ -6,13 +6,21 @@ export const PORTAL_KEY = 'portal-signing-key-for-tests-0123456789abcdef';
 /** Automatic retries far away, so a second attempt in a test can only come from a manual retry. */
 export const PORTAL_STACK_ENV = { PORTAL_SIGNING_KEY: PORTAL_KEY, DELIVERY_RETRY_SCHEDULE: '1h,1h' };
 
-export interface Reply<T = any> {
+/** The fields the tests read from the portal's answers. */
+export interface PortalBody {
+  error: { type: string; message: string };
+  items: Array<{ id: string }>;
+  metadata: Record<string, unknown>;
+  organizationId: string;
+}
+
+export interface Reply<T = PortalBody> {
   status: number;
   body: T;
 }
 
 /** A call with a portal session token instead of an API key. */
-export async function asPortal<T = any>(
+export async function asPortal<T = PortalBody>(
   stack: Stack,
   token: string,
   method: string,

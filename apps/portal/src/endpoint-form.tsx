@@ -22,7 +22,11 @@ export function EndpointForm({ id, onExpired }: Props & { id?: string }) {
   const action = useAction(onExpired);
   useEffect(() => {
     const e = existing.data;
-    if (e) (setName(e.name), setUrl(e.url), setEvents(e.events));
+    if (e) {
+      setName(e.name);
+      setUrl(e.url);
+      setEvents(e.events);
+    }
   }, [existing.data]);
 
   const submit = async (event: Event) => {

@@ -48,7 +48,8 @@ export class ApiKeyGuard implements CanActivate {
     }
     const request = context.switchToHttp().getRequest<HttpRequestWithTenant>();
     const authorization = header(request, 'authorization');
-    const token = authorization === undefined ? undefined : /^Bearer +(\S+)\s*$/i.exec(authorization.trim())?.[1];
+    const token =
+      authorization === undefined ? undefined : /^Bearer +(\S+)\s*$/i.exec(authorization.trim())?.[1];
     if (this.portal && token !== undefined && looksLikePortalToken(token)) {
       const grant = await this.portal.authorize(token, request);
       request.tenant = { organizationId: grant.organizationId, apiKeyId: grant.sessionId, portal: grant };

@@ -43,7 +43,15 @@ export class PlatformModule {
           inject: [API_KEY_AUTH_OPTIONS, { token: DataSource, optional: true }],
         },
       ],
-      exports: [HealthRegistry, Metrics, ApiKeyAuthenticator, ApiKeyGuard, AdminGuard, ADMIN_TOKEN, PortalAccess],
+      exports: [
+        HealthRegistry,
+        Metrics,
+        ApiKeyAuthenticator,
+        ApiKeyGuard,
+        AdminGuard,
+        ADMIN_TOKEN,
+        PortalAccess,
+      ],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { errors, jwtVerify, SignJWT } from 'jose';
+import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 import type { Parser } from './config';
 import { unauthorized } from './errors';
 
@@ -78,7 +78,7 @@ const isStringRecord = (value: unknown): value is Record<string, string> =>
 
 /** The grant of a valid token; 401 with the reason for an expired, tampered or foreign one. */
 export async function verifyPortalToken(key: Uint8Array, token: string, now: Date): Promise<PortalGrant> {
-  let payload;
+  let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, key, {
       algorithms: ['HS256'],
@@ -106,7 +106,7 @@ export async function verifyPortalToken(key: Uint8Array, token: string, now: Dat
     organizationId: sub!,
     permissions: prm as PortalPermission,
     filter: flt,
-    theme: thm as PortalTheme,
+    theme: thm,
     expiresAt: new Date(exp! * 1000),
   };
 }
