@@ -170,6 +170,25 @@ describe('the portal page', () => {
     await screenshot(page, 'attempt-retried');
   });
 
+  it('charts the endpoint’s last 24 hours and tails its deliveries live', async () => {
+    const orders = await a.call<{ items: Array<{ id: string; name: string }> }>('GET', '/webhooks');
+    const id = orders.body.items.find((e) => e.name === 'Orders')!.id;
+    await page.goto(`${stack.apiUrl}/portal/#/endpoints/${id}`);
+    await page.reload();
+    const summary = page.locator('#chart-title + p');
+    await summary.waitFor();
+    const succeeded = Number(/(\d+) succeeded/.exec((await summary.textContent())!)![1]);
+    expect(succeeded).toBeGreaterThanOrEqual(2);
+    await page.getByRole('button', { name: 'Start live tail' }).click();
+    await page.getByText('Waiting for deliveries…').waitFor();
+    await page.getByRole('button', { name: 'Send test event' }).click();
+    await page.locator('ol.tail li').filter({ hasText: 'succeeded' }).first().waitFor();
+    expect(await page.locator('ol.tail li').first().textContent()).toContain('workflow.completed');
+    await accessible('chart and live tail');
+    await screenshot(page, 'endpoint-activity');
+    await page.getByRole('button', { name: 'Stop live tail' }).click();
+  });
+
   it('shows the event catalog with descriptions, examples and schemas', async () => {
     await page.getByRole('link', { name: 'Event catalog' }).click();
     const entry = page.locator('details').filter({ hasText: 'workflow.completed' }).first();

@@ -25,6 +25,8 @@ function requestsFor(target: { id: string; dispatchId: string }) {
     ['POST /webhooks/:id/rotate-secret', ['POST', `/webhooks/${target.id}/rotate-secret`]],
     ['POST /webhooks/:id/replay', ['POST', `/webhooks/${target.id}/replay`, { since }]],
     ['GET /webhooks/:id/logs', ['GET', `/webhooks/${target.id}/logs`]],
+    ['GET /portal/webhooks/:id/stats', ['GET', `/portal/webhooks/${target.id}/stats`]],
+    ['GET /portal/webhooks/:id/tail', ['GET', `/portal/webhooks/${target.id}/tail`]],
     ['GET /v2/webhook-dispatches/:dispatchId', ['GET', `/v2/webhook-dispatches/${target.dispatchId}`]],
     [
       'POST /webhook-dispatches/:dispatchId/retry',

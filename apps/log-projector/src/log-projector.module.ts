@@ -10,6 +10,7 @@ import { DispatchesHttpController } from './dispatches/dispatches.http.controlle
 import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from './log-projector.config';
 import { DeliveryLogQueries } from './logs/delivery-log.queries';
 import { LogsHttpController } from './logs/logs.http.controller';
+import { PortalHttpController } from './portal/portal.http.controller';
 import { ProjectorPortalScope } from './portal/portal.scope';
 import { OutcomeFeed } from './projector/outcome.feed';
 import { ProjectionSchemaService } from './projector/projection-schema.service';
@@ -37,7 +38,12 @@ export class LogProjectorModule {
           shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
         }),
       ],
-      controllers: [LogsHttpController, DispatchesHttpController, DeliveriesGrpcController],
+      controllers: [
+        LogsHttpController,
+        DispatchesHttpController,
+        DeliveriesGrpcController,
+        PortalHttpController,
+      ],
       providers: [
         { provide: LOG_PROJECTOR_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },

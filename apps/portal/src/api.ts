@@ -116,3 +116,54 @@ export interface Page<T> {
 }
 
 export const enc = encodeURIComponent;
+
+export interface HourStats {
+  hour: string;
+  succeeded: number;
+  failed: number;
+  avgMs: number | null;
+  p95Ms: number | null;
+}
+
+/** One delivery outcome of the live tail (the Deliveries.Watch message). */
+export interface Outcome {
+  kind: 'created' | 'attempted' | 'succeeded' | 'failed';
+  dispatch_id: string;
+  event_type: string;
+  attempt: number;
+  response_status?: number;
+  error_message?: string;
+  occurred_at: string;
+  test: boolean;
+}
+
+/**
+ * Reads a server-sent event stream with fetch, because EventSource cannot send the bearer token.
+ * Resolves when the stream ends or `signal` aborts it.
+ */
+export async function stream(
+  path: string,
+  signal: AbortSignal,
+  onData: (data: string) => void,
+): Promise<void> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${token}` }, signal });
+  if (!res.ok || !res.body) throw new ApiError(res.status, 'error', `live tail refused (${res.status})`);
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += value;
+    let end: number;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const event = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const data = event
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
+      if (data) onData(data);
+    }
+  }
+}

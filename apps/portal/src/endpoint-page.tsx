@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { call, type Endpoint, enc } from './api';
 import type { Props } from './app';
+import { Chart, LiveTail } from './activity';
 import { Attempts } from './attempts';
 import { SecretOnce } from './endpoint-form';
 import { Replay } from './replay';
@@ -136,6 +137,8 @@ export function EndpointPage({ session, id, onExpired }: Props & { id: string })
       )}
       {manage && <Replay id={id} onExpired={onExpired} onStarted={() => setAttemptsTick((t) => t + 1)} />}
       <Attempts id={id} manage={manage} tick={attemptsTick} onExpired={onExpired} />
+      <Chart id={id} tick={attemptsTick} onExpired={onExpired} />
+      <LiveTail id={id} />
     </>
   );
 }

@@ -31,6 +31,8 @@ export const PORTAL_ROUTES: readonly PortalRoute[] = [
   { method: 'POST', path: '/webhooks/:id/rotate-secret', permission: 'manage', scope: 'subscription' },
   { method: 'POST', path: '/webhooks/:id/replay', permission: 'manage', scope: 'subscription' },
   { method: 'GET', path: '/webhooks/:id/logs', permission: 'read', scope: 'subscription' },
+  { method: 'GET', path: '/portal/webhooks/:id/stats', permission: 'read', scope: 'subscription' },
+  { method: 'GET', path: '/portal/webhooks/:id/tail', permission: 'read', scope: 'subscription' },
   { method: 'GET', path: '/v2/webhook-dispatches/:dispatchId', permission: 'read', scope: 'dispatch' },
   {
     method: 'POST',
