@@ -5,6 +5,12 @@ import { startStack, type Stack, type Tenant } from '../support/stack';
 import { launchChromium, screenshot, seriousViolations } from './browser';
 import { endpointWithDispatch, expiredToken, PORTAL_STACK_ENV, session } from './portal.support';
 
+interface FocusedElement {
+  id: string;
+  textContent: string | null;
+  parentElement: { textContent: string | null } | null;
+}
+
 /** The portal in a real browser, against the three services behind the local gateway. */
 describe('the portal page', () => {
   let stack: Stack;
@@ -27,9 +33,11 @@ describe('the portal page', () => {
     expect([screen, await seriousViolations(page)]).toEqual([screen, []]);
 
   beforeAll(async () => {
-    [stack, receiver, browser] = await Promise.all([
-      startStack(PORTAL_STACK_ENV),
-      startReceiver(),
+    receiver = await startReceiver();
+    // The receiver's origin plays the platform's page that embeds the portal.
+    const embedders = { PORTAL_FRAME_ANCESTORS: `'self' ${receiver.url}` };
+    [stack, browser] = await Promise.all([
+      startStack({ ...PORTAL_STACK_ENV, ...embedders }),
       launchChromium(),
     ]);
     [a, b] = await Promise.all([stack.tenant('A'), stack.tenant('B')]);
@@ -60,7 +68,7 @@ describe('the portal page', () => {
     );
     expect(await page.title()).toBe('Acme webhooks');
     expect(page.url()).not.toContain('token=');
-    await expect(page.getByText('No endpoints yet.').isVisible()).resolves.toBe(true);
+    await page.getByText('No endpoints yet.').waitFor();
     await accessible('empty list');
   });
 
@@ -207,6 +215,74 @@ describe('the portal page', () => {
     await page.goto(`${stack.apiUrl}/portal/#/endpoints/${foreign.id}`);
     await page.getByRole('alert').waitFor();
     expect(await page.getByRole('alert').textContent()).toContain('not found');
+  });
+
+  it('is usable with the keyboard alone', async () => {
+    await page.goto(`${stack.apiUrl}/portal/#/endpoints`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    const focused = () =>
+      page.evaluate(() => {
+        const el = (globalThis as unknown as { document: { activeElement: FocusedElement | null } }).document
+          .activeElement;
+        return { id: el?.id ?? '', text: el?.textContent ?? '', label: el?.parentElement?.textContent ?? '' };
+      });
+    const tabTo = async (check: (el: { id: string; text: string; label: string }) => boolean) => {
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        if (check(await focused())) return;
+      }
+      throw new Error('focus never got there');
+    };
+    await tabTo((el) => el.text === 'Add endpoint');
+    await page.keyboard.press('Enter');
+    await tabTo((el) => el.id === 'name');
+    await page.keyboard.type('Keyboard');
+    await tabTo((el) => el.id === 'url');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type(`${receiver.url}/ok`);
+    await tabTo((el) => el.label === 'workflow.failed');
+    await page.keyboard.press('Space');
+    await tabTo((el) => el.text === 'Create endpoint');
+    await page.keyboard.press('Enter');
+    await page.getByRole('textbox', { name: 'Signing secret' }).waitFor();
+    const made = await a.call<{ items: Array<{ name: string; events: string[] }> }>('GET', '/webhooks');
+    expect(made.body.items.find((e) => e.name === 'Keyboard')?.events).toEqual(['workflow.failed']);
+  });
+
+  it('pauses, resumes, edits and deletes an endpoint', async () => {
+    await page.getByRole('link', { name: 'Go to endpoint' }).click();
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.locator('.pill', { hasText: 'Paused' }).waitFor();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('.pill', { hasText: 'Active' }).waitFor();
+    await page.getByRole('link', { name: 'Edit' }).click();
+    await page.getByLabel('Name').fill('Keyboard v2');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('heading', { name: 'Keyboard v2' }).waitFor();
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('button', { name: 'Confirm delete' }).click();
+    await page.getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await page.getByRole('link', { name: 'Orders' }).waitFor();
+    expect(await page.getByRole('link', { name: 'Keyboard v2' }).count()).toBe(0);
+  });
+
+  it('works inside an iframe of an allowed origin, and nowhere else', async () => {
+    const link = await session(a, { permissions: 'read' });
+    const src = `${stack.apiUrl}/portal/${new URL(link.url).hash}`;
+    const html = `<!doctype html><title>Platform</title><iframe title="Webhooks" src="${src}" width="900" height="600"></iframe>`;
+    receiver.route('/host', behaviours.status(200, html, { 'content-type': 'text/html' }));
+    const host = await browser.newPage();
+    await host.goto(`${receiver.url}/host`);
+    await host.frameLocator('iframe').getByRole('heading', { name: 'Endpoints' }).waitFor();
+    await screenshot(host, 'embedded');
+    // The same page from another origin (localhost is not in PORTAL_FRAME_ANCESTORS): the browser refuses it.
+    const blocked = await browser.newPage();
+    const refused = blocked.waitForEvent('console', (m) => m.text().includes('frame-ancestors'));
+    await blocked.goto(`${receiver.url.replace('127.0.0.1', 'localhost')}/host`);
+    await refused;
+    expect(await blocked.frameLocator('iframe').getByRole('heading', { name: 'Endpoints' }).count()).toBe(0);
+    await Promise.all([host.close(), blocked.close()]);
   });
 
   it('refuses an expired link', async () => {

@@ -19,6 +19,7 @@ export function EndpointForm({ id, onExpired }: Props & { id?: string }) {
   const [url, setUrl] = useState('https://');
   const [events, setEvents] = useState<string[]>([]);
   const [created, setCreated] = useState<Endpoint | null>(null);
+  const [loaded, setLoaded] = useState(id === undefined);
   const action = useAction(onExpired);
   useEffect(() => {
     const e = existing.data;
@@ -26,6 +27,7 @@ export function EndpointForm({ id, onExpired }: Props & { id?: string }) {
       setName(e.name);
       setUrl(e.url);
       setEvents(e.events);
+      setLoaded(true);
     }
   }, [existing.data]);
 
@@ -41,6 +43,9 @@ export function EndpointForm({ id, onExpired }: Props & { id?: string }) {
   };
 
   if (created) return <SecretOnce endpoint={created} />;
+  if (existing.error) return <Alert>{existing.error}</Alert>;
+  // An edit form starts from the stored endpoint, never from blanks typed over by its arrival.
+  if (!loaded) return <p aria-busy="true">Loading…</p>;
   const problems = action.error?.problems(FIELDS) ?? [];
   const errorOf = (field: string) => problems.filter((p) => p.field === field).map((p) => p.message);
   const general = problems.filter((p) => p.field === null);
@@ -48,7 +53,6 @@ export function EndpointForm({ id, onExpired }: Props & { id?: string }) {
   return (
     <section aria-labelledby="form-title">
       <h1 id="form-title">{id ? 'Edit endpoint' : 'Add endpoint'}</h1>
-      {existing.error && <Alert>{existing.error}</Alert>}
       <form onSubmit={(e) => void submit(e)} noValidate>
         {general.length > 0 && (
           <div class="alert" role="alert" tabIndex={-1}>
