@@ -49,8 +49,19 @@ export function Chart(props: { id: string; tick: number; onExpired: () => void }
           aria-label={`Average latency per hour, up to ${slowest} ms.`}
         >
           <polyline class="latency" points={line} fill="none" />
+          {line
+            .split(' ')
+            .filter(Boolean)
+            .map((point) => {
+              const [x, y] = point.split(',');
+              return <circle key={point} class="latency" cx={x} cy={y} r="3" />;
+            })}
         </svg>
       </div>
+      <p class="axis" aria-hidden="true">
+        <span>24 h ago</span>
+        <span>now</span>
+      </p>
       <p class="legend">
         <span class="key ok" /> succeeded <span class="key bad" /> failed <span class="key latency" /> average
         latency (top: {slowest} ms)
@@ -96,7 +107,7 @@ export function LiveTail(props: { id: string }) {
         {lines.map((o) => (
           <li key={`${o.dispatch_id}:${o.kind}:${o.attempt}:${o.occurred_at}`}>
             <span class={`pill ${o.kind}`}>{o.kind}</span> {when(o.occurred_at)}{' '}
-            <span class="mono">{o.event_type}</span> attempt {o.attempt}{' '}
+            <span class="mono">{o.event_type}</span> {o.attempt > 0 ? `attempt ${o.attempt}` : 'queued'}{' '}
             {o.response_status ?? o.error_message ?? ''}
           </li>
         ))}
