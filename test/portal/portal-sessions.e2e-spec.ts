@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { request } from 'undici';
 import { REPO_ROOT, startReceiver, type Receiver } from '@hookstream/testing';
 import { PORTAL_ROUTES, type PortalRoute } from '@hookstream/platform';
+import { grpcClients } from '../support/grpc';
 import { startStack, type Stack, type Tenant } from '../support/stack';
 import { asPortal, endpointWithDispatch, expiredToken, PORTAL_STACK_ENV, session } from './portal.support';
 
@@ -239,5 +240,39 @@ describe('portal sessions', () => {
       permissions: 'read',
       theme: { title: 'From the CLI' },
     });
+  });
+
+  it('mints links over gRPC with the same rules', async () => {
+    const grpc = grpcClients(stack);
+    try {
+      const made = await grpc.unary<{ url: string; token: string; expires_at: string }>(
+        'Portal',
+        'CreateSession',
+        {
+          permissions: 'manage',
+          expires_in: 600,
+          subscription_filter: { customer: 'g1' },
+          theme: { title: 'gRPC' },
+        },
+        { key: a.apiKey },
+      );
+      if (!made.ok) throw new Error(made.details);
+      const me = await asPortal(stack, made.value.token, 'GET', '/portal/session');
+      expect(me.body).toMatchObject({
+        organizationId: a.organizationId,
+        subscriptionFilter: { customer: 'g1' },
+      });
+      const bad = await grpc.unary(
+        'Portal',
+        'CreateSession',
+        { permissions: 'owner', expires_in: 5 },
+        { key: a.apiKey },
+      );
+      expect(bad).toMatchObject({ ok: false, code: 3, details: expect.stringContaining('expiresIn') });
+      const anonymous = await grpc.unary('Portal', 'CreateSession', { permissions: 'read' }, {});
+      expect(anonymous).toMatchObject({ ok: false, code: 16 });
+    } finally {
+      grpc.close();
+    }
   });
 });

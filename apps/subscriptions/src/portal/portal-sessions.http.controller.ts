@@ -1,20 +1,14 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import {
-  ApiKeyGuard,
-  CurrentTenant,
-  forbidden,
-  PORTAL_DEFAULT_TTL_SECONDS,
-  signPortalToken,
-  type Tenant,
-} from '@hookstream/platform';
-import { type Clock, sampleDataOf } from '@hookstream/contracts';
+import { ApiKeyGuard, CurrentTenant, forbidden, type Tenant } from '@hookstream/platform';
+import { sampleDataOf } from '@hookstream/contracts';
 import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, CONFIG } from '../app.tokens';
+import { CONFIG } from '../app.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { DEFAULT_LIST_LIMIT, ListSubscriptionsQuery } from '../subscriptions/subscription-actions.dto';
 import { SubscriptionListResponse, toResponse } from '../subscriptions/subscription.response';
 import { CreatePortalSessionDto, PortalSessionResponse, toSessionView } from './portal-session.dto';
+import { PortalSessionsService } from './portal-sessions.service';
 import { PortalScopeQueries } from './portal.scope';
 
 /** Portal sessions: minted by the platform's backend with its API key, then used by the page. */
@@ -25,34 +19,19 @@ import { PortalScopeQueries } from './portal.scope';
 export class PortalSessionsHttpController {
   constructor(
     @Inject(CONFIG) private readonly config: SubscriptionsConfig,
-    @Inject(CLOCK) private readonly clock: Clock,
     private readonly scope: PortalScopeQueries,
     private readonly eventTypes: EventTypesService,
+    private readonly sessions: PortalSessionsService,
   ) {}
 
   @Post('sessions')
   @HttpCode(201)
   @ApiCreatedResponse({ type: PortalSessionResponse })
-  async create(
+  create(
     @CurrentTenant() tenant: Tenant,
     @Body() body: CreatePortalSessionDto,
   ): Promise<PortalSessionResponse> {
-    const key = this.config.PORTAL_SIGNING_KEY;
-    if (!key) throw forbidden('portal sessions are disabled: PORTAL_SIGNING_KEY is not set');
-    const { token, grant } = await signPortalToken(
-      key,
-      {
-        organizationId: tenant.organizationId,
-        permissions: body.permissions,
-        filter: body.subscriptionFilter ?? {},
-        theme: { ...body.theme },
-      },
-      body.expiresIn ?? PORTAL_DEFAULT_TTL_SECONDS,
-      this.clock.now(),
-    );
-    // The token rides in the fragment: browsers never send it to a server or a referrer.
-    const url = `${this.config.PORTAL_PUBLIC_URL.replace(/\/+$/, '')}/portal/#token=${token}`;
-    return { url, token, expiresAt: grant.expiresAt.toISOString() };
+    return this.sessions.create(tenant.organizationId, body);
   }
 
   @Get('session')
