@@ -16,6 +16,8 @@ const PROJECTOR_ROUTES = [
   /^\/webhooks\/[^/?]+\/logs(\/|\?|$)/,
   /^\/v2\//,
   /^\/webhook-dispatches\//,
+  // The portal's chart and live tail read the delivery logs.
+  /^\/portal\/webhooks\/[^/?]+\/(stats|tail)(\/|\?|$)/,
 ];
 
 export function routeOf(path: string): 'log-projector' | 'subscriptions' {
@@ -52,12 +54,16 @@ export function startGateway(options: {
         headers[name] = Array.isArray(value) ? value.join(', ') : value;
     }
     const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+    // A client that leaves ends the upstream request too (a live tail would otherwise stay open).
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
     try {
       const upstream = await pools[routeOf(path)].request({
         path,
         method: req.method ?? 'GET',
         headers,
         body: hasBody ? req : null,
+        signal: abort.signal,
       });
       const out: Record<string, string | string[]> = {};
       for (const [name, value] of Object.entries(upstream.headers)) {

@@ -11,6 +11,7 @@ import { CliError, EXIT } from './cli.errors';
 import { registerDeliveryCommands } from './deliveries.commands';
 import { registerEventCommands } from './events.commands';
 import { repoRoot } from './local-env';
+import { registerPortalCommands } from './portal.commands';
 import { registerProjectorCommands } from './projector.commands';
 import { registerSubscriptionCommands } from './subscriptions.commands';
 
@@ -27,6 +28,7 @@ Examples:
   echo '{"type":"run_failed","data":{}}' | hookstream events publish -
   hookstream deliveries tail
   hookstream logs --subscription wh_... --json
+  hookstream portal-link --org org_acme --filter '{"customer":"c_1"}' --title 'Acme webhooks'
 `;
 
 function version(): string {
@@ -59,6 +61,7 @@ export function buildProgram(): Command {
   registerEventCommands(program);
   registerDeliveryCommands(program);
   registerProjectorCommands(program);
+  registerPortalCommands(program);
   return program;
 }
 

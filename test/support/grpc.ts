@@ -12,7 +12,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { REPO_ROOT } from '@hookstream/testing';
 import type { Stack } from './stack';
 
-export type GrpcService = 'Subscriptions' | 'Events' | 'Deliveries';
+export type GrpcService = 'Subscriptions' | 'Events' | 'Deliveries' | 'Portal';
 
 /** What a call sends as metadata: an API key, an organization, or nothing at all. */
 export interface GrpcAuth {
@@ -58,7 +58,7 @@ const metadataOf = (auth: GrpcAuth): Metadata => {
 /** Clients of the stack's gRPC services (hookstream.v1), each at the service that serves it. */
 export function grpcClients(stack: Stack): GrpcClients {
   const definition = loadSync(
-    ['subscriptions.proto', 'events.proto', 'deliveries.proto'].map((file) =>
+    ['subscriptions.proto', 'events.proto', 'deliveries.proto', 'portal.proto'].map((file) =>
       join(REPO_ROOT, 'libs', 'contracts', 'proto', file),
     ),
     { keepCase: true, longs: String, enums: String, defaults: true, oneofs: true },
@@ -68,6 +68,7 @@ export function grpcClients(stack: Stack): GrpcClients {
     Subscriptions: stack.services.subscriptions.grpcAddress,
     Events: stack.services.subscriptions.grpcAddress,
     Deliveries: stack.services['log-projector'].grpcAddress,
+    Portal: stack.services.subscriptions.grpcAddress,
   };
   const clients = new Map<GrpcService, Client>();
   const client = (service: GrpcService): Client => {

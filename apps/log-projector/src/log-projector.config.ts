@@ -1,5 +1,5 @@
 import { withReplicasAlias } from '@hookstream/messaging';
-import { duration, int, oneOf, readConfig, str, url } from '@hookstream/platform';
+import { duration, int, oneOf, portalSigningKey, readConfig, str, url } from '@hookstream/platform';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -20,6 +20,8 @@ export const logProjectorConfigSpec = {
   PROJECTOR_BATCH_SIZE: int({ default: 500, min: 1, max: 10_000 }),
   /** ... or when its first fact has waited this long, whichever comes first. */
   PROJECTOR_BATCH_MS: int({ default: 20, min: 0, max: 10_000 }),
+  /** The same key as the subscriptions service's: portal sessions read logs and retry here. */
+  PORTAL_SIGNING_KEY: portalSigningKey(),
 };
 
 export type LogProjectorConfig = ReturnType<typeof readLogProjectorConfig>;

@@ -12,6 +12,8 @@ import { DispatchesHttpController } from './dispatches/dispatches.http.controlle
 import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from './log-projector.config';
 import { DeliveryLogQueries } from './logs/delivery-log.queries';
 import { LogsHttpController } from './logs/logs.http.controller';
+import { PortalHttpController } from './portal/portal.http.controller';
+import { ProjectorPortalScope } from './portal/portal.scope';
 import { OutcomeFeed } from './projector/outcome.feed';
 import { ProjectionSchemaService } from './projector/projection-schema.service';
 import { logProjectorDataSourceOptions } from './projector/projection.schema';
@@ -24,7 +26,7 @@ export class LogProjectorModule {
     return {
       module: LogProjectorModule,
       imports: [
-        PlatformModule.forRoot(),
+        PlatformModule.forRoot({ portalSigningKey: config.PORTAL_SIGNING_KEY }),
         TypeOrmModule.forRoot(logProjectorDataSourceOptions(config.DATABASE_URL)),
         MessagingModule.forRoot({
           servers: config.NATS_URL,
@@ -38,7 +40,12 @@ export class LogProjectorModule {
           shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
         }),
       ],
-      controllers: [LogsHttpController, DispatchesHttpController, DeliveriesGrpcController],
+      controllers: [
+        LogsHttpController,
+        DispatchesHttpController,
+        DeliveriesGrpcController,
+        PortalHttpController,
+      ],
       providers: [
         { provide: LOG_PROJECTOR_CONFIG, useValue: config },
         { provide: CLOCK, useValue: systemClock },
@@ -55,6 +62,7 @@ export class LogProjectorModule {
             new IdempotencyInterceptor(new IdempotencyStore(dataSource, 'log_projector_idempotency_keys')),
           inject: [DataSource],
         },
+        ProjectorPortalScope,
       ],
     };
   }

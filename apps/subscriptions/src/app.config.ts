@@ -4,6 +4,7 @@ import {
   duration,
   int,
   oneOf,
+  portalSigningKey,
   readConfig,
   secretKey,
   str,
@@ -33,6 +34,9 @@ export const subscriptionsConfigSpec = {
   MAX_EVENT_BYTES: int({ default: 262_144, min: 1024, max: 8 * 1024 * 1024 }),
   SECRET_ROTATION_GRACE: duration({ default: '24h' }),
   SHUTDOWN_GRACE_MS: int({ default: 25_000, min: 0 }),
+  PORTAL_SIGNING_KEY: portalSigningKey(),
+  PORTAL_PUBLIC_URL: url({ protocols: ['http', 'https'], default: 'http://127.0.0.1:8080' }),
+  PORTAL_FRAME_ANCESTORS: str({ default: "'self'" }),
 };
 
 const readVariables = (env: NodeJS.ProcessEnv) => readConfig(subscriptionsConfigSpec, withReplicasAlias(env));
@@ -48,6 +52,11 @@ export function readSubscriptionsConfig(env: NodeJS.ProcessEnv = process.env): S
   const problems: string[] = [];
   // A short admin token is guessable, and the admin API creates keys for any organization.
   if (config.ADMIN_TOKEN.length < 16) problems.push('ADMIN_TOKEN must be at least 16 characters');
+  // Written into a Content-Security-Policy header: one directive's sources, nothing that ends it.
+  if (!/^[^;,\r\n]+$/.test(config.PORTAL_FRAME_ANCESTORS))
+    problems.push(
+      "PORTAL_FRAME_ANCESTORS must be space-separated CSP sources such as 'self' https://app.example.com",
+    );
   let allowList: AllowList | undefined;
   try {
     allowList = parseAllowedTargets(config.DELIVERY_ALLOWED_TARGETS);

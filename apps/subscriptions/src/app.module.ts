@@ -13,6 +13,7 @@ import { EventTypesModule } from './event-types/event-types.module';
 import { EventsModule } from './events/events.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { OutboxModule } from './outbox/outbox.module';
+import { PortalModule } from './portal/portal.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
 /** The configuration, clock and id generator every feature injects. */
@@ -36,7 +37,10 @@ export class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config),
-        PlatformModule.forRoot({ adminToken: config.ADMIN_TOKEN }),
+        PlatformModule.forRoot({
+          adminToken: config.ADMIN_TOKEN,
+          portalSigningKey: config.PORTAL_SIGNING_KEY,
+        }),
         TypeOrmModule.forRootAsync({
           useFactory: () => subscriptionsDataSourceOptions(config.DATABASE_URL),
           // Migrations run before anything else touches the tables, under the shared advisory lock.
@@ -62,6 +66,7 @@ export class AppModule {
         SubscriptionsModule,
         EventsModule,
         DocsModule,
+        PortalModule,
       ],
       providers: [
         {

@@ -26,7 +26,11 @@ async function main(): Promise<void> {
     grpc: {
       port: config.GRPC_PORT,
       packageName: 'hookstream.v1',
-      protoFiles: [join(protos, 'subscriptions.proto'), join(protos, 'events.proto')],
+      protoFiles: [
+        join(protos, 'subscriptions.proto'),
+        join(protos, 'events.proto'),
+        join(protos, 'portal.proto'),
+      ],
     },
     logLevel: config.LOG_LEVEL,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,

@@ -149,7 +149,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Read a subscription */
+        /** Read a subscription and its endpoint circuit */
         get: operations["getSubscription"];
         put?: never;
         post?: never;
@@ -159,6 +159,23 @@ export interface paths {
         head?: never;
         /** Change some fields of a subscription */
         patch: operations["updateSubscription"];
+        trace?: never;
+    };
+    "/webhooks/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the endpoint's circuit now */
+        post: operations["recoverSubscription"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/webhooks/{id}/test": {
@@ -223,6 +240,23 @@ export interface paths {
         put?: never;
         /** Publish one event or a batch of up to 100 */
         post: operations["publishEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mint a link to the customer portal for one organization's endpoints */
+        post: operations["createPortalSession"];
         delete?: never;
         options?: never;
         head?: never;
@@ -563,6 +597,10 @@ export interface components {
              * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
              */
             secret?: string;
+            /** @description Only on GET /webhooks/:id: the endpoint's circuit as the dispatchers keep it. */
+            circuit?: {
+                [key: string]: unknown;
+            };
         };
         SubscriptionListResponse: {
             items: components["schemas"]["SubscriptionResponse"][];
@@ -572,6 +610,21 @@ export interface components {
             limit: number;
             /** @example 0 */
             offset: number;
+        };
+        CircuitResponse: {
+            /**
+             * @description open: the endpoint kept failing; its dispatches are parked and it is probed on a back-off
+             * @enum {string}
+             */
+            state: "closed" | "open";
+            /** Format: date-time */
+            since: string | null;
+            /** @description Failed attempts in a row */
+            consecutiveFailures: number;
+            /** Format: date-time */
+            nextProbeAt: string | null;
+            /** @example timeout after 15000 ms */
+            reason: string | null;
         };
         UpdateSubscriptionDto: {
             /**
@@ -711,6 +764,34 @@ export interface components {
         };
         IngestBatchResultDoc: {
             events: components["schemas"]["IngestResultDoc"][];
+        };
+        PortalThemeDto: {
+            title?: string;
+            /** @description https URL of an image shown in the header. */
+            logoUrl?: string;
+            /** @example #4f46e5 */
+            primaryColor?: string;
+        };
+        CreatePortalSessionDto: {
+            /**
+             * @description Seconds the link stays valid.
+             * @default 3600
+             */
+            expiresIn?: number;
+            /** @enum {string} */
+            permissions: "read" | "manage";
+            /** @description Metadata key/values a subscription must carry to be seen in this session. */
+            subscriptionFilter?: {
+                [key: string]: string;
+            };
+            theme?: components["schemas"]["PortalThemeDto"];
+        };
+        PortalSessionResponse: {
+            /** @description The portal page, carrying the token in its fragment. */
+            url: string;
+            token: string;
+            /** Format: date-time */
+            expiresAt: string;
         };
         LogEntryDoc: {
             /** @example att_01JD4V8Q6Y2M7N3B5C9X0ZKTRW */
@@ -1501,6 +1582,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description With `circuit`: the endpoint circuit. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1647,6 +1729,49 @@ export interface operations {
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    recoverSubscription: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Default: the key's default organization. */
+                "X-Organization-Id"?: string;
+                /** @description Makes the request safe to retry: the same key and body within 24 h get the first answer again (Idempotent-Replayed: true); another body is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Closes the endpoint's circuit: every dispatcher drains its parked backlog at once. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "state": "closed",
+                     *       "since": "2026-11-23T10:00:00.000Z",
+                     *       "consecutiveFailures": 0,
+                     *       "nextProbeAt": "2026-11-23T10:00:00.000Z",
+                     *       "reason": "timeout after 15000 ms"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CircuitResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };
@@ -1856,6 +1981,56 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["IngestResultDoc"] | components["schemas"]["IngestBatchResultDoc"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createPortalSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes the request safe to retry: the same key and body within 24 h get the first answer again (Idempotent-Replayed: true); another body is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "expiresIn": 3600,
+                 *       "permissions": "read",
+                 *       "theme": {
+                 *         "primaryColor": "#4f46e5"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreatePortalSessionDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "url": "string",
+                     *       "token": "string",
+                     *       "expiresAt": "2026-11-23T10:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PortalSessionResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -4,11 +4,14 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { type Clock, systemClock } from '@hookstream/contracts';
 import { forbidden, unauthorized, unavailable } from './errors';
+import type { PortalGrant } from './portal.token';
 
 /** Who is calling: the organization the request acts for and the key that proved it. */
 export interface Tenant {
   organizationId: string;
   apiKeyId: string;
+  /** Set when a portal session token, not an API key, proved the request. */
+  portal?: PortalGrant;
 }
 
 /** A live (not revoked) key as stored. */

@@ -10,11 +10,13 @@ import {
 } from '@nestjs/common';
 import { ApiKeyAuthenticator, bearerToken, type Tenant } from './auth.authenticator';
 import { DomainError, forbidden, unauthorized } from './errors';
+import { PortalAccess, type PortalRequest } from './portal.access';
+import { looksLikePortalToken } from './portal.token';
 
 /** Injection token of the operator token (`ADMIN_TOKEN`); null or absent disables the admin API. */
 export const ADMIN_TOKEN = Symbol('ADMIN_TOKEN');
 
-interface HttpRequestWithTenant {
+interface HttpRequestWithTenant extends PortalRequest {
   headers: Record<string, string | string[] | undefined>;
   tenant?: Tenant;
 }
@@ -27,10 +29,16 @@ function header(request: HttpRequestWithTenant, name: string): string | undefine
 // gRPC has no request object to decorate; the call's metadata identifies it for the handler's parameters.
 const grpcTenants = new WeakMap<object, Tenant>();
 
-/** Authenticates the API key of an HTTP request (sets `request.tenant`) or a gRPC call. */
+/**
+ * Authenticates the API key of an HTTP request (sets `request.tenant`) or a gRPC call. Over HTTP it
+ * also takes a portal session token, on the portal's routes only (see portal.routes.ts).
+ */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
-  constructor(private readonly authenticator: ApiKeyAuthenticator) {}
+  constructor(
+    private readonly authenticator: ApiKeyAuthenticator,
+    @Optional() private readonly portal?: PortalAccess,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() === 'rpc') {
@@ -39,6 +47,14 @@ export class ApiKeyGuard implements CanActivate {
       return true;
     }
     const request = context.switchToHttp().getRequest<HttpRequestWithTenant>();
+    const authorization = header(request, 'authorization');
+    const token =
+      authorization === undefined ? undefined : /^Bearer +(\S+)\s*$/i.exec(authorization.trim())?.[1];
+    if (this.portal && token !== undefined && looksLikePortalToken(token)) {
+      const grant = await this.portal.authorize(token, request);
+      request.tenant = { organizationId: grant.organizationId, apiKeyId: grant.sessionId, portal: grant };
+      return true;
+    }
     request.tenant = await this.authenticator.authenticate(
       header(request, 'authorization'),
       header(request, 'x-organization-id'),

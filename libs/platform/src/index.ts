@@ -14,3 +14,6 @@ export * from './platform.module';
 export * from './migrations';
 export * from './idempotency.store';
 export * from './idempotency.interceptor';
+export * from './portal.token';
+export * from './portal.routes';
+export * from './portal.access';

@@ -4,11 +4,14 @@ import { API_KEY_AUTH_OPTIONS, type ApiKeyAuthOptions, ApiKeyAuthenticator } fro
 import { ADMIN_TOKEN, AdminGuard, ApiKeyGuard } from './auth.guards';
 import { HealthController, HealthRegistry, PostgresHealth } from './health';
 import { Metrics, MetricsController } from './metrics';
+import { PORTAL_SIGNING_KEY, PortalAccess } from './portal.access';
 
 export interface PlatformModuleOptions {
   /** Absent: the admin routes answer 403. */
   adminToken?: string;
   auth?: ApiKeyAuthOptions;
+  /** PORTAL_SIGNING_KEY; absent or null: portal session tokens are refused. */
+  portalSigningKey?: Uint8Array | null;
 }
 
 /**
@@ -29,6 +32,8 @@ export class PlatformModule {
         PostgresHealth,
         ApiKeyGuard,
         AdminGuard,
+        PortalAccess,
+        { provide: PORTAL_SIGNING_KEY, useValue: options.portalSigningKey ?? null },
         { provide: ADMIN_TOKEN, useValue: options.adminToken ?? null },
         { provide: API_KEY_AUTH_OPTIONS, useValue: options.auth ?? {} },
         {
@@ -38,7 +43,15 @@ export class PlatformModule {
           inject: [API_KEY_AUTH_OPTIONS, { token: DataSource, optional: true }],
         },
       ],
-      exports: [HealthRegistry, Metrics, ApiKeyAuthenticator, ApiKeyGuard, AdminGuard, ADMIN_TOKEN],
+      exports: [
+        HealthRegistry,
+        Metrics,
+        ApiKeyAuthenticator,
+        ApiKeyGuard,
+        AdminGuard,
+        ADMIN_TOKEN,
+        PortalAccess,
+      ],
     };
   }
 }

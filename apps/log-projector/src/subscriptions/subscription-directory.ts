@@ -5,26 +5,40 @@ import { HealthRegistry } from '@hookstream/platform';
 
 const DELETED = 'subscription.deleted';
 
-/** The `type` of a subscription fact, without decoding the rest (the secret stays unread). */
-function factType(data: Uint8Array): string | undefined {
+interface FactHead {
+  type?: string;
+  metadata: Record<string, unknown>;
+}
+
+/** The `type` and the subscription's metadata of a fact; the secret stays unread. */
+function factHead(data: Uint8Array): FactHead {
   try {
-    const type = (JSON.parse(Buffer.from(data).toString('utf8')) as { type?: unknown }).type;
-    return typeof type === 'string' ? type : undefined;
+    const fact = JSON.parse(Buffer.from(data).toString('utf8')) as {
+      type?: unknown;
+      data?: { metadata?: unknown };
+    };
+    const metadata = fact.data?.metadata;
+    return {
+      type: typeof fact.type === 'string' ? fact.type : undefined,
+      metadata:
+        typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>) : {},
+    };
   } catch {
-    return undefined;
+    return { metadata: {} };
   }
 }
 
 /**
  * Which subscriptions exist and in which organization, read from SUBSCRIPTIONS (the last fact of
  * each subscription, then every change). With it, the logs and dispatch lists of a subscription
- * nothing was delivered to yet are an empty page, not a 404. Only the subject and the fact's type
- * are read.
+ * nothing was delivered to yet are an empty page, not a 404. Only the subject, the fact's type and
+ * the subscription's metadata (which portal sessions filter on) are read.
  */
 @Injectable()
 export class SubscriptionDirectory implements OnModuleInit, OnApplicationBootstrap {
   private readonly logger = new Logger('SubscriptionDirectory');
   private readonly owners = new Map<string, string>();
+  private readonly metadata = new Map<string, Record<string, unknown>>();
   private stream?: OrderedStream;
 
   constructor(
@@ -59,10 +73,23 @@ export class SubscriptionDirectory implements OnModuleInit, OnApplicationBootstr
     return this.owners.get(subscriptionId) === organizationId;
   }
 
+  /** True when the subscription exists in the organization and carries every key/value of `filter`. */
+  matches(organizationId: string, subscriptionId: string, filter: Record<string, string>): boolean {
+    if (!this.exists(organizationId, subscriptionId)) return false;
+    const metadata = this.metadata.get(subscriptionId) ?? {};
+    return Object.entries(filter).every(([key, value]) => metadata[key] === value);
+  }
+
   apply(subject: string, data: Uint8Array): void {
     const parsed = parseSubscriptionSubject(subject);
     if (!parsed) return;
-    if (factType(data) === DELETED) this.owners.delete(parsed.subscriptionId);
-    else this.owners.set(parsed.subscriptionId, parsed.organizationId);
+    const head = factHead(data);
+    if (head.type === DELETED) {
+      this.owners.delete(parsed.subscriptionId);
+      this.metadata.delete(parsed.subscriptionId);
+    } else {
+      this.owners.set(parsed.subscriptionId, parsed.organizationId);
+      this.metadata.set(parsed.subscriptionId, head.metadata);
+    }
   }
 }

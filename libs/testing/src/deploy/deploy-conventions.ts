@@ -59,6 +59,9 @@ export const knownEnv = new Set<string>([
   'DELIVERY_CONCURRENCY',
   'DELIVERY_ENDPOINT_CONCURRENCY',
   'SHUTDOWN_GRACE_MS',
+  'PORTAL_SIGNING_KEY',
+  'PORTAL_PUBLIC_URL',
+  'PORTAL_FRAME_ANCESTORS',
 ]);
 
 /** Gateway-only variables (scripts/gateway). */
@@ -66,5 +69,5 @@ export const gatewayEnv = ['HTTP_PORT', 'SUBSCRIPTIONS_URL', 'LOG_PROJECTOR_URL'
 
 /** Secrets a production cluster gets from its secret manager, never from the manifests. */
 export const externalSecrets: Readonly<Record<string, readonly string[]>> = {
-  'hookstream-secrets': ['ADMIN_TOKEN', 'SECRETS_KEY'],
+  'hookstream-secrets': ['ADMIN_TOKEN', 'SECRETS_KEY', 'PORTAL_SIGNING_KEY'],
 };
