@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     DELIVERY_ALLOWED_TARGETS: env.DELIVERY_ALLOWED_TARGETS ?? '127.0.0.0/8,::1/128',
     DELIVERY_ALLOW_HTTP: env.DELIVERY_ALLOW_HTTP ?? 'true',
     LOG_LEVEL: env.LOG_LEVEL ?? 'warn',
-    // Only this machine reaches the local stack (the dispatcher binds all interfaces: it has no such setting).
+    // Only this machine reaches the local stack.
     LISTEN_HOST: env.LISTEN_HOST ?? '127.0.0.1',
   };
   for (const name of ['DELIVERY_TIMEOUT_MS', 'DELIVERY_RETRY_SCHEDULE', 'DELIVERY_DISABLE_AFTER'] as const) {

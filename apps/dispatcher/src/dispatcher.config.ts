@@ -6,6 +6,8 @@ import { parseAllowedTargets, parseSchedule, type AllowList } from '@hookstream/
 export interface DispatcherConfig {
   natsUrl: string;
   httpPort: number;
+  /** Address the probes and metrics listen on (LISTEN_HOST). */
+  listenHost: string;
   logLevel: string;
   secretsKey: Buffer;
   streamReplicas: number;
@@ -41,6 +43,7 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
       // One URL or a comma-separated list of cluster URLs.
       NATS_URL: str({ default: 'nats://127.0.0.1:4222' }),
       HTTP_PORT: int({ default: 8082, min: 1, max: 65535 }),
+      LISTEN_HOST: str({ default: '0.0.0.0' }),
       LOG_LEVEL: str({ default: 'info' }),
       SECRETS_KEY: secretKey(),
       JETSTREAM_REPLICAS: int({ default: 1, min: 1, max: 5 }),
@@ -81,6 +84,7 @@ export function readDispatcherConfig(env: NodeJS.ProcessEnv = process.env): Disp
   return {
     natsUrl: raw.NATS_URL,
     httpPort: raw.HTTP_PORT,
+    listenHost: raw.LISTEN_HOST,
     logLevel: raw.LOG_LEVEL,
     secretsKey: raw.SECRETS_KEY,
     streamReplicas: raw.JETSTREAM_REPLICAS,

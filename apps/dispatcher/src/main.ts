@@ -12,6 +12,7 @@ async function main(): Promise<void> {
     name: 'dispatcher',
     module: DispatcherModule.forRoot(config),
     httpPort: config.httpPort,
+    host: config.listenHost,
     logLevel: config.logLevel,
     shutdownGraceMs: config.shutdownGraceMs + CLOSE_MARGIN_MS,
   });
