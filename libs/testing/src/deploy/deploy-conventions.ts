@@ -35,8 +35,6 @@ export const requiredServiceEnv = [
   'NATS_URL',
   'DATABASE_URL',
   'HTTP_PORT',
-  'ADMIN_TOKEN',
-  'SECRETS_KEY',
   'LOG_LEVEL',
   'STREAM_REPLICAS',
 ] as const;
@@ -44,6 +42,8 @@ export const requiredServiceEnv = [
 /** Every variable the deployments set; a name outside this list is a typo. */
 export const knownEnv = new Set<string>([
   ...requiredServiceEnv,
+  'ADMIN_TOKEN',
+  'SECRETS_KEY',
   'GRPC_PORT',
   'DELIVERY_TIMEOUT_MS',
   'DELIVERY_RETRY_SCHEDULE',
@@ -58,6 +58,18 @@ export const knownEnv = new Set<string>([
   'DELIVERY_ENDPOINT_CONCURRENCY',
   'SHUTDOWN_GRACE_MS',
 ]);
+
+/**
+ * The secrets each process reads, and no other: the admin token only reaches the service that
+ * checks it, so a compromised dispatcher or projector pod cannot provision keys.
+ */
+export const secretEnvOf: Readonly<Record<string, readonly string[]>> = {
+  subscriptions: ['ADMIN_TOKEN', 'SECRETS_KEY'],
+  dispatcher: ['SECRETS_KEY'],
+  'log-projector': [],
+  migrate: [],
+};
+export const SECRET_ENV = ['ADMIN_TOKEN', 'SECRETS_KEY'] as const;
 
 /** Gateway-only variables (scripts/gateway). */
 export const gatewayEnv = ['HTTP_PORT', 'SUBSCRIPTIONS_URL', 'LOG_PROJECTOR_URL'] as const;
