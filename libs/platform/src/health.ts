@@ -37,6 +37,12 @@ export async function runCheck(check: HealthCheck, timeoutMs: number): Promise<H
   }
 }
 
+/**
+ * Checks registered by the modules that own a dependency (Postgres, NATS, consumers). Kept rather
+ * than @nestjs/terminus: its report is `{status, info, error, details}` where /health/ready,
+ * grpc.health.v1 and the docs read `{status, checks}`, and each check here still needs its own
+ * timeout and the shutdown state, which terminus leaves to custom indicators.
+ */
 @Injectable()
 export class HealthRegistry implements BeforeApplicationShutdown {
   private readonly checks = new Map<string, { check: HealthCheck; timeoutMs: number }>();

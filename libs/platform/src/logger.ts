@@ -35,8 +35,10 @@ const looksLikeStack = (value: unknown): value is string =>
   typeof value === 'string' && /\n\s+at /.test(value);
 
 /**
- * Nest's own logs as JSON. Nest calls `log(message, context)` and `error(message, stack, context)`;
- * the trailing string is the context.
+ * Nest's own logs as JSON, through the same pino logger as ours. Nest calls `log(message, context)`
+ * and `error(message, stack, context)`; the trailing string is the context. Not nestjs-pino: it
+ * brings pino-http, a log line per request, which on POST /events (the ingest hot path) would be
+ * a line per publish; what it adds beyond that is this adapter.
  */
 export class NestPinoLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}

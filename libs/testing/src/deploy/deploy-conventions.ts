@@ -35,8 +35,6 @@ export const requiredServiceEnv = [
   'NATS_URL',
   'DATABASE_URL',
   'HTTP_PORT',
-  'ADMIN_TOKEN',
-  'SECRETS_KEY',
   'LOG_LEVEL',
   'JETSTREAM_REPLICAS',
 ] as const;
@@ -46,6 +44,8 @@ export const knownEnv = new Set<string>([
   ...requiredServiceEnv,
   // JETSTREAM_REPLICAS' former name, still read by the services.
   'STREAM_REPLICAS',
+  'ADMIN_TOKEN',
+  'SECRETS_KEY',
   'GRPC_PORT',
   'DELIVERY_TIMEOUT_MS',
   'DELIVERY_RETRY_SCHEDULE',
@@ -63,6 +63,18 @@ export const knownEnv = new Set<string>([
   'PORTAL_PUBLIC_URL',
   'PORTAL_FRAME_ANCESTORS',
 ]);
+
+/**
+ * The secrets each process reads, and no other: the admin token only reaches the service that
+ * checks it, so a compromised dispatcher or projector pod cannot provision keys.
+ */
+export const secretEnvOf: Readonly<Record<string, readonly string[]>> = {
+  subscriptions: ['ADMIN_TOKEN', 'SECRETS_KEY'],
+  dispatcher: ['SECRETS_KEY'],
+  'log-projector': [],
+  migrate: [],
+};
+export const SECRET_ENV = ['ADMIN_TOKEN', 'SECRETS_KEY'] as const;
 
 /** Gateway-only variables (scripts/gateway). */
 export const gatewayEnv = ['HTTP_PORT', 'SUBSCRIPTIONS_URL', 'LOG_PROJECTOR_URL'] as const;

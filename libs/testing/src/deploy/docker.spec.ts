@@ -54,6 +54,8 @@ describe('docker/Dockerfile', () => {
       '/app/dist': './dist',
       '/app/bin': './bin',
       '/app/libs/contracts/proto': './libs/contracts/proto',
+      // Served at /docs-json by the subscriptions service.
+      '/app/docs/openapi.json': './docs/openapi.json',
     });
     expect(text).toMatch(/npm prune --omit=dev/);
   });

@@ -2,7 +2,14 @@
 // probes on the conventional paths, graceful shutdown and complete configuration.
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
-import { knownEnv, probePaths, processes, requiredServiceEnv } from './deploy-conventions';
+import {
+  knownEnv,
+  probePaths,
+  processes,
+  requiredServiceEnv,
+  SECRET_ENV,
+  secretEnvOf,
+} from './deploy-conventions';
 import { objectId, type KubeObject } from './kube-objects';
 import { allContainers, containerEnv, containerPortNumber, type PodWorkload } from './workloads';
 
@@ -101,6 +108,11 @@ export function serviceProblems(objects: readonly KubeObject[], workload: PodWor
     const env = containerEnv(objects, container);
     const missing = requiredServiceEnv.filter((name) => !env.has(name));
     if (missing.length > 0) problems.push(`${at}: missing env ${missing.join(', ')}`);
+    const secrets = secretEnvOf[role] ?? [];
+    const absent = secrets.filter((name) => !env.has(name));
+    if (absent.length > 0) problems.push(`${at}: missing secret ${absent.join(', ')}`);
+    const extra = SECRET_ENV.filter((name) => env.has(name) && !secrets.includes(name));
+    if (extra.length > 0) problems.push(`${at}: gets secret ${extra.join(', ')} it does not read`);
     const unknown = [...env.keys()].filter((name) => !knownEnv.has(name));
     if (unknown.length > 0) problems.push(`${at}: unknown env ${unknown.join(', ')}`);
     problems.push(...portEnvProblems(at, container, env, 'HTTP_PORT', 'http', processes[role]?.httpPort));
