@@ -108,12 +108,16 @@ describe('on a three-node JetStream cluster', () => {
       const before = await publishAccepted(tenant, 40, 'stalled');
       const leader = await stack.nats.streamLeader(STREAMS.events);
       leader.pause();
-      // The others elect a leader and the API keeps accepting while the node is frozen.
       const during: PublishedEvent[] = [];
-      for (let i = 0; i < 4; i++) during.push(...(await publishAccepted(tenant, 10, 'stalled')));
-      // Longer than every consumer's 30 s ack wait: what the frozen node held is redelivered elsewhere.
-      await sleep(35_000);
-      leader.resume();
+      try {
+        // The others elect a leader, and the services leave the frozen node once its pongs are
+        // missed: the API accepts again while it is still frozen.
+        for (let i = 0; i < 4; i++) during.push(...(await publishAccepted(tenant, 10, 'stalled', 90_000)));
+        // Longer than every consumer's 30 s ack wait: what the frozen node held is redelivered elsewhere.
+        await sleep(35_000);
+      } finally {
+        leader.resume();
+      }
       await stack.nats.waitHealthy();
       const after = await publishAccepted(tenant, 20, 'stalled');
 

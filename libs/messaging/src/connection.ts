@@ -47,6 +47,11 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsConn
         name: options.name,
         maxReconnectAttempts: -1,
         reconnectTimeWait: 1_000,
+        // A server that is frozen (SIGSTOP, a stalled VM) keeps its sockets open: only missed
+        // pongs reveal it. The client's default (2 min, 2 outstanding) left a service publishing
+        // into a dead connection for 4 min while the other nodes of the cluster were fine.
+        pingInterval: 5_000,
+        maxPingOut: 3,
         // Async stack traces cost a closure per request; without them publish throughput doubles.
         noAsyncTraces: true,
       });
