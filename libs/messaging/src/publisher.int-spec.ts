@@ -30,7 +30,7 @@ describe('streams and publisher (real nats-server)', () => {
     await nats?.dispose();
   });
 
-  it('provisions the three streams idempotently and updates a changed setting', async () => {
+  it('provisions the streams idempotently and updates a changed setting', async () => {
     const again = await provisionStreams(jsm, {
       replicas: 1,
       eventsMaxAgeMs: 7 * DAY,
@@ -40,6 +40,8 @@ describe('streams and publisher (real nats-server)', () => {
       STREAMS.events,
       STREAMS.subscriptions,
       STREAMS.deliveries,
+      STREAMS.parked,
+      STREAMS.circuits,
     ]);
 
     await provisionStreams(jsm, { replicas: 1, eventsMaxAgeMs: 3 * DAY, deliveriesMaxAgeMs: 30 * DAY });

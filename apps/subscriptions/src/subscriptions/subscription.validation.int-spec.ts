@@ -92,6 +92,7 @@ describe('subscription validation over HTTP: each rule answers 400 and writes no
     expect((await f.call('GET', `/webhooks/${id}`, { key: tenant.key })).body).toEqual({
       ...created.body,
       secret: undefined,
+      circuit: { state: 'closed', since: null, consecutiveFailures: 0, nextProbeAt: null, reason: null },
     });
     await f.call('DELETE', `/webhooks/${id}`, { key: tenant.key });
   });

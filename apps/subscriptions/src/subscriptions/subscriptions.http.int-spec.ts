@@ -59,7 +59,12 @@ describe('subscriptions over HTTP', () => {
 
     const got = await f.call('GET', `/webhooks/${id}`, { key });
     expect(got.status).toBe(200);
-    expect(got.body).toEqual({ ...created.body, secret: undefined });
+    // A subscription that never failed has a closed circuit.
+    expect(got.body).toEqual({
+      ...created.body,
+      secret: undefined,
+      circuit: { state: 'closed', since: null, consecutiveFailures: 0, nextProbeAt: null, reason: null },
+    });
     expect(got.text).not.toContain(secret);
 
     const list = await f.call('GET', '/webhooks', { key });
