@@ -50,6 +50,8 @@ function dispatcherEnv(options: BenchOptions): Record<string, string> {
   const env: Record<string, string> = {};
   if (options.deliveryConcurrency) env.DELIVERY_CONCURRENCY = String(options.deliveryConcurrency);
   if (options.endpointConcurrency) env.DELIVERY_ENDPOINT_CONCURRENCY = String(options.endpointConcurrency);
+  // A/B of the fan-out fast path: BENCH_FAST_PATH=false runs the dispatchers without it.
+  if (process.env.BENCH_FAST_PATH) env.DELIVERY_FAST_PATH = process.env.BENCH_FAST_PATH;
   return env;
 }
 
