@@ -44,7 +44,14 @@ describe('a three-node JetStream cluster', () => {
 
   beforeAll(async () => {
     cluster = await startNatsCluster({ nodes: 3 });
-    nc = await connect({ servers: cluster.url.split(','), maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    // A paused server answers nothing: short pings make the client leave it as the services do.
+    nc = await connect({
+      servers: cluster.url.split(','),
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 250,
+      pingInterval: 1_000,
+      maxPingOut: 2,
+    });
     const jsm = await jetstreamManager(nc);
     await jsm.streams.add({ name: 'CLUSTER', subjects: ['cluster.>'], num_replicas: 3 });
     js = jetstream(nc);
@@ -83,7 +90,9 @@ describe('a three-node JetStream cluster', () => {
 
   it('keeps accepting writes while one node is paused, and the resumed node catches up', async () => {
     const leader = await cluster.streamLeader('CLUSTER');
-    const paused = cluster.nodes.find((n) => n.name !== leader.name)!;
+    // The client's own server when it is a follower: the client must notice and move.
+    const own = cluster.nodes.find((n) => n.name === nc.info?.server_name && n.name !== leader.name);
+    const paused = own ?? cluster.nodes.find((n) => n.name !== leader.name)!;
     paused.pause();
     await publish(20);
     paused.resume();
