@@ -3,6 +3,7 @@ import {
   DELIVERY_FACTS,
   isEventType,
   isToken,
+  organizationOfSubject,
   parseDeliverySubject,
   parseEventSubject,
   parseSubscriptionSubject,
@@ -102,6 +103,19 @@ describe('parsing subjects', () => {
           organizationId,
           subscriptionId,
         });
+      }),
+    );
+  });
+
+  it('finds the organization of event, delivery and parked subjects alike', () => {
+    fc.assert(
+      fc.property(tokenArb, tokenArb, (organizationId, subscriptionId) => {
+        for (const subject of [
+          subjects.event(organizationId, 'run.finished'),
+          subjects.delivery(organizationId, subscriptionId, 'created'),
+          subjects.parked(organizationId, subscriptionId),
+        ])
+          expect(organizationOfSubject(subject)).toBe(organizationId);
       }),
     );
   });

@@ -71,6 +71,16 @@ export function parseEndpointSubject(
   return { organizationId: parts[1]!, subscriptionId: parts[2]! };
 }
 
+/**
+ * The organization token of an `events.`, `deliveries.`, `parked.` or `circuits.` subject, without
+ * splitting it: what the consumers' fair scheduling keys on, once per message.
+ */
+export function organizationOfSubject(subject: string): string {
+  const start = subject.indexOf('.') + 1;
+  const end = subject.indexOf('.', start);
+  return end < 0 ? subject.slice(start) : subject.slice(start, end);
+}
+
 /** Splits `events.<org>.<type...>` into its parts; undefined when the subject is not an event subject. */
 export function parseEventSubject(subject: string): { organizationId: string; type: string } | undefined {
   const parts = subject.split('.');

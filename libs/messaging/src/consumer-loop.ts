@@ -1,5 +1,5 @@
 import { ClosedConnectionError } from '@nats-io/nats-core';
-import type { ConsumerMessages, JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import type { ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import { backoffMs, sleep } from './backoff';
 import { handBack, handleMessage, type HandlingDeps } from './consumer-handling';
 import {
@@ -10,6 +10,7 @@ import {
 } from './consumer.types';
 import { consumerSignal } from './consumer-signals';
 import { ensureDurableConsumer } from './durable-consumer';
+import { FairQueue } from './fair-queue';
 import { HandlerSlots } from './handler-slots';
 import { errorMessage, type MessagingLogger } from './logger';
 import type { TurnBatch } from './turn-batch';
@@ -107,7 +108,11 @@ export class ConsumerLoop implements RunningConsumer {
         const info = await ensureDurableConsumer(await this.deps.jsm(), this.spec, this.logger);
         if (this.abort.signal.aborted) break;
         const consumer = this.deps.js.consumers.getConsumerFromInfo(info);
-        const buffered = this.spec.maxBuffered ?? Math.min(Math.ceil(this.spec.concurrency / 2), 128);
+        const buffered =
+          this.spec.maxBuffered ??
+          (this.spec.fairness
+            ? Math.min(this.spec.fairness.lookAhead, 256)
+            : Math.min(Math.ceil(this.spec.concurrency / 2), 128));
         const messages = await consumer.consume({ max_messages: Math.max(1, buffered) });
         this.messages = messages;
         if (this.abort.signal.aborted) void messages.close();
@@ -115,7 +120,7 @@ export class ConsumerLoop implements RunningConsumer {
         this.enter('consuming', this.consumingDetail());
         this.markStarted();
         failures = 0;
-        await this.pump(messages);
+        await (this.spec.fairness ? this.pumpFairly(messages, this.spec.fairness) : this.pump(messages));
       } catch (err) {
         if (err instanceof ClosedConnectionError) {
           this.enter('stopped', 'connection closed');
@@ -149,6 +154,49 @@ export class ConsumerLoop implements RunningConsumer {
         continue;
       }
       void handleMessage(this.handling, msg);
+    }
+  }
+
+  /** Pulls up to `lookAhead` messages ahead and starts them, as slots free, by key in turn. */
+  private async pumpFairly(
+    messages: ConsumerMessages,
+    fairness: NonNullable<ConsumerSpec['fairness']>,
+  ): Promise<void> {
+    const ahead = new FairQueue<JsMsg>();
+    let pulled = false;
+    let wakeStarter: (() => void) | undefined;
+    let wakePuller: (() => void) | undefined;
+    const starter = (async () => {
+      for (;;) {
+        const slot = await this.slots.acquire();
+        while (ahead.size === 0 && !pulled) await new Promise<void>((resolve) => (wakeStarter = resolve));
+        const msg = ahead.shift();
+        wakePuller?.();
+        if (!msg) {
+          if (slot) this.slots.release();
+          return;
+        }
+        if (!slot || messages !== this.messages) {
+          if (slot) this.slots.release();
+          handBack(msg);
+          continue;
+        }
+        void handleMessage(this.handling, msg);
+      }
+    })();
+    try {
+      for await (const msg of messages) {
+        this.lastMessageAt = new Date();
+        this.alive(messages);
+        ahead.push(fairness.key(msg.subject), msg);
+        wakeStarter?.();
+        while (ahead.size >= fairness.lookAhead) await new Promise<void>((resolve) => (wakePuller = resolve));
+      }
+    } finally {
+      // What was pulled ahead is still started (or handed back when stopping) before this returns.
+      pulled = true;
+      wakeStarter?.();
+      await starter;
     }
   }
 

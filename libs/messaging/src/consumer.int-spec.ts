@@ -165,6 +165,32 @@ describe('ConsumerRunner (real nats-server)', () => {
     expect(terminated).toEqual([{ seq: 1, reason: expect.stringMatching(/^malformed JSON/) }]);
   });
 
+  it('with fairness, takes the messages of a small key ahead of the burst of another', async () => {
+    const { stream, spec } = await freshStream();
+    const prefix = stream.replace('TEST_', 'test');
+    for (let i = 0; i < 200; i++) await publisher.publish(`${prefix}.a`, { i }, { msgId: `a-${i}` });
+    for (let i = 0; i < 3; i++) await publisher.publish(`${prefix}.b`, { i }, { msgId: `b-${i}` });
+    const order: string[] = [];
+    await startConsumer({
+      ...spec,
+      maxAckPending: 500,
+      concurrency: 1,
+      fairness: { key: (subject) => subject.slice(subject.lastIndexOf('.') + 1), lookAhead: 300 },
+      handler: async (msg) => {
+        order.push(msg.subject.slice(msg.subject.lastIndexOf('.') + 1));
+        await sleep(5);
+        return Outcome.ack();
+      },
+    });
+
+    await waitFor('every message', async () => order.length === 203);
+    const positions = order.flatMap((key, i) => (key === 'b' ? [i] : []));
+    // In stream order they would come last (200, 201, 202); taken in turn, early on.
+    expect(positions).toHaveLength(3);
+    expect(positions[2]).toBeLessThan(100);
+    expect(order.filter((key) => key === 'a')).toHaveLength(200);
+  });
+
   it('never runs more handlers than its concurrency', async () => {
     const { subject, spec } = await freshStream();
     let running = 0;

@@ -24,6 +24,13 @@ export interface ConsumerSpec extends DurableConsumerSpec {
    * longest handler run, or a buffered message is redelivered while it waits.
    */
   maxBuffered?: number;
+  /**
+   * Takes messages out of stream order, fairly between keys: up to `lookAhead` messages are pulled
+   * ahead of free slots, and each free slot goes to the next key in turn (FIFO within a key). So
+   * one key's burst (an organization's, say) cannot hold the messages of every other key behind
+   * it. The look-ahead counts against maxAckPending and ackWaitMs as maxBuffered does.
+   */
+  fairness?: { key: (subject: string) => string; lookAhead: number };
 }
 
 export interface ConsumerStatus {

@@ -12,3 +12,4 @@ export * from './messaging.module';
 export { backoffMs, handlerErrorDelayMs } from './backoff';
 export type { MessagingLogger } from './logger';
 export { TurnBatch, turnBatchOf } from './turn-batch';
+export { FairQueue } from './fair-queue';

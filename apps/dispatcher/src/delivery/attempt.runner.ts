@@ -16,10 +16,17 @@ import { fastPathDecision, OriginHealthBook } from './fast-path.decision';
 import { factItem } from './fact.items';
 import { HttpSender } from './http-sender';
 import { OriginPools } from './origin-pools';
-import { ParkedQueues, type AttemptSource } from './parked-queues';
+import { ParkedQueues, type AttemptSource, type ParkReason } from './parked-queues';
 
 /** A dispatch naming a subscription this process has not seen yet waits this long for the routing table. */
 const UNKNOWN_SUBSCRIPTION_PATIENCE_MS = 30_000;
+
+/**
+ * Messages of the shared consumers that may wait for busy endpoints, as a multiple of the
+ * requests in flight: a busy endpoint that keeps answering takes its backlog from the stream at
+ * its own pace, and only what overflows its share of this room is parked.
+ */
+export const WAITING_ROOM_FACTOR = 2;
 
 /** A message waiting for its busy endpoint is parked once the endpoint is silent this long. */
 const ORIGIN_WAIT_MS = 1_000;
@@ -52,7 +59,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     this.gate = new EndpointGate({
       originLimit: config.endpointConcurrency,
       globalLimit: config.deliveryConcurrency,
-      maxWaiting: config.deliveryConcurrency,
+      maxWaiting: WAITING_ROOM_FACTOR * config.deliveryConcurrency,
       maxWaitMs: ORIGIN_WAIT_MS,
     });
     this.pools = new OriginPools({
@@ -211,7 +218,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     dispatch: Dispatch,
     attempt: number,
     source: AttemptSource,
-    why: string,
+    why: ParkReason,
   ): Promise<HandlerOutcome> {
     await this.queues.park(dispatch, attempt, source, why);
     return Outcome.ack();

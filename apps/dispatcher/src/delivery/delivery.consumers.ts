@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
-import { decodeDeliveryFact, STREAMS, subjects } from '@hookstream/contracts';
+import { decodeDeliveryFact, organizationOfSubject, STREAMS, subjects } from '@hookstream/contracts';
 import {
   ConsumerRunner,
   Outcome,
@@ -10,7 +10,7 @@ import {
 } from '@hookstream/messaging';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { msUntilDue } from './attempt.outcome';
-import { AttemptRunner } from './attempt.runner';
+import { AttemptRunner, WAITING_ROOM_FACTOR } from './attempt.runner';
 import { HeldRetries, retryShare } from './held-retries';
 
 export const ATTEMPTS_DURABLE = 'dispatcher-attempts';
@@ -44,9 +44,10 @@ export class DeliveryConsumers {
       filterSubject: subjects.deliveriesOfKind('created'),
       ackWaitMs: ACK_WAIT_MS,
       maxAckPending: 20_000,
-      // Room for the requests in flight, the waiting room of busy endpoints (as large), and as
-      // much again so that a message for an idle endpoint is always taken at once.
-      concurrency: 3 * this.config.deliveryConcurrency,
+      // Room for the requests in flight, the waiting room of busy endpoints, and as many again
+      // as are in flight, so that a message for an idle endpoint is always taken at once.
+      concurrency: (WAITING_ROOM_FACTOR + 2) * this.config.deliveryConcurrency,
+      fairness: { key: organizationOfSubject, lookAhead: 1_024 },
       handler: (msg, context) => this.attempt(msg, context),
     });
   }

@@ -1,4 +1,4 @@
-import { EndpointGate, FairQueue, waitingShare } from './endpoint-gate';
+import { EndpointGate, waitingShare } from './endpoint-gate';
 
 const options = { originLimit: 2, globalLimit: 10, maxWaiting: 100, maxWaitMs: 1_000 };
 
@@ -99,18 +99,5 @@ describe('EndpointGate', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     gate.leave('https://a', false, 1_100);
     expect(await patient).toBe(true);
-  });
-});
-
-describe('FairQueue', () => {
-  it('keeps each key in order and takes the keys in turn', () => {
-    const queue = new FairQueue<string>();
-    for (const item of ['a1', 'a2', 'a3']) queue.push('a', item);
-    queue.push('b', 'b1');
-    queue.push('c', 'c1');
-    const out: string[] = [];
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) out.push(item);
-    expect(out).toEqual(['a1', 'b1', 'c1', 'a2', 'a3']);
-    expect(queue.size).toBe(0);
   });
 });

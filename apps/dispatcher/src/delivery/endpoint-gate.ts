@@ -1,3 +1,5 @@
+import { FairQueue } from '@hookstream/messaging';
+
 interface Waiter {
   resolve(granted: boolean): void;
   timer?: NodeJS.Timeout;
@@ -158,34 +160,5 @@ export class EndpointGate {
     state.waiters.splice(index, 1);
     this.waiting--;
     if (state.waiters.length === 0) this.originsWaiting--;
-  }
-}
-
-/** FIFO per key, keys served in turn: the next item comes from the key after the last one served. */
-export class FairQueue<T> {
-  private readonly queues = new Map<string, T[]>();
-
-  get size(): number {
-    let size = 0;
-    for (const queue of this.queues.values()) size += queue.length;
-    return size;
-  }
-
-  push(key: string, item: T): void {
-    const queue = this.queues.get(key);
-    if (queue) queue.push(item);
-    else this.queues.set(key, [item]);
-  }
-
-  /** The head of the oldest waiting key; that key moves to the back of the turn. */
-  shift(): T | undefined {
-    const first = this.queues.entries().next();
-    if (first.done) return undefined;
-    const [key, queue] = first.value;
-    const item = queue.shift();
-    // Re-inserting moves the key to the end of the Map's order: the next shift serves another key.
-    this.queues.delete(key);
-    if (queue.length > 0) this.queues.set(key, queue);
-    return item;
   }
 }

@@ -71,9 +71,10 @@ export class ParkedDrains {
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
     @Inject(DISPATCHER_LOGGER) private readonly logger: Logger,
   ) {
-    queues.onBacklog = (organizationId, subscriptionId) => this.track(organizationId, subscriptionId);
+    queues.onQueued = (organizationId, subscriptionId) => this.track(organizationId, subscriptionId);
+    // An endpoint answering again first gets its queue, in order, before any new work.
     circuits.onClosed = ({ organizationId, subscriptionId }) => {
-      this.track(organizationId, subscriptionId);
+      this.queues.markQueued(organizationId, subscriptionId, true);
       this.tick();
     };
   }
@@ -99,7 +100,6 @@ export class ParkedDrains {
   private track(organizationId: string, subscriptionId: string): void {
     if (this.stopping || this.drains.has(subscriptionId)) return;
     this.drains.set(subscriptionId, { organizationId, subscriptionId });
-    this.queues.markBacklog(organizationId, subscriptionId);
   }
 
   private tick(): void {
@@ -238,7 +238,7 @@ export class ParkedDrains {
       const info = await this.jsm.consumers.info(STREAMS.parked, parkedDurableOf(drain.subscriptionId));
       if (info.num_pending > 0 || info.num_ack_pending > 0) return;
       this.drains.delete(drain.subscriptionId);
-      this.queues.clearBacklog(drain.subscriptionId);
+      this.queues.clearQueued(drain.subscriptionId);
       const loop = drain.loop;
       drain.loop = undefined;
       await loop?.stop(0);
@@ -260,7 +260,9 @@ export class ParkedDrains {
       const info = await this.jsm.streams.info(STREAMS.parked, { subjects_filter: subjects.allParked() });
       for (const subject of Object.keys(info.state.subjects ?? {})) {
         const parsed = parseEndpointSubject(subject);
-        if (parsed) this.track(parsed.organizationId, parsed.subscriptionId);
+        // Entries another replica (or this one before a restart) parked. If they wait for a failing
+        // endpoint, its circuit record, shared by the replicas, parks new work behind them here too.
+        if (parsed) this.queues.markQueued(parsed.organizationId, parsed.subscriptionId, false);
       }
     } catch (error) {
       this.logger.debug({ err: error }, 'parked queues not scanned');

@@ -13,15 +13,18 @@ export interface AttemptSource {
 
 /**
  * The endpoints' own queues on PARKED, one subject per subscription. A subscription with entries
- * there is "backlogged": its new work joins the end of its queue rather than overtaking it, so
- * the backlog is delivered in order and at the endpoint's own pace. Only the set of backlogged
- * subscriptions is held in memory; the dispatches themselves stay on the streams.
+ * there is "queued" and its queue is drained. It is also "backlogged" when its entries wait for an
+ * endpoint that failed (or for retries over their share): its new work then joins the end of the
+ * queue rather than overtaking it, so the backlog is delivered in order and at the endpoint's own
+ * pace. What overflowed a busy endpoint that keeps answering does not hold its new work back.
+ * Only these sets of subscriptions are held in memory; the dispatches themselves stay on the streams.
  */
 @Injectable()
 export class ParkedQueues {
-  private readonly backlogged = new Map<string, { organizationId: string }>();
-  /** Called when a subscription becomes backlogged in this process, so its queue is drained. */
-  onBacklog: (organizationId: string, subscriptionId: string) => void = () => undefined;
+  private readonly queued = new Map<string, { organizationId: string }>();
+  private readonly backlogged = new Set<string>();
+  /** Called when a subscription's queue gets entries as far as this process knows, so it is drained. */
+  onQueued: (organizationId: string, subscriptionId: string) => void = () => undefined;
 
   constructor(
     private readonly publisher: Publisher,
@@ -29,7 +32,7 @@ export class ParkedQueues {
   ) {}
 
   /** Stores the entry; the caller acknowledges its own message only after this resolves. */
-  async park(ref: DispatchRef, attempt: number, source: AttemptSource, why: string): Promise<void> {
+  async park(ref: DispatchRef, attempt: number, source: AttemptSource, why: ParkReason): Promise<void> {
     const entry: ParkedEntry = {
       version: 1,
       factSeq: source.factSeq,
@@ -43,28 +46,30 @@ export class ParkedQueues {
       msgId: parkedMessageId(ref.dispatchId, ref.round, attempt),
     });
     this.metrics.parked.inc({ reason: why });
-    this.markBacklog(ref.organizationId, ref.subscriptionId);
+    this.markQueued(ref.organizationId, ref.subscriptionId, why !== 'saturated');
   }
 
   hasBacklog(subscriptionId: string): boolean {
     return this.backlogged.has(subscriptionId);
   }
 
-  markBacklog(organizationId: string, subscriptionId: string): void {
-    if (this.backlogged.has(subscriptionId)) return;
-    this.backlogged.set(subscriptionId, { organizationId });
-    this.onBacklog(organizationId, subscriptionId);
+  /** The queue has entries; with `backlog`, new work of the subscription joins its end until it is empty. */
+  markQueued(organizationId: string, subscriptionId: string, backlog: boolean): void {
+    if (backlog) this.backlogged.add(subscriptionId);
+    if (this.queued.has(subscriptionId)) return;
+    this.queued.set(subscriptionId, { organizationId });
+    this.onQueued(organizationId, subscriptionId);
   }
 
   /** The queue was found empty: new work for the subscription takes the direct path again. */
-  clearBacklog(subscriptionId: string): void {
+  clearQueued(subscriptionId: string): void {
+    this.queued.delete(subscriptionId);
     this.backlogged.delete(subscriptionId);
   }
-
-  get size(): number {
-    return this.backlogged.size;
-  }
 }
+
+/** Why a dispatch was parked; only `saturated` leaves the endpoint's new work on the direct path. */
+export type ParkReason = 'circuit_open' | 'backlog' | 'saturated' | 'retry_share';
 
 function refOnly(ref: DispatchRef): DispatchRef {
   const { dispatchId, round, organizationId, subscriptionId, eventId, eventType, test } = ref;

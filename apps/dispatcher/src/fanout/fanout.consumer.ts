@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
-import { EventCatalog, STREAMS, subjects, TRACEPARENT_HEADER, validTraceparent } from '@hookstream/contracts';
+import {
+  EventCatalog,
+  organizationOfSubject,
+  STREAMS,
+  subjects,
+  TRACEPARENT_HEADER,
+  validTraceparent,
+} from '@hookstream/contracts';
 import {
   ConsumerRunner,
   Outcome,
@@ -58,6 +65,8 @@ export class FanoutConsumer {
       maxAckPending: 4_096,
       // Each handler mostly waits for stream acknowledgements: many at once keep the publishes pipelined.
       concurrency: 256,
+      // One organization's burst of events does not hold everyone else's behind it in the stream.
+      fairness: { key: organizationOfSubject, lookAhead: 1_024 },
       handler: (msg) => this.handle(msg),
     });
   }
