@@ -112,6 +112,10 @@ describe('the portal page', () => {
     await page.getByRole('heading', { name: /Attempt 1 of workflow.completed/ }).waitFor();
     expect(await page.locator('.detail .facts').textContent()).toContain('200');
     expect(await page.getByLabel('Request body').textContent()).toContain('workflow.completed');
+    const headers = (await page.getByLabel('Request headers').textContent()) ?? '';
+    const sent = receiver.requestsTo('/ok')[0]!.headers;
+    expect(headers).toContain(`webhook-id: ${sent['webhook-id']}`);
+    expect(headers).toContain(`webhook-signature: ${sent['webhook-signature']}`);
     await accessible('endpoint with attempts');
     await screenshot(page, 'endpoint-attempts');
   });

@@ -93,6 +93,7 @@ describe('log-projector', () => {
       errorMessage: 'timeout after 15000 ms',
       responseBody: null,
       requestBody: retried.body,
+      requestHeaders: { 'webhook-id': retried.dispatchId },
       test: false,
       startedAt: '2026-11-23T10:12:00.000Z',
       finishedAt: '2026-11-23T10:12:00.122Z',

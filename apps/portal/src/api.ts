@@ -103,6 +103,8 @@ export interface Attempt {
   errorMessage: string | null;
   responseBody: string | null;
   requestBody: string | null;
+  /** As sent; null when no request went out or it was recorded before headers were. */
+  requestHeaders: Record<string, string> | null;
   test: boolean;
   startedAt: string;
   nextAttemptAt: string | null;

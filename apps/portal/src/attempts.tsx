@@ -171,6 +171,16 @@ function AttemptDetail(props: {
           </>
         )}
       </dl>
+      <h4>Request headers as sent</h4>
+      {a.requestHeaders ? (
+        <pre class="code" tabIndex={0} aria-label="Request headers">
+          {Object.entries(a.requestHeaders)
+            .map(([name, value]) => `${name}: ${value}`)
+            .join('\n')}
+        </pre>
+      ) : (
+        <p>No request was sent for this attempt.</p>
+      )}
       <h4>Request body as sent</h4>
       <Json value={a.requestBody ?? ''} label="Request body" />
       <h4>Response body</h4>

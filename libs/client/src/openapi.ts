@@ -833,6 +833,18 @@ export interface components {
             /** @example {"type":"workflow.completed","data":{}} */
             requestBody: string | null;
             /**
+             * @description The headers as sent; values of custom headers that look like credentials are masked. Null when no request was sent, and for attempts recorded before headers were.
+             * @example {
+             *       "Content-Type": "application/json",
+             *       "webhook-id": "dsp_3f9c2a7be1d04c55",
+             *       "webhook-timestamp": "1795428000",
+             *       "webhook-signature": "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="
+             *     }
+             */
+            requestHeaders: {
+                [key: string]: string;
+            } | null;
+            /**
              * @description A test delivery (POST /webhooks/{id}/test).
              * @example false
              */
@@ -2083,6 +2095,12 @@ export interface operations {
                      *           "errorMessage": null,
                      *           "responseBody": "{\"ok\":true}",
                      *           "requestBody": "{\"type\":\"workflow.completed\",\"data\":{}}",
+                     *           "requestHeaders": {
+                     *             "Content-Type": "application/json",
+                     *             "webhook-id": "dsp_3f9c2a7be1d04c55",
+                     *             "webhook-timestamp": "1795428000",
+                     *             "webhook-signature": "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="
+                     *           },
                      *           "test": false,
                      *           "startedAt": "2026-11-23T10:00:00.120Z",
                      *           "finishedAt": "2026-11-23T10:00:00.204Z",
@@ -2147,6 +2165,12 @@ export interface operations {
                      *           "errorMessage": null,
                      *           "responseBody": "{\"ok\":true}",
                      *           "requestBody": "{\"type\":\"workflow.completed\",\"data\":{}}",
+                     *           "requestHeaders": {
+                     *             "Content-Type": "application/json",
+                     *             "webhook-id": "dsp_3f9c2a7be1d04c55",
+                     *             "webhook-timestamp": "1795428000",
+                     *             "webhook-signature": "v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4="
+                     *           },
                      *           "test": false,
                      *           "startedAt": "2026-11-23T10:00:00.120Z",
                      *           "finishedAt": "2026-11-23T10:00:00.204Z",

@@ -35,6 +35,11 @@ export interface Attempt {
   /** At most 4 KiB. */
   responseBody: string | null;
   errorMessage: string | null;
+  /**
+   * The request's headers as sent, credential-like custom header values masked; absent when no
+   * request went out and on facts recorded before headers were.
+   */
+  requestHeaders?: Record<string, string>;
   /** Set on `attempted` facts: when the next attempt is due. */
   nextAttemptAt: string | null;
 }

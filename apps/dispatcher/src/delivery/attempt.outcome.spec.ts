@@ -24,11 +24,27 @@ const report = (overrides: Partial<AttemptReport>): AttemptReport => ({
   retryAfter: null,
   responseBody: 'ok',
   error: null,
+  requestHeaders: { 'webhook-id': 'dsp_1' },
   ...overrides,
 });
 const schedule = [5_000, 60_000];
 
 describe('decideAttempt', () => {
+  it('keeps the request headers on the attempt, and none when no request was sent', () => {
+    const sent = decideAttempt(dispatch, report({}), schedule, now, half).fact;
+    const unsent = decideAttempt(
+      dispatch,
+      report({ requestHeaders: null, status: null }),
+      schedule,
+      now,
+      half,
+    ).fact;
+    if (sent.type !== 'dispatch.succeeded' || unsent.type !== 'dispatch.attempted')
+      throw new Error(sent.type);
+    expect(sent.data.attempt.requestHeaders).toEqual({ 'webhook-id': 'dsp_1' });
+    expect(unsent.data.attempt).not.toHaveProperty('requestHeaders');
+  });
+
   it('records a 2xx as succeeded under the attempt message id, without the body of the dispatch', () => {
     const { outcome, fact } = decideAttempt(dispatch, report({}), schedule, now, half);
     expect(outcome.kind).toBe('delivered');

@@ -18,6 +18,8 @@ export interface AttemptReport {
   retryAfter: string | null;
   responseBody: string | null;
   error: string | null;
+  /** What the log keeps of the request's headers; null when no request was sent. */
+  requestHeaders: Record<string, string> | null;
 }
 
 export interface AttemptDecision {
@@ -56,6 +58,7 @@ export function decideAttempt(
     responseStatus: report.status,
     responseBody: report.responseBody,
     errorMessage: report.error ?? (outcome.kind === 'delivered' ? null : outcome.reason),
+    ...(report.requestHeaders === null ? {} : { requestHeaders: report.requestHeaders }),
     nextAttemptAt: null,
   };
   switch (outcome.kind) {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Dispatch, SubscriptionState } from '@hookstream/contracts';
 import type { Route } from '../routing/route';
-import { buildRequest } from './attempt.request';
+import { buildRequest, loggedHeaders, MASKED_VALUE } from './attempt.request';
 
 const current = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
 const previous = `whsec_${Buffer.alloc(32, 2).toString('base64')}`;
@@ -75,5 +75,29 @@ describe('buildRequest', () => {
   it('takes the subscription timeout over the default', () => {
     expect(buildRequest(dispatch, route(), nowMs, 15000).timeoutMs).toBe(15000);
     expect(buildRequest(dispatch, route({}, { timeoutMs: 2500 }), nowMs, 15000).timeoutMs).toBe(2500);
+  });
+});
+
+describe('loggedHeaders', () => {
+  it('keeps what was sent, masking only the values of credential-like custom headers', () => {
+    const custom: Array<[string, string]> = [
+      ['X-Team', 'blue'],
+      ['Authorization', 'Bearer abc'],
+      ['X-Api-Key', 'k_123'],
+      ['webhook-signature', 'spoofed'],
+    ];
+    const request = buildRequest(dispatch, route({ headers: custom }), nowMs, 15000);
+    const logged = loggedHeaders(request.headers, custom);
+    expect(logged).toMatchObject({
+      'X-Team': 'blue',
+      Authorization: MASKED_VALUE,
+      'X-Api-Key': MASKED_VALUE,
+      'webhook-id': 'dsp_abc',
+      'Content-Type': 'application/json',
+    });
+    // The signature sent is the platform's own and stays readable.
+    expect(logged['webhook-signature']).toBe(request.headers['webhook-signature']);
+    expect(logged['webhook-signature']).toMatch(/^v1,/);
+    expect(request.headers.Authorization).toBe('Bearer abc');
   });
 });

@@ -3,6 +3,26 @@ import { signedHeaders } from '@hookstream/webhooks';
 import { signingSecrets, type Route } from '../routing/route';
 import type { HttpRequest } from './http-sender';
 
+/** Custom header names whose values the delivery log does not keep. */
+const CREDENTIAL_HEADER = /auth|cookie|token|secret|key|password|session|signature/i;
+export const MASKED_VALUE = '********';
+
+/**
+ * The request's headers as the delivery log keeps them: everything that was sent, except the
+ * values of the subscriber's own headers that look like credentials (`Authorization`,
+ * `X-Api-Key`, cookies ...). The signatures are kept: they reveal nothing of the secret.
+ */
+export function loggedHeaders(
+  sent: Readonly<Record<string, string>>,
+  custom: ReadonlyArray<readonly [string, string]>,
+): Record<string, string> {
+  const logged = { ...sent };
+  // Only where the custom value is what went out: a signed header of the same name won over it.
+  for (const [name, value] of custom)
+    if (CREDENTIAL_HEADER.test(name) && logged[name] === value) logged[name] = MASKED_VALUE;
+  return logged;
+}
+
 /**
  * The request of one attempt: the body fixed at creation, a fresh timestamp and signatures, the
  * dispatch id as `webhook-id` on every attempt, the subscriber's own headers (reserved names were

@@ -9,12 +9,12 @@ import { Disabler } from '../disabling/disabler.service';
 import type { Route } from '../routing/route';
 import { RoutingService } from '../routing/routing.service';
 import { abandonedFact, decideAttempt, type AttemptReport } from './attempt.outcome';
-import { buildRequest } from './attempt.request';
+import { buildRequest, loggedHeaders } from './attempt.request';
 import { EndpointCircuits } from './endpoint-circuits';
 import { EndpointGate } from './endpoint-gate';
 import { fastPathDecision, OriginHealthBook } from './fast-path.decision';
 import { factItem } from './fact.items';
-import { HttpSender } from './http-sender';
+import { HttpSender, type HttpRequest, type HttpResult } from './http-sender';
 import { OriginPools } from './origin-pools';
 import { ParkedQueues, type AttemptSource, type ParkReason } from './parked-queues';
 
@@ -118,9 +118,7 @@ export class AttemptRunner implements OnApplicationShutdown {
       const request = buildRequest(dispatch, route, startedAtMs, this.config.deliveryTimeoutMs);
       const result = await this.sender.send(this.pools.get(route.origin, startedAtMs), request);
       if (result.interrupted) return 'interrupted';
-      const { status, retryAfter, responseBody, error } = result;
-      const durationMs = Date.now() - startedAtMs;
-      report = { attempt: 1, startedAtMs, durationMs, status, retryAfter, responseBody, error };
+      report = this.report(1, startedAtMs, result, request, route);
     } finally {
       this.gate.leave(route.origin, true, Date.now());
     }
@@ -181,6 +179,7 @@ export class AttemptRunner implements OnApplicationShutdown {
         retryAfter: null,
         responseBody: null,
         error: route.problem,
+        requestHeaders: null,
       };
       return settled(this.record(dispatch, route, report, false));
     }
@@ -205,13 +204,24 @@ export class AttemptRunner implements OnApplicationShutdown {
       const request = buildRequest(dispatch, route, startedAtMs, this.config.deliveryTimeoutMs);
       const result = await this.sender.send(this.pools.get(route.origin, startedAtMs), request);
       if (result.interrupted) return Outcome.nak();
-      const { status, retryAfter, responseBody, error } = result;
-      const durationMs = Date.now() - startedAtMs;
-      report = { attempt, startedAtMs, durationMs, status, retryAfter, responseBody, error };
+      report = this.report(attempt, startedAtMs, result, request, route);
     } finally {
       this.gate.leave(route.origin, holdsGlobal, Date.now());
     }
     return this.record(dispatch, route, report, probe);
+  }
+
+  private report(
+    attempt: number,
+    startedAtMs: number,
+    result: HttpResult,
+    request: HttpRequest,
+    route: Route,
+  ): AttemptReport {
+    const { status, retryAfter, responseBody, error } = result;
+    const durationMs = Date.now() - startedAtMs;
+    const requestHeaders = loggedHeaders(request.headers, route.headers);
+    return { attempt, startedAtMs, durationMs, status, retryAfter, responseBody, error, requestHeaders };
   }
 
   private async park(

@@ -22,6 +22,7 @@ export interface DeliveryLogMessage {
   duration_ms: number;
   next_attempt_at?: string;
   test: boolean;
+  request_headers: Record<string, string>;
 }
 
 export interface CallMessage {
@@ -65,6 +66,7 @@ export function toLogMessage(entry: LogEntry): DeliveryLogMessage {
     duration_ms: entry.durationMs,
     next_attempt_at: opt(entry.nextAttemptAt),
     test: entry.test,
+    request_headers: entry.requestHeaders ?? {},
   };
 }
 

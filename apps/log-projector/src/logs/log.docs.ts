@@ -26,6 +26,20 @@ export class LogEntryDoc implements LogEntry {
   responseBody: string | null;
   @ApiProperty({ type: String, nullable: true, example: '{"type":"workflow.completed","data":{}}' })
   requestBody: string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    nullable: true,
+    example: {
+      'Content-Type': 'application/json',
+      'webhook-id': 'dsp_3f9c2a7be1d04c55',
+      'webhook-timestamp': '1795428000',
+      'webhook-signature': 'v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=',
+    },
+    description:
+      'The headers as sent; values of custom headers that look like credentials are masked. Null when no request was sent, and for attempts recorded before headers were.',
+  })
+  requestHeaders: Record<string, string> | null;
   @ApiProperty({ example: false, description: 'A test delivery (POST /webhooks/{id}/test).' }) test: boolean;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.120Z' }) startedAt: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.204Z' }) finishedAt: string;

@@ -59,6 +59,7 @@ export interface LogEntry {
   errorMessage: string | null;
   responseBody: string | null;
   requestBody: string | null;
+  requestHeaders: Record<string, string> | null;
   test: boolean;
   startedAt: string;
   finishedAt: string;
@@ -80,6 +81,7 @@ export function toLogEntry(r: AttemptView): LogEntry {
     errorMessage: r.error_message,
     responseBody: r.response_body,
     requestBody: r.request_body,
+    requestHeaders: r.request_headers,
     test: r.test,
     startedAt: isoOf(r.started_at),
     finishedAt: isoOf(r.finished_at),

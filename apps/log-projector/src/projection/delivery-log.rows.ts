@@ -46,6 +46,8 @@ export interface AttemptRow {
   errorMessage: string | null;
   /** At most RESPONSE_BODY_MAX_BYTES. The request body is the round's (RoundRow). */
   responseBody: string | null;
+  /** The request's headers as sent (credential-like custom values masked); null when unknown or none sent. */
+  requestHeaders: Record<string, string> | null;
   startedAt: string;
   finishedAt: string;
   nextAttemptAt: string | null;

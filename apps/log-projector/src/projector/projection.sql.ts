@@ -52,6 +52,7 @@ export const ATTEMPT_COLUMNS = [
   ['finished_at', 'timestamptz'],
   ['next_attempt_at', 'timestamptz'],
   ['seq', 'bigint'],
+  ['request_headers', 'jsonb'],
 ] as const;
 
 export const ROUND_COLUMNS = [
@@ -115,6 +116,7 @@ export interface AttemptRecord {
   finished_at: Date | string;
   next_attempt_at: Date | string | null;
   seq: string | number;
+  request_headers: Record<string, string> | null;
 }
 
 /** An attempt as the logs read it: the stored row and its round's request body. */
@@ -249,5 +251,6 @@ export function toAttemptRecord(row: AttemptRow): AttemptRecord {
     finished_at: row.finishedAt,
     next_attempt_at: row.nextAttemptAt,
     seq: row.seq,
+    request_headers: row.requestHeaders,
   };
 }

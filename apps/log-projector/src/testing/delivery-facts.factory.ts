@@ -78,6 +78,7 @@ function attemptOf(dispatch: Dispatch, n: number, spec: AttemptSpec, retrying: b
     responseStatus: spec.status === undefined ? (retrying ? 500 : 200) : spec.status,
     responseBody: spec.responseBody === undefined ? `{"attempt":${n}}` : spec.responseBody,
     errorMessage: spec.error === undefined ? (retrying ? 'HTTP 500' : null) : spec.error,
+    requestHeaders: { 'webhook-id': dispatch.dispatchId },
     nextAttemptAt: retrying ? new Date(start + (spec.retryIn ?? 5) * 60_000).toISOString() : null,
   };
 }
