@@ -1,6 +1,62 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Import boundaries (issue 19, part 4). The rule sees the import string, not the resolved file:
+// a relative import reaches another app through `<app>/src`, or through `apps/` from the
+// repository root (tsconfig's baseUrl), and that is what the patterns match.
+const APPS = ['subscriptions', 'dispatcher', 'log-projector', 'portal'];
+const intoApps = (apps, message) =>
+  apps.flatMap((app) => [
+    { regex: `(^|/)apps/${app}(/|$)`, message },
+    { regex: `^(\\.\\./)+${app}/src(/|$)`, message },
+  ]);
+const LIBS_NEVER_IMPORT_APPS = intoApps(APPS, 'libs never import apps: move what both need into a lib.');
+// contracts and webhooks are pure: what they decide is tested without a server, and every
+// service and upstream SDK can take them without Nest, TypeORM or a NATS client.
+const PURE = [
+  {
+    group: ['@nestjs/*', 'typeorm', 'typeorm/*', '@nats-io/*'],
+    message: 'contracts and webhooks import no Nest, TypeORM or NATS.',
+  },
+  {
+    group: ['@hookstream/messaging', '@hookstream/platform'],
+    message: 'contracts and webhooks import no Nest, TypeORM or NATS (these libs do).',
+  },
+];
+const boundaries = [
+  {
+    files: ['libs/**/*.{ts,tsx}'],
+    rules: { 'no-restricted-imports': ['error', { patterns: LIBS_NEVER_IMPORT_APPS }] },
+  },
+  {
+    files: ['libs/contracts/**/*.ts', 'libs/webhooks/**/*.ts'],
+    // EventPublisher (a NATS client for upstream services) still lives in contracts; issue 19,
+    // part 1, moves it into a package of its own. Until then its folder is outside the pure zone.
+    ignores: ['libs/contracts/src/publisher/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...LIBS_NEVER_IMPORT_APPS, ...PURE] }] },
+  },
+  ...APPS.map((app) => ({
+    files: [`apps/${app}/**/*.{ts,tsx}`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...intoApps(
+              APPS.filter((other) => other !== app),
+              'apps never import apps: move what both need into a lib.',
+            ),
+            {
+              regex: '(^|/)libs/',
+              message: 'import libs through their alias (@hookstream/<lib>), never by path.',
+            },
+          ],
+        },
+      ],
+    },
+  })),
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   js.configs.recommended,
@@ -24,4 +80,5 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  ...boundaries,
 );

@@ -28,7 +28,7 @@ function pathWithQuery(path: string, query: CallOptions['query']): string {
   return text === '' ? path : `${path}?${text}`;
 }
 
-/** The public HTTP API of ARCHITECTURE §5 through one address (the gateway locally). */
+/** The public HTTP API of docs/architecture.md §5 through one address (the gateway locally). */
 export class ApiClient {
   constructor(private readonly settings: CliSettings) {}
 

@@ -1,4 +1,4 @@
-/** The error body every service answers (ARCHITECTURE §5) and one reusable response per status. */
+/** The error body every service answers (docs/architecture.md §5) and one reusable response per status. */
 type Json = Record<string, unknown>;
 
 export const ERROR_SCHEMA: Json = {

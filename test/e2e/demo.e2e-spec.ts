@@ -22,7 +22,7 @@ const snippet = require(join(REPO_ROOT, 'docs', 'snippets', 'verify.js')) as Ver
 
 const run = promisify(execFile);
 
-/** What a profile's body looks like on the wire (ARCHITECTURE §7). */
+/** What a profile's body looks like on the wire (docs/architecture.md §7). */
 const BODY_FIELDS: Record<string, string[]> = {
   standard: ['type', 'timestamp', 'data'],
   kaizen: ['type', 'data'],

@@ -2,7 +2,7 @@ import { bool, ConfigError, duration, int, list, readConfig, secretKey, str } fr
 import { withReplicasAlias } from '@hookstream/messaging';
 import { parseAllowedTargets, parseSchedule, type AllowList } from '@hookstream/webhooks';
 
-/** Everything the dispatcher reads from its environment (ARCHITECTURE §9 and the service's own settings). */
+/** Everything the dispatcher reads from its environment (docs/architecture.md §9 and its own settings). */
 export interface DispatcherConfig {
   natsUrl: string;
   httpPort: number;

@@ -3,7 +3,7 @@ import { duration, int, oneOf, portalSigningKey, readConfig, str, url } from '@h
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Every variable the log-projector reads (ARCHITECTURE §9 names plus its own). */
+/** Every variable the log-projector reads (docs/architecture.md §9 names plus its own). */
 export const logProjectorConfigSpec = {
   NATS_URL: str({ default: 'nats://127.0.0.1:4222' }),
   DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }),

@@ -15,7 +15,7 @@ import { type AllowList, parseAllowedTargets } from '@hookstream/webhooks';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Every variable the subscriptions service reads (ARCHITECTURE §9 names plus its own). */
+/** Every variable the subscriptions service reads (docs/architecture.md §9 names plus its own). */
 export const subscriptionsConfigSpec = {
   NATS_URL: str({ default: 'nats://127.0.0.1:4222' }),
   DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }),

@@ -49,7 +49,10 @@ export interface FactMeta {
   occurredAt: string;
 }
 
-/** Facts on DELIVERIES (ARCHITECTURE §8). Each attempt is recorded by exactly one of attempted/succeeded/failed. */
+/**
+ * Facts on DELIVERIES (docs/architecture.md §8). Each attempt is recorded by exactly one of
+ * attempted/succeeded/failed.
+ */
 export type DeliveryFact =
   | { type: 'dispatch.created'; version: 1; data: Dispatch; metadata: FactMeta }
   /** A failed attempt with another one scheduled; carries the dispatch so the retry needs nothing else. */
@@ -61,7 +64,7 @@ export type DeliveryFact =
     }
   /**
    * `dispatch` is present when this is the first fact of its dispatch: a first attempt made at
-   * fan-out, with no `created` before it (ARCHITECTURE §2, changed 2026-12-02).
+   * fan-out, with no `created` before it (docs/architecture.md §6, §8).
    */
   | {
       type: 'dispatch.succeeded';

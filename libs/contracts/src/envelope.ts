@@ -1,6 +1,6 @@
 import { isEventType, isToken } from './streams';
 
-/** The upstream event envelope (ARCHITECTURE §3). */
+/** The upstream event envelope (docs/architecture.md §3). */
 export interface EventEnvelope {
   id: string;
   type: string;

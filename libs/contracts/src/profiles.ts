@@ -1,4 +1,4 @@
-/** Wire profiles (ARCHITECTURE §7): one subscription, one wire format. */
+/** Wire profiles (docs/architecture.md §7): one subscription, one wire format. */
 export const PROFILES = ['standard', 'kaizen', 'maxun', 'elan', 'apify'] as const;
 export type Profile = (typeof PROFILES)[number];
 

@@ -1,5 +1,5 @@
 /**
- * JetStream layout (ARCHITECTURE §2). Subjects are built here and nowhere else.
+ * JetStream layout (docs/architecture.md §2). Subjects are built here and nowhere else.
  */
 export const STREAMS = {
   events: 'EVENTS',

@@ -13,7 +13,7 @@ export interface RetryPolicy {
   schedule: string[];
 }
 
-/** Full subscription state after each change (ARCHITECTURE §2, SUBSCRIPTIONS stream). */
+/** Full subscription state after each change (docs/architecture.md §2, SUBSCRIPTIONS stream). */
 export interface SubscriptionState {
   id: string;
   organizationId: string;

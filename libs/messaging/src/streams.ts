@@ -22,12 +22,12 @@ export interface StreamProvisioning {
 
 export type DesiredStream = Partial<StreamConfig> & Pick<StreamConfig, 'name'>;
 
-/** A retried publish within this window is stored once (ARCHITECTURE §2). */
+/** A retried publish within this window is stored once (docs/architecture.md §2). */
 export const DUPLICATE_WINDOW_MS = 2 * 60_000;
 
 const STREAM_NAME_IN_USE = 10058;
 
-/** The three streams of ARCHITECTURE §2, and the dispatcher's PARKED and CIRCUITS. */
+/** The streams of docs/architecture.md §2: EVENTS, SUBSCRIPTIONS, DELIVERIES, PARKED and CIRCUITS. */
 export function streamConfigs(options: StreamProvisioning): DesiredStream[] {
   const common = (maxAgeMs: number) => ({
     retention: RetentionPolicy.Limits,

@@ -56,7 +56,7 @@ export function bool(options: { default?: boolean } = {}): Parser<boolean> {
 
 /**
  * '250ms', '5s', '5m', '2h', '5d' (a fraction allowed) or plain milliseconds; undefined when not a
- * duration. `ms` computes; the pattern keeps to the units operators know from ARCHITECTURE §9
+ * duration. `ms` computes; the pattern keeps to the units operators know from docs/architecture.md §9
  * (`ms` alone would also take '5 weeks', '1y' or '-5s').
  */
 export function parseDurationMs(text: string): number | undefined {

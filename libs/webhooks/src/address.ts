@@ -3,7 +3,7 @@ import ipaddr from 'ipaddr.js';
 import type { AllowList } from './allow-list';
 
 /**
- * Outbound address rules (ARCHITECTURE §6): webhooks go to public addresses only. IPv6 is judged
+ * Outbound address rules (docs/architecture.md §6): webhooks go to public addresses only. IPv6 is judged
  * by allowing global unicast (2000::/3) minus its special ranges, rather than by listing every
  * special range outside it, and IPv4 embedded in IPv6 is judged as the IPv4 address it reaches.
  * Addresses are parsed and matched by ipaddr.js; the table names ranges as the errors say them.

@@ -1,5 +1,5 @@
 /**
- * Subscription patterns (ARCHITECTURE §4): an exact type, `prefix.*` (exactly one more segment),
+ * Subscription patterns (docs/architecture.md §4): an exact type, `prefix.*` (exactly one more segment),
  * `prefix.>` (one or more further segments) or `*` (every type). The grammar is the NATS subject
  * grammar restricted to a trailing wildcard, so a pattern is also a valid EVENTS filter suffix.
  */

@@ -2,7 +2,7 @@ import type { EventEnvelope, Profile } from '@hookstream/contracts';
 import { hexBodySignature, kaizenSignature, standardSignature } from './signing';
 import { renderTemplate, type TemplateVariables } from './template';
 
-/** Wire profiles (ARCHITECTURE §7): the body each one sends and the headers each attempt carries. */
+/** Wire profiles (docs/architecture.md §7): the body each one sends and the headers each attempt carries. */
 export interface RenderInput {
   profile: Profile;
   event: EventEnvelope;

@@ -1,7 +1,7 @@
-/** Retry policy (ARCHITECTURE §6): what one attempt's result means for the dispatch. */
+/** Retry policy (docs/architecture.md §6): what one attempt's result means for the dispatch. */
 import ms, { type StringValue } from 'ms';
 
-/** The grammar subscriptions may use: whole numbers in the five units ARCHITECTURE §9 names. */
+/** The grammar subscriptions may use: whole numbers in the five units docs/architecture.md §9 names. */
 const DURATION = /^\d+(?:ms|s|m|h|d)?$/;
 const DAY_MS = 86_400_000;
 const MAX_SCHEDULE_ENTRIES = 50;

@@ -4,7 +4,7 @@ import { describeRequestError } from './request-error';
 
 /** Read at most this much of a response: enough to reuse the connection after small bodies. */
 export const RESPONSE_READ_LIMIT = 64 * 1024;
-/** Kept on the attempt fact (ARCHITECTURE §6). */
+/** Kept on the attempt fact (docs/architecture.md §6). */
 export const RESPONSE_STORE_LIMIT = 4 * 1024;
 
 export interface HttpRequest {

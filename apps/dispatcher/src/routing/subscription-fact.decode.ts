@@ -37,7 +37,7 @@ function stateProblem(data: Record<string, unknown>): string | null {
   return null;
 }
 
-/** Decodes one SUBSCRIPTIONS message (ARCHITECTURE §2). */
+/** Decodes one SUBSCRIPTIONS message (docs/architecture.md §2). */
 export function decodeSubscriptionFact(raw: Uint8Array): DecodedSubscriptionFact {
   let value: unknown;
   try {

@@ -5,7 +5,7 @@ import { DeliveryLogQueries } from './delivery-log.queries';
 import { LogPageDoc } from './log.docs';
 import { DEFAULT_LOG_LIMIT, LogsQuery, toAttemptStatus, toLogEntry, type LogPage } from './log.dto';
 
-/** Delivery logs (ARCHITECTURE §5): every attempt, retries included, newest first. */
+/** Delivery logs (docs/architecture.md §5): every attempt, retries included, newest first. */
 @ApiTags('logs')
 @ApiBearerAuth('api-key')
 @ApiHeader({

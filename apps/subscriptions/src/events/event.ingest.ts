@@ -48,7 +48,7 @@ export interface IngestContext {
 }
 
 /**
- * Checks one event of an ingest request (ARCHITECTURE §3): size, envelope, organization, type
+ * Checks one event of an ingest request (docs/architecture.md §3): size, envelope, organization, type
  * and data schema. The organization is the caller's: filled in when absent, and an event naming
  * another one is refused rather than silently moved. A missing id is generated: such an event is
  * stored once per request, so a client that retries should send an id or an Idempotency-Key.

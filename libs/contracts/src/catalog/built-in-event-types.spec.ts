@@ -15,7 +15,7 @@ function sample(type: keyof typeof BUILT_IN_EVENT_SAMPLES): Data {
 }
 
 describe('built-in event types', () => {
-  it('are the types of ARCHITECTURE §4, each a valid event type', () => {
+  it('are the types of docs/architecture.md §4, each a valid event type', () => {
     expect([...BUILT_IN_EVENT_TYPE_NAMES].sort()).toEqual(
       [
         'execution.complete',

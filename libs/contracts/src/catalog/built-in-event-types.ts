@@ -13,7 +13,7 @@ function actorBuild(name: string, description: string) {
   return { description, schema: actorBuildSchema(name) };
 }
 
-/** The built-in catalog (ARCHITECTURE §4), in the order it is listed. */
+/** The built-in catalog (docs/architecture.md §4), in the order it is listed. */
 const builtIns = {
   'execution.complete': {
     description: 'An execution has finished running (Kaizen Automation).',

@@ -18,7 +18,7 @@ interface CustomType {
 }
 
 /**
- * The event catalog (ARCHITECTURE §4): the built-in types shared by everyone, plus each
+ * The event catalog (docs/architecture.md §4): the built-in types shared by everyone, plus each
  * organization's own. Validators are compiled once per type and kept.
  */
 export class EventCatalog {

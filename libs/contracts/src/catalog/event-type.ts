@@ -1,7 +1,7 @@
 /** A JSON Schema object (draft 2020-12 unless its `$schema` names 2019-09 or draft-07). */
 export type JsonSchema = { readonly [keyword: string]: unknown };
 
-/** An event type of the catalog (ARCHITECTURE §4): its name and the JSON Schema of its `data`. */
+/** An event type of the catalog (docs/architecture.md §4): its name and the JSON Schema of its `data`. */
 export interface EventTypeDefinition {
   name: string;
   description: string;

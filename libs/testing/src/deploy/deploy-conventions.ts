@@ -1,5 +1,5 @@
 // What the deployment artifacts must agree on with the code: process entry points,
-// default ports and the configuration every service reads (ARCHITECTURE §9).
+// default ports and the configuration every service reads (docs/architecture.md §9).
 import { join, resolve } from 'node:path';
 
 export const repoRoot = resolve(__dirname, '../../../..');
