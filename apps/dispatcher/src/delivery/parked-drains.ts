@@ -170,7 +170,11 @@ export class ParkedDrains {
   }
 
   private async handle(msg: JsMsg, context: HandlerContext): Promise<HandlerOutcome> {
-    return (await this.process(msg, context, false)).outcome;
+    const { outcome } = await this.process(msg, context, false);
+    // Nothing left behind this entry: the backlog has been taken, new work goes direct again.
+    const parsed = msg.info.pending === 0 ? parseEndpointSubject(msg.subject) : undefined;
+    if (parsed && !this.circuits.isOpen(parsed.subscriptionId)) this.queues.caughtUp(parsed.subscriptionId);
+    return outcome;
   }
 
   private async process(

@@ -61,6 +61,15 @@ export class ParkedQueues {
     this.onQueued(organizationId, subscriptionId);
   }
 
+  /**
+   * The queue's drain has taken its last entry: new work takes the direct path again, while the
+   * few entries still in the drain's hands finish. Under steady traffic a queue is never found
+   * empty, so this, not emptiness, is what ends a backlog.
+   */
+  caughtUp(subscriptionId: string): void {
+    this.backlogged.delete(subscriptionId);
+  }
+
   /** The queue was found empty: new work for the subscription takes the direct path again. */
   clearQueued(subscriptionId: string): void {
     this.queued.delete(subscriptionId);
