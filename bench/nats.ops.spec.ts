@@ -1,0 +1,41 @@
+import { modelOpsPerDelivery, natsOpsBetween } from './nats.ops';
+
+describe('natsOpsBetween', () => {
+  it('adds the in_msgs and out_msgs deltas of two /varz snapshots', () => {
+    const before = [{ in_msgs: 1_000, out_msgs: 2_500 }];
+    const after = [{ in_msgs: 41_000, out_msgs: 72_500 }];
+    expect(natsOpsBetween(before, after)).toEqual({ inMsgs: 40_000, outMsgs: 70_000, total: 110_000 });
+  });
+
+  it('sums the nodes of a cluster, node by node', () => {
+    const before = [
+      { in_msgs: 10, out_msgs: 10 },
+      { in_msgs: 100, out_msgs: 100 },
+    ];
+    const after = [
+      { in_msgs: 15, out_msgs: 12 },
+      { in_msgs: 103, out_msgs: 101 },
+    ];
+    expect(natsOpsBetween(before, after)).toEqual({ inMsgs: 8, outMsgs: 3, total: 11 });
+  });
+
+  it('refuses snapshots of different servers', () => {
+    expect(() => natsOpsBetween([{ in_msgs: 0, out_msgs: 0 }], [])).toThrow('1 nodes');
+  });
+});
+
+describe('modelOpsPerDelivery', () => {
+  it('counts 7 operations at fan-out 1 when the fan-out makes every first attempt', () => {
+    // event publish + ack, fan-out delivery + ack, outcome publish + ack, projector delivery
+    expect(modelOpsPerDelivery(1)).toBe(7);
+  });
+
+  it('shares the event among the deliveries of a fan-out', () => {
+    expect(modelOpsPerDelivery(4)).toBe(4);
+  });
+
+  it('adds created: publish + ack, attempts delivery + ack, projector delivery, per hand-off', () => {
+    expect(modelOpsPerDelivery(1, 1)).toBe(12);
+    expect(modelOpsPerDelivery(1, 0.5)).toBe(9.5);
+  });
+});
