@@ -1,7 +1,7 @@
 import { watchCpu, type PhaseCpu } from './cpu.usage';
 import { publishBacklog } from './event.publisher';
 import { waitForLogRows } from './log.rows';
-import { handedOffShare, scrapeCounters } from './metrics.scrape';
+import { handedOffShare, PARKED, scrapeCounters } from './metrics.scrape';
 import {
   opsOf,
   platformCost,
@@ -97,7 +97,11 @@ export async function runDrain(
       spanOf({ from: start.reading, to: end, deliveries: received.unique - start.received }),
     ],
     opsOf(beforePublish, end, received.unique),
-    { fanout: tenant.fanout, handedOffShare: handedOffShare(counters) },
+    {
+      fanout: tenant.fanout,
+      handedOffShare: handedOffShare(counters),
+      parkedPerDelivery: (counters[PARKED] ?? 0) / received.unique,
+    },
   );
   const drainSeconds = (received.lastAt - received.firstAt) / 1000;
   const logSeconds = (log.lastCommitAt - received.firstAt) / 1000;

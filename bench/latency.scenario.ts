@@ -4,7 +4,7 @@ import { watchCpu, type PhaseCpu } from './cpu.usage';
 import { publishAtRate, type PacedRun } from './event.publisher';
 import { deliveredPerSecond, keptUp, publishWindow } from './latency.keepup';
 import { commitTimes, waitForLogRows } from './log.rows';
-import { counterDelta, handedOffShare, scrapeCounters } from './metrics.scrape';
+import { counterDelta, handedOffShare, PARKED, scrapeCounters } from './metrics.scrape';
 import { opsOf, platformCost, readMeter, spanOf, type PlatformCost } from './platform.cost';
 import type { Platform } from './platform.stack';
 import type { BenchReceiver } from './receiver.client';
@@ -142,7 +142,11 @@ export async function runFixedRate(
     platform: platformCost(
       [spanOf({ from: before, to: after, deliveries: expected })],
       opsOf(before, after, expected),
-      { fanout: tenant.fanout, handedOffShare: handedOffShare(counters) },
+      {
+        fanout: tenant.fanout,
+        handedOffShare: handedOffShare(counters),
+        parkedPerDelivery: (counters[PARKED] ?? 0) / expected,
+      },
     ),
   };
 }

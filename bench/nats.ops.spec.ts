@@ -1,4 +1,4 @@
-import { modelOpsPerDelivery, natsOpsBetween } from './nats.ops';
+import { modelOpsPerDelivery, natsOpsBetween, natsOpsByClient } from './nats.ops';
 
 describe('natsOpsBetween', () => {
   it('adds the in_msgs and out_msgs deltas of two /varz snapshots', () => {
@@ -37,5 +37,35 @@ describe('modelOpsPerDelivery', () => {
   it('adds created: publish + ack, attempts delivery + ack, projector delivery, per hand-off', () => {
     expect(modelOpsPerDelivery(1, 1)).toBe(12);
     expect(modelOpsPerDelivery(1, 0.5)).toBe(9.5);
+  });
+});
+
+describe('natsOpsByClient', () => {
+  it('groups each connection delta by client name, a new connection from zero', () => {
+    const before = [
+      [
+        { cid: 1, name: 'bench', in_msgs: 100, out_msgs: 100 },
+        { cid: 2, name: 'dispatcher', in_msgs: 50, out_msgs: 60 },
+      ],
+    ];
+    const after = [
+      [
+        { cid: 1, name: 'bench', in_msgs: 1_100, out_msgs: 1_100 },
+        { cid: 2, name: 'dispatcher', in_msgs: 50, out_msgs: 60 },
+        { cid: 3, name: 'dispatcher', in_msgs: 3_000, out_msgs: 4_000 },
+        { cid: 4, in_msgs: 1, out_msgs: 1 },
+      ],
+    ];
+    expect(natsOpsByClient(before, after)).toEqual({
+      bench: { inMsgs: 1_000, outMsgs: 1_000 },
+      dispatcher: { inMsgs: 3_000, outMsgs: 4_000 },
+      unnamed: { inMsgs: 1, outMsgs: 1 },
+    });
+  });
+});
+
+describe('modelOpsPerDelivery with parking', () => {
+  it('adds the PARKED publish + ack and the queue delivery + ack per parked attempt', () => {
+    expect(modelOpsPerDelivery(1, 1, 0.75)).toBe(15);
   });
 });

@@ -10,7 +10,7 @@ describe('platformCost', () => {
     const cost = platformCost(
       [ingest, drain],
       { ops: { inMsgs: 35_000, outMsgs: 36_000, total: 71_000 }, deliveries: 10_000 },
-      { fanout: 1, handedOffShare: 0.02 },
+      { fanout: 1, handedOffShare: 0.02, parkedPerDelivery: 0.01 },
     );
     expect(cost.cpuUsPerDelivery).toBeCloseTo(50 + 1_000, 6);
     expect(cost.cpuUsPerDeliveryByRole['nats-server']).toBeCloseTo(50 + 300, 6);
@@ -20,8 +20,9 @@ describe('platformCost', () => {
       natsOpsPerDelivery: 7.1,
       natsInPerDelivery: 3.5,
       natsOutPerDelivery: 3.6,
-      natsOpsModel: 7.1,
+      natsOpsModel: 7.14,
       handedOffShare: 0.02,
+      parkedPerDelivery: 0.01,
     });
   });
 

@@ -1,4 +1,13 @@
-import { modelOpsPerDelivery, natsOpsBetween, readVarz, type NatsOps, type VarzCounts } from './nats.ops';
+import {
+  modelOpsPerDelivery,
+  natsOpsBetween,
+  natsOpsByClient,
+  readConnz,
+  readVarz,
+  type ConnzEntry,
+  type NatsOps,
+  type VarzCounts,
+} from './nats.ops';
 import {
   cpuSpent,
   snapshotPlatformCpu,
@@ -11,11 +20,13 @@ import type { Platform } from './platform.stack';
 export interface MeterReading {
   cpu: PlatformCpuSnapshot;
   varz: VarzCounts[];
+  connz: ConnzEntry[][];
 }
 
 export async function readMeter(platform: Platform): Promise<MeterReading> {
   const cpu = snapshotPlatformCpu(platform.processRoots());
-  return { cpu, varz: await readVarz(platform.natsNodes) };
+  const [varz, connz] = await Promise.all([readVarz(platform.natsNodes), readConnz(platform.natsNodes)]);
+  return { cpu, varz, connz };
 }
 
 /** A span of CPU and the deliveries it paid for. */
@@ -37,10 +48,14 @@ export interface PlatformCost {
   /** Of which clients sent (in_msgs) and the server sent (out_msgs). */
   natsInPerDelivery: number;
   natsOutPerDelivery: number;
+  /** The same per delivery by client connection name (dispatcher, log-projector, subscriptions, bench). */
+  natsPerDeliveryByClient?: Record<string, { in: number; out: number }>;
   /** modelOpsPerDelivery at this fan-out and hand-off share (message operations per delivery). */
   natsOpsModel?: number;
   /** Share of first attempts handed off as `dispatch.created` (dispatcher counters). */
   handedOffShare?: number;
+  /** Attempts parked on the endpoint's PARKED queue per delivery (dispatcher counters). */
+  parkedPerDelivery?: number;
 }
 
 /**
@@ -49,8 +64,8 @@ export interface PlatformCost {
  */
 export function platformCost(
   spans: ReadonlyArray<{ cpu: PlatformCpuSpent; deliveries: number }>,
-  ops: { ops: NatsOps; deliveries: number },
-  model?: { fanout: number; handedOffShare?: number },
+  ops: { ops: NatsOps; deliveries: number; byClient?: Record<string, { inMsgs: number; outMsgs: number }> },
+  model?: { fanout: number; handedOffShare?: number; parkedPerDelivery?: number },
 ): PlatformCost {
   let cpuUsPerDelivery = 0;
   let cpuSeconds = 0;
@@ -69,10 +84,25 @@ export function platformCost(
     natsOpsPerDelivery: ops.ops.total / ops.deliveries,
     natsInPerDelivery: ops.ops.inMsgs / ops.deliveries,
     natsOutPerDelivery: ops.ops.outMsgs / ops.deliveries,
+    ...(ops.byClient
+      ? {
+          natsPerDeliveryByClient: Object.fromEntries(
+            Object.entries(ops.byClient).map(([name, c]) => [
+              name,
+              { in: c.inMsgs / ops.deliveries, out: c.outMsgs / ops.deliveries },
+            ]),
+          ),
+        }
+      : {}),
     ...(model
       ? {
-          natsOpsModel: modelOpsPerDelivery(model.fanout, model.handedOffShare ?? 0),
+          natsOpsModel: modelOpsPerDelivery(
+            model.fanout,
+            model.handedOffShare ?? 0,
+            model.parkedPerDelivery ?? 0,
+          ),
           ...(model.handedOffShare === undefined ? {} : { handedOffShare: model.handedOffShare }),
+          ...(model.parkedPerDelivery === undefined ? {} : { parkedPerDelivery: model.parkedPerDelivery }),
         }
       : {}),
   };
@@ -87,4 +117,5 @@ export const spanOf = (span: CpuSpan): { cpu: PlatformCpuSpent; deliveries: numb
 export const opsOf = (from: MeterReading, to: MeterReading, deliveries: number) => ({
   ops: natsOpsBetween(from.varz, to.varz),
   deliveries,
+  byClient: natsOpsByClient(from.connz, to.connz),
 });

@@ -135,7 +135,7 @@ function formatPlatformCost(runs: ReadonlyArray<{ label: string; platform?: Plat
   return [
     '\nPlatform cost per delivery (services, nats-server, Postgres; CPU us | nats-server message operations)',
     table(
-      ['run', 'CPU us', ...roles, 'nats ops', 'in', 'out', 'model', 'handed off'],
+      ['run', 'CPU us', ...roles, 'nats ops', 'in', 'out', 'model', 'handed off', 'parked'],
       runs.map(({ label, platform: p }) => [
         label,
         n(p!.cpuUsPerDelivery),
@@ -145,7 +145,20 @@ function formatPlatformCost(runs: ReadonlyArray<{ label: string; platform?: Plat
         n(p!.natsOutPerDelivery, 2),
         n(p!.natsOpsModel, 2),
         p!.handedOffShare === undefined ? '-' : `${round(p!.handedOffShare * 100, 1)} %`,
+        p!.parkedPerDelivery === undefined ? '-' : `${round(p!.parkedPerDelivery * 100, 1)} %`,
       ]),
+    ),
+    '\nnats-server message operations per delivery by client (in: sent by it, out: sent to it)',
+    table(
+      ['run', 'client', 'in', 'out'],
+      runs.flatMap(({ label, platform: p }) =>
+        Object.entries(p!.natsPerDeliveryByClient ?? {}).map(([client, c]) => [
+          label,
+          client,
+          n(c.in, 3),
+          n(c.out, 3),
+        ]),
+      ),
     ),
   ].join('\n');
 }
