@@ -65,7 +65,7 @@ describe('natsOpsByClient', () => {
 });
 
 describe('modelOpsPerDelivery with parking', () => {
-  it('adds the PARKED publish + ack and the queue delivery + ack per parked attempt', () => {
-    expect(modelOpsPerDelivery(1, 1, 0.75)).toBe(15);
+  it('adds the PARKED publish + ack, the queue delivery + ack and the fact read per parked attempt', () => {
+    expect(modelOpsPerDelivery(1, 1, 0.75)).toBe(16.5);
   });
 });

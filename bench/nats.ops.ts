@@ -100,9 +100,10 @@ export async function readVarz(nodes: readonly NatsNode[]): Promise<VarzCounts[]
  *   no ack);
  * - per hand-off, `created`'s publish + ack, the attempts consumer's delivery + ack, and the
  *   projector's delivery of it;
- * - per parked attempt, its publish to PARKED + ack, the queue consumer's delivery + ack.
- * Pull requests, heartbeats and API calls come on top.
+ * - per parked attempt, its publish to PARKED + ack, the queue consumer's delivery + ack, and
+ *   the read of the dispatch's fact from DELIVERIES by sequence (an API request + its reply).
+ * Pull requests, heartbeats and other API calls come on top.
  */
 export function modelOpsPerDelivery(fanout: number, handedOff = 0, parked = 0): number {
-  return 4 / fanout + 3 + 5 * handedOff + 4 * parked;
+  return 4 / fanout + 3 + 5 * handedOff + 6 * parked;
 }

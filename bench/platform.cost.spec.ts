@@ -16,11 +16,11 @@ describe('platformCost', () => {
     expect(cost.cpuUsPerDeliveryByRole['nats-server']).toBeCloseTo(50 + 300, 6);
     expect(cost.cpuUsPerDeliveryByRole.dispatcher).toBeCloseTo(700, 6);
     expect(cost.cpuSeconds).toBeCloseTo(10.4, 6);
+    expect(cost.natsOpsModel).toBeCloseTo(7.16, 6);
     expect(cost).toMatchObject({
       natsOpsPerDelivery: 7.1,
       natsInPerDelivery: 3.5,
       natsOutPerDelivery: 3.6,
-      natsOpsModel: 7.14,
       handedOffShare: 0.02,
       parkedPerDelivery: 0.01,
     });
