@@ -94,7 +94,8 @@ export async function runDrain(
   const cost = platformCost(
     [
       spanOf({ from: beforePublish, to: afterPublish, deliveries: expected }),
-      spanOf({ from: start.reading, to: end, deliveries: received.unique - start.received }),
+      // At least one: a tiny drain may be over by the time the first reading is taken.
+      spanOf({ from: start.reading, to: end, deliveries: Math.max(1, received.unique - start.received) }),
     ],
     opsOf(beforePublish, end, received.unique),
     {
