@@ -8,6 +8,8 @@ export interface BenchOptions {
   fanouts: number[];
   /** Offered rates of the fixed-rate phase, events per second. */
   rates: number[];
+  /** Further fixed-rate phases at these shares of the same run's ceiling (a) (skipped without it). */
+  ceilingFractions: number[];
   warmupSeconds: number;
   latencySeconds: number;
   /** Requests outstanding in the raw HTTP ceiling; the best of them is ceiling (a). */
@@ -39,6 +41,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --isolation-backlog N      organization A's backlog there (default 50000)
   --phases a,b               subset of ${PHASES.join(',')} (default all but soak and isolation)
   --rates r1,r2              offered rates of the latency phase (default 1000,1500)
+  --ceiling-fractions f1,f2  then rates at these shares of this run's ceiling (a) (default 0.05,0.1;
+                             needs the ceilings phase)
   --fanouts f1,f2            subscriptions per event in the drains (default 1,4)
   --latency-seconds S        measured seconds per rate (default 20)
   --delivery-concurrency N   dispatcher DELIVERY_CONCURRENCY (default: the service's)
@@ -62,6 +66,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     events: quick ? 2_000 : 30_000,
     fanouts: [1, 4],
     rates: [1_000, 1_500],
+    ceilingFractions: [0.05, 0.1],
     warmupSeconds: quick ? 2 : 5,
     latencySeconds: quick ? 4 : 20,
     ceilingInFlight: [64, 128],
@@ -111,6 +116,11 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--rates':
         options.rates = numbers(value(), '--rates');
         break;
+      case '--ceiling-fractions':
+        options.ceilingFractions = numbers(value(), '--ceiling-fractions');
+        if (options.ceilingFractions.some((f) => f > 1))
+          throw new Error('--ceiling-fractions are shares of ceiling (a), at most 1');
+        break;
       case '--fanouts':
         options.fanouts = numbers(value(), '--fanouts').map(Math.round);
         break;
@@ -135,4 +145,35 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     }
   }
   return options;
+}
+
+export interface PlannedRate {
+  label: string;
+  rate: number;
+  ceilingFraction?: number;
+}
+
+/**
+ * The fixed-rate phases in order: the absolute rates (for continuity with earlier runs), then the
+ * shares of this run's ceiling (a), when it was measured. Labels name the event ids of a phase.
+ */
+export function latencyPlan(
+  options: Pick<BenchOptions, 'rates' | 'ceilingFractions'>,
+  ceilingA: number | undefined,
+): PlannedRate[] {
+  const plan: PlannedRate[] = options.rates.map((rate, index) => ({
+    label: options.rates.indexOf(rate) === index ? `rate${rate}` : `rate${rate}_${index}`,
+    rate,
+  }));
+  if (ceilingA === undefined) return plan;
+  options.ceilingFractions.forEach((fraction, index) => {
+    const percent = String(Math.round(fraction * 1000) / 10).replace('.', '_');
+    const label = `ceil${percent}pct`;
+    plan.push({
+      label: plan.some((p) => p.label === label) ? `${label}_${index}` : label,
+      rate: Math.max(1, Math.round(fraction * ceilingA)),
+      ceilingFraction: fraction,
+    });
+  });
+  return plan;
 }

@@ -10,14 +10,16 @@ export interface JetStreamCeiling {
 
 /**
  * What the JetStream traffic of one delivery alone allows, from ceiling (b) of the same run. Per
- * delivery at fan-out f, while a backlog drains: 2 facts stored (created, outcome); messages
- * read: the event once per f deliveries (fan-out), the created fact (first attempt), both facts
- * again (projector). HTTP, signing, Postgres and the services' own work come on top, so a drain
- * can only approach this figure.
+ * delivery at fan-out f, while a backlog drains, on the current path: the fan-out makes the first
+ * attempt itself and stores only the outcome fact, which the projector reads; the event is read
+ * once per f deliveries. A share h of first attempts handed off as `dispatch.created` store that
+ * fact too, and it is read twice (attempts consumer, projector). So 1 + h stored and 1/f + 1 + 2h
+ * read; h = 0 is the bound the design allows. HTTP, signing, Postgres and the services' own work
+ * come on top, so a drain can only approach this figure.
  */
-export function jetStreamBoundPerSecond(ceiling: JetStreamCeiling, fanout: number): number {
-  const published = 2;
-  const consumed = 1 / fanout + 1 + 2;
+export function jetStreamBoundPerSecond(ceiling: JetStreamCeiling, fanout: number, handedOff = 0): number {
+  const published = 1 + handedOff;
+  const consumed = 1 / fanout + 1 + 2 * handedOff;
   return 1 / (published / ceiling.publishPerSecond + consumed / ceiling.consumePerSecond);
 }
 

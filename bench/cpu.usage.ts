@@ -9,7 +9,7 @@ export interface PhaseCpu {
   byRole: Record<string, number>;
 }
 
-interface ProcStat {
+export interface ProcStat {
   ppid: number;
   /** Own CPU ticks. */
   own: number;
@@ -26,7 +26,7 @@ interface Snapshot {
   processes: Map<number, { role: string; own: number }>;
 }
 
-const TICKS_PER_SECOND = 100;
+export const TICKS_PER_SECOND = 100;
 
 function machineBusyTicks(): number {
   const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
@@ -34,7 +34,7 @@ function machineBusyTicks(): number {
   return user + nice + system + irq + softirq + steal;
 }
 
-function readProcStat(pid: number): ProcStat | undefined {
+export function readProcStat(pid: number): ProcStat | undefined {
   try {
     const raw = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the parenthesized command name, which may itself hold spaces.
@@ -64,13 +64,19 @@ function roleOf(pid: number): string {
   }
 }
 
-function snapshot(): Snapshot {
+/** Every process of the machine, by pid (Linux /proc). */
+export function readProcTable(): Map<number, ProcStat> {
   const stats = new Map<number, ProcStat>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = readProcStat(Number(entry));
     if (stat) stats.set(Number(entry), stat);
   }
+  return stats;
+}
+
+function snapshot(): Snapshot {
+  const stats = readProcTable();
   const children = new Map<number, number[]>();
   for (const [pid, stat] of stats) children.set(stat.ppid, [...(children.get(stat.ppid) ?? []), pid]);
   let tree = 0;

@@ -1,7 +1,15 @@
 import { watchCpu, type PhaseCpu } from './cpu.usage';
 import { publishBacklog } from './event.publisher';
 import { waitForLogRows } from './log.rows';
-import { scrapeCounters } from './metrics.scrape';
+import { handedOffShare, PARKED, scrapeCounters } from './metrics.scrape';
+import {
+  opsOf,
+  platformCost,
+  readMeter,
+  spanOf,
+  type MeterReading,
+  type PlatformCost,
+} from './platform.cost';
 import type { Platform } from './platform.stack';
 import type { BenchReceiver } from './receiver.client';
 import type { BenchTenant } from './tenant.setup';
@@ -30,6 +38,22 @@ export interface DrainResult {
   cpu: PhaseCpu;
   /** Dispatcher counters at the end (the processes started with the drain). */
   counters: Record<string, number>;
+  /**
+   * The platform's cost per delivery. CPU: the backlog's publish over the deliveries it makes,
+   * plus first delivery to last log row over the deliveries received in that span (the
+   * dispatcher's boot is left out). Message operations: the backlog's publish to the last log row.
+   */
+  platform?: PlatformCost;
+}
+
+/** Resolves at the first delivery the receiver sees, with the meter read then and the count after. */
+async function atFirstDelivery(
+  platform: Platform,
+  receiver: BenchReceiver,
+): Promise<{ reading: MeterReading; received: number }> {
+  while ((await receiver.stats()).unique === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  const reading = await readMeter(platform);
+  return { reading, received: (await receiver.stats()).unique };
 }
 
 /**
@@ -46,11 +70,14 @@ export async function runDrain(
   await platform.stopDispatchers();
   await receiver.reset();
   const since = Date.now() - 1_000;
+  const beforePublish = await readMeter(platform);
   const published = await publishBacklog(platform.js, tenant.organizationId, prefix, options.events);
   if (published.failures > 0) throw new Error(`${published.failures} backlog publishes failed`);
+  const afterPublish = await readMeter(platform);
 
   const spawnedAt = Date.now();
   const cpu = watchCpu();
+  const first = atFirstDelivery(platform, receiver);
   await platform.startDispatchers(options.dispatchers, options.label);
   const expected = options.events * tenant.fanout;
   const received = await receiver.waitForUnique(expected, 60_000);
@@ -61,7 +88,22 @@ export async function runDrain(
     expected,
   );
   const used = cpu();
+  const end = await readMeter(platform);
   const counters = await scrapeCounters(platform.dispatchers());
+  const start = await first;
+  const cost = platformCost(
+    [
+      spanOf({ from: beforePublish, to: afterPublish, deliveries: expected }),
+      // At least one: a tiny drain may be over by the time the first reading is taken.
+      spanOf({ from: start.reading, to: end, deliveries: Math.max(1, received.unique - start.received) }),
+    ],
+    opsOf(beforePublish, end, received.unique),
+    {
+      fanout: tenant.fanout,
+      handedOffShare: handedOffShare(counters),
+      parkedPerDelivery: (counters[PARKED] ?? 0) / received.unique,
+    },
+  );
   const drainSeconds = (received.lastAt - received.firstAt) / 1000;
   const logSeconds = (log.lastCommitAt - received.firstAt) / 1000;
   return {
@@ -81,5 +123,6 @@ export async function runDrain(
     logLagMs: log.lastCommitAt - received.lastAt,
     cpu: used,
     counters,
+    platform: cost,
   };
 }

@@ -1,7 +1,11 @@
+import { STREAMS } from '@hookstream/contracts';
+import type { JetStreamManager } from '@nats-io/jetstream';
 import { watchCpu, type PhaseCpu } from './cpu.usage';
 import { publishAtRate, type PacedRun } from './event.publisher';
+import { deliveredPerSecond, keptUp, publishWindow } from './latency.keepup';
 import { commitTimes, waitForLogRows } from './log.rows';
-import { counterDelta, scrapeCounters } from './metrics.scrape';
+import { counterDelta, handedOffShare, PARKED, scrapeCounters } from './metrics.scrape';
+import { opsOf, platformCost, readMeter, spanOf, type PlatformCost } from './platform.cost';
 import type { Platform } from './platform.stack';
 import type { BenchReceiver } from './receiver.client';
 import { percentiles, type Percentiles } from './stats';
@@ -10,6 +14,8 @@ import type { BenchTenant } from './tenant.setup';
 export interface LatencyResult {
   label: string;
   offeredPerSecond: number;
+  /** The share of ceiling (a) the offered rate was set to, for the phases relative to it. */
+  ceilingFraction?: number;
   /** What the producer actually achieved over the measured window. */
   publishedPerSecond: number;
   measuredEvents: number;
@@ -22,6 +28,26 @@ export interface LatencyResult {
   cpu?: PhaseCpu;
   /** Dispatcher counters over the phase. */
   counters?: Record<string, number>;
+  /** Deliveries (warm-up's included) received while the measured events were published, per second. */
+  deliveredPerSecond?: number;
+  /** Deliveries not yet received when the producer had published its last event. */
+  backlogAtEnd?: number;
+  /** Then, num_pending + num_ack_pending summed over the consumers of EVENTS and DELIVERIES. */
+  pendingAtEnd?: number;
+  /** Last publish to last delivery received. */
+  settleMs?: number;
+  /** Delivered rate within a few % of the offered one and settled quickly (latency.keepup.ts). */
+  keptUp?: boolean;
+  /** CPU and message operations per delivery, from the first publish to the last delivery. */
+  platform?: PlatformCost;
+}
+
+/** What waits in the platform's queues: every consumer of EVENTS and DELIVERIES, the projector's too. */
+async function pendingOnConsumers(jsm: JetStreamManager): Promise<number> {
+  let pending = 0;
+  for (const stream of [STREAMS.events, STREAMS.deliveries])
+    for await (const info of jsm.consumers.list(stream)) pending += info.num_pending + info.num_ack_pending;
+  return pending;
 }
 
 /** The measured part of a paced run, then its deliveries and log rows against their publish times. */
@@ -66,7 +92,7 @@ export async function runFixedRate(
   platform: Platform,
   receiver: BenchReceiver,
   tenant: BenchTenant,
-  options: { label: string; rate: number; warmupSeconds: number; seconds: number },
+  options: { label: string; rate: number; warmupSeconds: number; seconds: number; ceilingFraction?: number },
 ): Promise<LatencyResult> {
   // Event ids name the run: ids published again within the stream's duplicate window would be dropped.
   const label = options.label;
@@ -77,6 +103,7 @@ export async function runFixedRate(
   const since = Date.now() - 1_000;
   const cpu = watchCpu();
   const countersBefore = await scrapeCounters(platform.dispatchers());
+  const before = await readMeter(platform);
   const run = await publishAtRate(
     platform.js,
     tenant.organizationId,
@@ -85,14 +112,41 @@ export async function runFixedRate(
     (i) => (i < warmCount ? warmPrefix : prefix),
   );
   const used = cpu();
+  const expected = run.published * tenant.fanout;
+  const backlogAtEnd = expected - (await receiver.stats()).unique;
+  const pendingAtEnd = await pendingOnConsumers(platform.jsm);
   if (run.failures > 0) throw new Error(`${run.failures} publishes failed at ${options.rate}/s`);
-  await receiver.waitForUnique(run.published * tenant.fanout, 60_000);
+  const settled = await receiver.waitForUnique(expected, 60_000);
+  const after = await readMeter(platform);
   const counters = counterDelta(countersBefore, await scrapeCounters(platform.dispatchers()));
+  const window = publishWindow(run.publishedAt, prefix);
+  const all = await receiver.records(`evt_${label}_`);
+  const delivered = deliveredPerSecond(all.receivedAt, window.fromMs, window.toMs);
+  const settleMs = settled.lastAt - publishWindow(run.publishedAt, 'evt_').toMs;
   const result = await measureLatencies(platform, receiver, tenant, run, {
     label,
     prefix,
     since,
     offered: options.rate,
   });
-  return { ...result, cpu: used, counters };
+  return {
+    ...result,
+    ...(options.ceilingFraction === undefined ? {} : { ceilingFraction: options.ceilingFraction }),
+    cpu: used,
+    counters,
+    deliveredPerSecond: delivered,
+    backlogAtEnd,
+    pendingAtEnd,
+    settleMs,
+    keptUp: keptUp({ offeredPerSecond: options.rate, deliveredPerSecond: delivered, settleMs }),
+    platform: platformCost(
+      [spanOf({ from: before, to: after, deliveries: expected })],
+      opsOf(before, after, expected),
+      {
+        fanout: tenant.fanout,
+        handedOffShare: handedOffShare(counters),
+        parkedPerDelivery: (counters[PARKED] ?? 0) / expected,
+      },
+    ),
+  };
 }

@@ -8,6 +8,8 @@ import { request } from 'undici';
 import { startPostgres, type PostgresServer } from '@hookstream/testing';
 import { connectBench } from './nats.client';
 import { enableCommitTimestamps } from './log.rows';
+import type { NatsNode } from './nats.ops';
+import { postmasterPid, type PlatformRoots } from './platform.cpu';
 import { spawnService, type ServiceProcess } from './service.process';
 
 export interface PlatformOptions {
@@ -17,6 +19,8 @@ export interface PlatformOptions {
   profileDir?: string;
   /** JETSTREAM_REPLICAS of the streams (1 unless given: a cluster's node count). */
   replicas?: number;
+  /** The nats-server processes (one, or a cluster's nodes): their CPU and their /varz. */
+  natsNodes: ReadonlyArray<NatsNode & { readonly pid: number | undefined }>;
 }
 
 /** The three services as built, on their own Postgres and the bench's nats-server. */
@@ -30,7 +34,11 @@ export interface Platform {
   readonly jsm: JetStreamManager;
   readonly subscriptions: ServiceProcess;
   readonly projector: ServiceProcess;
+  /** Each nats-server node's monitoring endpoint. */
+  readonly natsNodes: readonly NatsNode[];
   dispatchers(): readonly ServiceProcess[];
+  /** The platform's processes now: the services, nats-server and the Postgres postmaster (each with its tree). */
+  processRoots(): PlatformRoots;
   /** Spawns `count` dispatchers and waits until all are ready; `tag` names their profile folder. */
   startDispatchers(count: number, tag?: string): Promise<ServiceProcess[]>;
   stopDispatchers(): Promise<void>;
@@ -95,7 +103,16 @@ export async function startPlatform(nats: { url: string }, options: PlatformOpti
     jsm,
     subscriptions,
     projector,
+    natsNodes: options.natsNodes,
     dispatchers: () => dispatchers,
+    processRoots: () => [
+      { role: 'subscriptions', pid: subscriptions.pid },
+      { role: 'log-projector', pid: projector.pid },
+      ...dispatchers.map((d) => ({ role: 'dispatcher', pid: d.pid })),
+      ...options.natsNodes.map((node) => ({ role: 'nats-server', pid: node.pid })),
+      // Read each time: the postmaster changes when the server restarts.
+      { role: 'postgres', pid: postmasterPid(pg.dataDir) },
+    ],
     startDispatchers: async (count, tag = 'other') => {
       const started = await Promise.all(
         Array.from({ length: count }, () =>

@@ -1,24 +1,35 @@
 import type { IsolationResult } from '../apps/dispatcher/src/testing/isolation.scenario';
 import type { BenchOptions } from './bench.options';
+import type { BenchSummary } from './bench.summary';
 import type { HttpCeiling } from './ceiling.http';
 import { jetStreamBoundPerSecond, type JetStreamCeiling } from './ceiling.jetstream';
 import type { PhaseCpu } from './cpu.usage';
 import type { DrainResult } from './drain.scenario';
 import type { LatencyResult } from './latency.scenario';
+import type { PlatformCost } from './platform.cost';
 import type { ProfileSummary } from './profile.summary';
 import type { ProjectionResult } from './projection.scenario';
 import type { SoakResult } from './soak.scenario';
 import { formatClusterDrains } from './cluster.report';
+import { KEEP_UP } from './latency.keepup';
 import { round } from './stats';
 
 const SATURATED = 'hookstream_delivery_endpoint_saturated_total';
 
+/**
+ * Against the machine the run is on (issue 15): the drains as a share of its ceiling (a), the
+ * latencies and keeping up at shares of it. The 1,000 and 1,500 events/s phases are reported
+ * for continuity with earlier runs, not judged.
+ */
 export const TARGETS = {
-  drainRatio: 0.45,
+  drainRatio: 0.18,
   p99DeliveredMs: 30,
   p99LogRowMs: 75,
+  /** The p99 targets hold at this share of ceiling (a)... */
+  latencyAtShare: 0.05,
+  /** ...and the platform keeps up at this one. */
+  keepUpAtShare: 0.1,
   soakGrowthPercent: 10,
-  atRate: 1_500,
 };
 
 export interface MachineInfo {
@@ -49,6 +60,8 @@ export interface BenchResults {
   /** Fair delivery: organization B's latency while A's endpoint misbehaves under a backlog. */
   isolation?: IsolationResult[];
   targets: Array<{ what: string; target: string; actual: string; met: boolean }>;
+  /** The run's headline figures (bench.summary.ts), null where the phase did not run. */
+  summary?: BenchSummary;
   /** The drains on a cluster (`--cluster N`), beside the single-node ones above. */
   cluster?: { nodes: number; replicas: number; syncAlways: boolean; drains: DrainResult[] };
   /** Dispatcher CPU profiles by phase. */
@@ -70,7 +83,7 @@ const n = (value: number | undefined, digits = 0): string =>
 /** Judges the figures against the issue's targets; what was not measured is left out. */
 export function judge(results: BenchResults): BenchResults['targets'] {
   const out: BenchResults['targets'] = [];
-  for (const d of results.drains)
+  for (const d of results.drains.filter((x) => x.dispatchers === 1 && (x.fanout === 1 || x.fanout === 4)))
     if (d.ratioToCeiling !== undefined)
       out.push({
         what: `drain ${d.label} (fan-out ${d.fanout}, ${d.dispatchers} dispatcher(s))`,
@@ -78,20 +91,27 @@ export function judge(results: BenchResults): BenchResults['targets'] {
         actual: `${round(d.ratioToCeiling, 3)} x`,
         met: d.ratioToCeiling >= TARGETS.drainRatio,
       });
-  for (const l of results.latency.filter((x) => x.offeredPerSecond === TARGETS.atRate)) {
+  for (const l of results.latency.filter((x) => x.ceilingFraction === TARGETS.latencyAtShare)) {
     out.push({
-      what: `p99 published -> 2xx at ${l.offeredPerSecond}/s`,
+      what: `p99 published -> 2xx at ${l.ceilingFraction} x ceiling (a) = ${l.offeredPerSecond}/s`,
       target: `<= ${TARGETS.p99DeliveredMs} ms`,
       actual: `${n(l.toDelivered.p99, 1)} ms`,
       met: l.toDelivered.p99 <= TARGETS.p99DeliveredMs,
     });
     out.push({
-      what: `p99 published -> log row at ${l.offeredPerSecond}/s`,
+      what: `p99 published -> log row at ${l.ceilingFraction} x ceiling (a) = ${l.offeredPerSecond}/s`,
       target: `<= ${TARGETS.p99LogRowMs} ms`,
       actual: `${n(l.toLogRow.p99, 1)} ms`,
       met: l.toLogRow.p99 <= TARGETS.p99LogRowMs,
     });
   }
+  for (const l of results.latency.filter((x) => x.ceilingFraction === TARGETS.keepUpAtShare))
+    out.push({
+      what: `keeps up at ${l.ceilingFraction} x ceiling (a) = ${l.offeredPerSecond}/s`,
+      target: `delivered/s within ${KEEP_UP.rateTolerance * 100} % of offered, settled within ${KEEP_UP.settleMs} ms`,
+      actual: `${n(l.deliveredPerSecond)}/s delivered, settled in ${n(l.settleMs)} ms`,
+      met: l.keptUp === true,
+    });
   for (const i of results.isolation ?? [])
     out.push({
       what: `B's p99 while A's endpoint ${i.bad} (backlog ${i.backlog})`,
@@ -107,6 +127,40 @@ export function judge(results: BenchResults): BenchResults['targets'] {
       met: s.growthPercent < TARGETS.soakGrowthPercent,
     });
   return out;
+}
+
+/** CPU and nats-server message operations per delivery (platform.cost.ts for the windows). */
+function formatPlatformCost(runs: ReadonlyArray<{ label: string; platform?: PlatformCost }>): string {
+  const roles = ['dispatcher', 'nats-server', 'postgres', 'log-projector', 'subscriptions'];
+  return [
+    '\nPlatform cost per delivery (services, nats-server, Postgres; CPU us | nats-server message operations)',
+    table(
+      ['run', 'CPU us', ...roles, 'nats ops', 'in', 'out', 'model', 'handed off', 'parked'],
+      runs.map(({ label, platform: p }) => [
+        label,
+        n(p!.cpuUsPerDelivery),
+        ...roles.map((role) => n(p!.cpuUsPerDeliveryByRole[role] ?? 0)),
+        n(p!.natsOpsPerDelivery, 2),
+        n(p!.natsInPerDelivery, 2),
+        n(p!.natsOutPerDelivery, 2),
+        n(p!.natsOpsModel, 2),
+        p!.handedOffShare === undefined ? '-' : `${round(p!.handedOffShare * 100, 1)} %`,
+        p!.parkedPerDelivery === undefined ? '-' : `${round(p!.parkedPerDelivery * 100, 1)} %`,
+      ]),
+    ),
+    '\nnats-server message operations per delivery by client (in: sent by it, out: sent to it)',
+    table(
+      ['run', 'client', 'in', 'out'],
+      runs.flatMap(({ label, platform: p }) =>
+        Object.entries(p!.natsPerDeliveryByClient ?? {}).map(([client, c]) => [
+          label,
+          client,
+          n(c.in, 3),
+          n(c.out, 3),
+        ]),
+      ),
+    ),
+  ].join('\n');
 }
 
 export function formatReport(results: BenchResults): string {
@@ -202,7 +256,10 @@ export function formatReport(results: BenchResults): string {
         [
           'run',
           'offered/s',
-          'achieved/s',
+          'published/s',
+          'delivered/s',
+          'settle ms',
+          'kept up',
           'events',
           '2xx p50',
           'p99',
@@ -217,6 +274,9 @@ export function formatReport(results: BenchResults): string {
           l.label,
           l.offeredPerSecond,
           n(l.publishedPerSecond),
+          n(l.deliveredPerSecond),
+          n(l.settleMs),
+          l.keptUp === undefined ? '-' : l.keptUp ? 'yes' : 'NO',
           l.measuredEvents,
           n(l.toDelivered.p50, 1),
           n(l.toDelivered.p99, 1),
@@ -229,6 +289,8 @@ export function formatReport(results: BenchResults): string {
         ]),
       ),
     );
+  const costs = [...results.drains, ...results.latency].filter((r) => r.platform !== undefined);
+  if (costs.length > 0) parts.push(formatPlatformCost(costs));
   if (results.isolation)
     parts.push(
       `\nIsolation: organization B's endpoint at 20 events/s, published -> received`,

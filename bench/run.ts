@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { natsServerBinary, SERVICE_NODE_FLAGS, startNats, startNatsCluster } from '@hookstream/testing';
-import { parseOptions, USAGE, type BenchOptions } from './bench.options';
+import { latencyPlan, parseOptions, USAGE, type BenchOptions } from './bench.options';
+import { formatSummary, summarize } from './bench.summary';
 import { measureHttpCeiling } from './ceiling.http';
 import { jetStreamBoundPerSecond, measureJetStreamCeiling } from './ceiling.jetstream';
 import { watchCpu } from './cpu.usage';
@@ -104,20 +105,25 @@ async function platformPhases(
   };
   if (options.phases.includes('latency')) {
     await steady('latency');
-    for (const [index, rate] of options.rates.entries()) {
-      const label = options.rates.indexOf(rate) === index ? `rate${rate}` : `rate${rate}_${index}`;
+    if (ceiling === undefined && options.ceilingFractions.length > 0)
+      log('no ceiling (a) in this run: the phases at shares of it are skipped');
+    for (const { label, rate, ceilingFraction } of latencyPlan(options, ceiling)) {
       const end = beginPhase(label);
-      log(`fixed rate ${rate}/s: ${options.warmupSeconds} s warm-up, ${options.latencySeconds} s measured`);
+      const share = ceilingFraction === undefined ? '' : ` (${ceilingFraction} x ceiling (a))`;
+      log(
+        `fixed rate ${rate}/s${share}: ${options.warmupSeconds} s warm-up, ${options.latencySeconds} s measured`,
+      );
       const result = await runFixedRate(platform, receiver, fanout1, {
         label,
         rate,
         warmupSeconds: options.warmupSeconds,
         seconds: options.latencySeconds,
+        ...(ceilingFraction === undefined ? {} : { ceilingFraction }),
       });
       end();
       results.latency.push(result);
       log(
-        `  p99 2xx ${result.toDelivered.p99.toFixed(1)} ms, p99 log row ${result.toLogRow.p99.toFixed(1)} ms`,
+        `  delivered ${Math.round(result.deliveredPerSecond ?? Number.NaN)}/s, settled in ${Math.round(result.settleMs ?? Number.NaN)} ms${result.keptUp ? '' : ' (did not keep up)'}; p99 2xx ${result.toDelivered.p99.toFixed(1)} ms, p99 log row ${result.toLogRow.p99.toFixed(1)} ms`,
       );
     }
   }
@@ -157,7 +163,11 @@ async function clusterDrains(
   };
   let platform: Platform | undefined;
   try {
-    platform = await startPlatform(cluster, { dispatcherEnv: dispatcherEnv(options), replicas: nodes });
+    platform = await startPlatform(cluster, {
+      dispatcherEnv: dispatcherEnv(options),
+      replicas: nodes,
+      natsNodes: cluster.nodes,
+    });
     await platformPhases({ ...options, phases }, own, platform, receiver, (phase) =>
       beginPhase(`cluster${nodes}_${phase}`),
     );
@@ -245,7 +255,11 @@ async function main(): Promise<void> {
     }
     if (options.phases.some((p) => p !== 'ceilings' && p !== 'projection' && p !== 'isolation')) {
       log('starting Postgres and the services');
-      platform = await startPlatform(nats, { dispatcherEnv: dispatcherEnv(options), profileDir });
+      platform = await startPlatform(nats, {
+        dispatcherEnv: dispatcherEnv(options),
+        profileDir,
+        natsNodes: [nats],
+      });
       await platformPhases(options, results, platform, receiver, beginPhase);
     }
     if (options.cluster) {
@@ -266,11 +280,12 @@ async function main(): Promise<void> {
         results.profiles[phase] = summarizeProfiles(join(profileDir, phase));
   }
   results.finishedAt = new Date().toISOString();
+  results.summary = summarize(results);
   results.targets = judge(results);
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `${stamp}${options.quick ? '-quick' : ''}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\n${formatReport(results)}\n\nresults: ${file}`);
+  console.log(`\n${formatReport(results)}\n\n${formatSummary(results.summary)}\n\nresults: ${file}`);
 }
 
 main().catch((error: unknown) => {

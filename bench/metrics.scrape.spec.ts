@@ -1,0 +1,37 @@
+import { countersOf, FIRST_AT_FANOUT, FIRST_HANDED_OFF, handedOffShare, PARKED } from './metrics.scrape';
+
+describe('handedOffShare', () => {
+  it('is the share of first attempts handed off as dispatch.created', () => {
+    expect(handedOffShare({ [FIRST_AT_FANOUT]: 750, [FIRST_HANDED_OFF]: 250 })).toBe(0.25);
+  });
+
+  it('is 1 without the fast path: dispatches created, no first attempt counted by path', () => {
+    expect(handedOffShare({ hookstream_dispatches_created_total: 10 })).toBe(1);
+  });
+
+  it('is undefined when nothing was dispatched', () => {
+    expect(handedOffShare({})).toBeUndefined();
+  });
+});
+
+describe('countersOf', () => {
+  it('sums each counter over its label sets and keeps first attempts and parking by label', () => {
+    const text = [
+      '# HELP hookstream_delivery_parked_total Attempts set aside',
+      '# TYPE hookstream_delivery_parked_total counter',
+      'hookstream_delivery_parked_total{reason="backlog"} 1530',
+      'hookstream_delivery_parked_total{reason="saturated"} 51',
+      'hookstream_delivery_first_attempts_total{path="fanout"} 16',
+      'hookstream_delivery_first_attempts_total{path="handed_off"} 1984',
+      'hookstream_dispatches_created_total 2000',
+      'process_cpu_seconds_total 12.5',
+    ].join('\n');
+    const counters = countersOf(text);
+    expect(counters[PARKED]).toBe(1_581);
+    expect(counters[`${PARKED}{reason="backlog"}`]).toBe(1_530);
+    expect(counters[FIRST_AT_FANOUT]).toBe(16);
+    expect(counters[FIRST_HANDED_OFF]).toBe(1_984);
+    expect(counters.hookstream_dispatches_created_total).toBe(2_000);
+    expect(counters.process_cpu_seconds_total).toBeUndefined();
+  });
+});
