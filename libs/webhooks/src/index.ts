@@ -7,3 +7,4 @@ export * from './retry';
 export * from './address';
 export * from './allow-list';
 export * from './headers';
+export * from './filter';
