@@ -22,6 +22,7 @@ import {
   $type,
   createEqualsOperation,
   createQueryTester,
+  type Options,
   type Query,
 } from 'sift';
 
@@ -134,7 +135,7 @@ const OPERATIONS = {
   $or,
   $nor,
   // sift's own $regex builds a backtracking RegExp; this one matches in linear time.
-  $regex: (pattern: string, ownerQuery: Record<string, unknown>, options: never) => {
+  $regex: (pattern: string, ownerQuery: Record<string, unknown>, options: Options) => {
     const compiled = RE2JS.compile(pattern, re2Flags(ownerQuery['$options']));
     return createEqualsOperation(
       (value: unknown) => typeof value === 'string' && compiled.test(value),
