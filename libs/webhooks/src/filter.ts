@@ -22,7 +22,6 @@ import {
   $type,
   createEqualsOperation,
   createQueryTester,
-  type Options,
   type Query,
 } from 'sift';
 
@@ -113,6 +112,8 @@ function re2Flags(options: unknown): number {
   if (text.includes('s')) flags |= RE2JS.DOTALL;
   return flags;
 }
+
+type Options = Parameters<typeof createEqualsOperation>[2];
 
 const OPERATIONS = {
   $eq,
