@@ -8,3 +8,4 @@ export * from './address';
 export * from './allow-list';
 export * from './headers';
 export * from './filter';
+export * from './ed25519';
