@@ -97,14 +97,19 @@ export class SubscriptionsHttpController {
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiOkResponse({
+    type: SubscriptionResponse,
+    description:
+      'Includes `secret` only when `signature` changed to `hmac` (the new secret, shown this once).',
+  })
   @ApiOperation({ operationId: 'updateSubscription', summary: 'Change some fields of a subscription' })
   async update(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,
     @Body() body: UpdateSubscriptionDto,
   ): Promise<SubscriptionResponse> {
-    return toResponse(await this.subscriptions.update(tenant.organizationId, id, body));
+    const { state, secret } = await this.subscriptions.update(tenant.organizationId, id, body);
+    return toResponse(state, secret);
   }
 
   @Delete(':id')
