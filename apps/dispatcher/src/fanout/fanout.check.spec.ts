@@ -10,7 +10,7 @@ const route = {
   filter: null,
 } as unknown as Route;
 const filtered = (id: string, filter: Record<string, unknown>): Route =>
-  ({ ...route, id, filter: compileFilter(filter) }) as Route;
+  ({ ...route, id, filter: compileFilter(filter) });
 
 function deps(routes: readonly Route[] = [route], maxEventBytes = 262144): EventCheckDeps {
   return {

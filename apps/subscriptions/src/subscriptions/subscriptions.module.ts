@@ -6,6 +6,7 @@ import { SubscriptionsDisabler } from './subscriptions.disabler';
 import { SubscriptionsGrpcController } from './subscriptions.grpc.controller';
 import { SubscriptionsHttpController } from './subscriptions.http.controller';
 import { SubscriptionCircuitsService } from './subscription-circuits.service';
+import { SubscriptionFilterTestService } from './subscription-filter-test.service';
 import { SubscriptionsService } from './subscriptions.service';
 
 @Module({
@@ -15,6 +16,7 @@ import { SubscriptionsService } from './subscriptions.service';
     SubscriptionsService,
     SubscriptionDeliveriesService,
     SubscriptionCircuitsService,
+    SubscriptionFilterTestService,
     SubscriptionsDisabler,
   ],
 })
