@@ -106,15 +106,14 @@ describe('subscription filters and signature schemes', () => {
     });
 
     it("runs the saved filter on the organization's latest events, newest first", async () => {
-      const reply = await f.call('POST', `/webhooks/${id}/filter-test`, {
-        key: tenant.key,
-        body: { last: 2 },
-      });
+      const reply = await f.call<{ results: Array<{ eventId: string; matched: boolean }> }>(
+        'POST',
+        `/webhooks/${id}/filter-test`,
+        { key: tenant.key, body: { last: 2 } },
+      );
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({ filter: { subject: { $regex: '^run_' } }, tested: 2, matched: 1 });
-      expect(
-        reply.body.results.map((r: { eventId: string; matched: boolean }) => [r.eventId, r.matched]),
-      ).toEqual([
+      expect(reply.body.results.map((r) => [r.eventId, r.matched])).toEqual([
         [events[2]!.id, false],
         [events[1]!.id, true],
       ]);
