@@ -14,7 +14,7 @@ import {
 } from '@hookstream/contracts';
 import { JETSTREAM, Publisher } from '@hookstream/messaging';
 import { isDomainError, unavailable, validationFailed } from '@hookstream/platform';
-import { matchesAny } from '@hookstream/webhooks';
+import { compileFilter, filterDocument, matchesAny } from '@hookstream/webhooks';
 import type { SubscriptionsConfig } from '../app.config';
 import { CLOCK, CONFIG, IDS } from '../app.tokens';
 import { scanStream } from '../common/stream-scan';
@@ -80,6 +80,8 @@ export class SubscriptionDeliveriesService {
     const until = dto.until === undefined ? now : new Date(dto.until);
     if (until.getTime() <= since.getTime()) throw validationFailed('until must be after since');
     const round = this.ids.next('rnd');
+    // A replay re-delivers what the subscription would have received: its filter applies as in the fan-out.
+    const passes = subscription.filter === null ? () => true : compileFilter(subscription.filter);
     let count = 0;
     let truncated = false;
     let chunk: CreatedDispatch[] = [];
@@ -97,6 +99,7 @@ export class SubscriptionDeliveriesService {
         if (!decoded.ok) continue;
         const event = decoded.envelope;
         if (onlyFailed && !onlyFailed.has(dispatchIdOf(event.id, subscription.id))) continue;
+        if (!passes(filterDocument(event))) continue;
         if (count === MAX_REPLAY_EVENTS) {
           truncated = true;
           break;
