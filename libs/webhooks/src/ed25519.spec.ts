@@ -1,4 +1,7 @@
+import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { generateSigningKeyPair, publicKeyOf, PUBLIC_KEY_PREFIX, SECRET_KEY_PREFIX } from './ed25519';
@@ -101,3 +104,61 @@ describe('ed25519 signatures (Standard Webhooks v1a)', () => {
     expect(headers['x-webhook-signature']).toBeDefined();
   });
 });
+
+// The receiver code of docs/signatures.md, run as users copy it.
+const DOCS = join(__dirname, '..', '..', '..', 'docs');
+interface VerifySnippet {
+  verifyDelivery(profile: string, key: string, headers: Record<string, string>, body: string): boolean;
+  verifyEd25519Webhook(publicKey: string, headers: Record<string, string>, body: string): boolean;
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const snippet = require(join(DOCS, 'snippets', 'verify.js')) as VerifySnippet;
+
+describe('docs/snippets/verify.js with ed25519', () => {
+  it('verifyDelivery takes the whpk_ public key: old and new keys during a rotation, not another', () => {
+    const [current, previous, stranger] = [1, 2, 3].map(() => generateSigningKeyPair());
+    const body = '{"type":"workflow.completed","data":{}}';
+    const headers = standardHeaders([current!.secretKey, previous!.secretKey], body);
+    expect(snippet.verifyDelivery('standard', current!.publicKey, headers, body)).toBe(true);
+    expect(snippet.verifyDelivery('standard', previous!.publicKey, headers, body)).toBe(true);
+    expect(snippet.verifyDelivery('standard', stranger!.publicKey, headers, body)).toBe(false);
+    expect(snippet.verifyEd25519Webhook(current!.publicKey, headers, `${body} `)).toBe(false);
+  });
+});
+
+function hasPythonCryptography(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// Runs where python3 has the cryptography package (the snippet's one dependency).
+(hasPythonCryptography() ? describe : describe.skip)(
+  'the Python ed25519 snippet of docs/signatures.md',
+  () => {
+    it('verify_ed25519_webhook accepts either key during a rotation and refuses another', () => {
+      const markdown = readFileSync(join(DOCS, 'signatures.md'), 'utf8');
+      const block = [...markdown.matchAll(/```python\n([\s\S]*?)```/g)]
+        .map((match) => match[1]!)
+        .find((code) => code.includes('def verify_ed25519_webhook'));
+      expect(block).toBeDefined();
+      const [current, previous, stranger] = [1, 2, 3].map(() => generateSigningKeyPair());
+      const body = '{"a":1}';
+      const headers = standardHeaders([current!.secretKey, previous!.secretKey], body);
+      const cases = [current, previous, stranger].map((pair) => ({ key: pair!.publicKey, headers, body }));
+      const driver = `
+import json, sys
+cases = json.load(sys.stdin)
+print(json.dumps([verify_ed25519_webhook(c["key"], c["headers"], c["body"].encode()) for c in cases]))
+`;
+      const output = execFileSync('python3', ['-c', block! + driver], {
+        input: JSON.stringify(cases),
+        encoding: 'utf8',
+      });
+      expect(JSON.parse(output)).toEqual([true, true, false]);
+    });
+  },
+);
