@@ -9,8 +9,11 @@ const route = {
   state: { events: ['*'] } as unknown as SubscriptionState,
   filter: null,
 } as unknown as Route;
-const filtered = (id: string, filter: Record<string, unknown>): Route =>
-  ({ ...route, id, filter: compileFilter(filter) });
+const filtered = (id: string, filter: Record<string, unknown>): Route => ({
+  ...route,
+  id,
+  filter: compileFilter(filter),
+});
 
 function deps(routes: readonly Route[] = [route], maxEventBytes = 262144): EventCheckDeps {
   return {
