@@ -1,5 +1,4 @@
 import { defined, parseJsonObject } from '../common/grpc';
-import type { FilterTestResponse } from './subscription-filter-test.dto';
 import type { SubscriptionResponse } from './subscription.response';
 
 /** hookstream.v1 messages as @grpc/proto-loader hands them over (keepCase, defaults, oneofs). */
@@ -55,12 +54,12 @@ export interface GrpcSubscription {
   timeout_ms?: number;
   metadata_json: string;
   disabled_reason?: string;
-  created_at: string;
-  updated_at: string;
-  secret?: string;
   filter_json?: string;
   signature: string;
   public_key?: string;
+  created_at: string;
+  updated_at: string;
+  secret?: string;
 }
 
 /** The CreateSubscriptionDto-shaped object: the same class-validator rules then apply as over HTTP. */
@@ -141,55 +140,5 @@ export function toGrpcSubscription(response: SubscriptionResponse): GrpcSubscrip
   if (response.timeoutMs !== null) message.timeout_ms = response.timeoutMs;
   if (response.disabledReason !== null) message.disabled_reason = response.disabledReason;
   if (response.secret !== undefined) message.secret = response.secret;
-  return message;
-}
-
-export interface GrpcFilterTestRequest {
-  id: string;
-  filter_json?: string;
-  event_json?: string;
-  last?: number;
-}
-
-export interface GrpcFilterTestResponse {
-  filter_json?: string;
-  tested: number;
-  matched: number;
-  delivered: number;
-  results: Array<{
-    event_id: string;
-    type: string;
-    occurred_at: string;
-    selected: boolean;
-    matched: boolean;
-    delivered: boolean;
-  }>;
-}
-
-/** The FilterTestDto-shaped object; `event_json` uses the REST spelling of the envelope (`occurredAt`). */
-export function fromFilterTestRequest(request: GrpcFilterTestRequest): Record<string, unknown> {
-  return defined({
-    filter:
-      request.filter_json === undefined ? undefined : parseJsonObject('filter_json', request.filter_json),
-    event: request.event_json === undefined ? undefined : parseJsonObject('event_json', request.event_json),
-    last: request.last,
-  });
-}
-
-export function toGrpcFilterTest(response: FilterTestResponse): GrpcFilterTestResponse {
-  const message: GrpcFilterTestResponse = {
-    tested: response.tested,
-    matched: response.matched,
-    delivered: response.delivered,
-    results: response.results.map((result) => ({
-      event_id: result.eventId,
-      type: result.type,
-      occurred_at: result.occurredAt,
-      selected: result.selected,
-      matched: result.matched,
-      delivered: result.delivered,
-    })),
-  };
-  if (response.filter !== null) message.filter_json = JSON.stringify(response.filter);
   return message;
 }

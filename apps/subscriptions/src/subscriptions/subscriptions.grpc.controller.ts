@@ -9,18 +9,12 @@ import {
   TestDeliveryDto,
 } from './subscription-actions.dto';
 import { CreateSubscriptionDto, UpdateSubscriptionDto } from './subscription.dto';
-import { FilterTestDto } from './subscription-filter-test.dto';
-import { SubscriptionFilterTestService } from './subscription-filter-test.service';
 import {
   fromCreateRequest,
-  fromFilterTestRequest,
   fromUpdateRequest,
   type GrpcCreateRequest,
-  type GrpcFilterTestRequest,
-  type GrpcFilterTestResponse,
   type GrpcSubscription,
   type GrpcUpdateRequest,
-  toGrpcFilterTest,
   toGrpcSubscription,
 } from './subscription.grpc-mapping';
 import { toResponse } from './subscription.response';
@@ -39,7 +33,6 @@ export class SubscriptionsGrpcController {
   constructor(
     private readonly subscriptions: SubscriptionsService,
     private readonly deliveries: SubscriptionDeliveriesService,
-    private readonly filterTests: SubscriptionFilterTestService,
   ) {}
 
   @GrpcMethod('Subscriptions', 'Create')
@@ -116,14 +109,5 @@ export class SubscriptionsGrpcController {
     });
     const result = await this.deliveries.replay(tenant.organizationId, request.id, dto);
     return { replay_id: result.replayId, count: result.count, truncated: result.truncated };
-  }
-
-  @GrpcMethod('Subscriptions', 'TestFilter')
-  async testFilter(
-    @Payload() request: GrpcFilterTestRequest,
-    @CurrentTenant() tenant: Tenant,
-  ): Promise<GrpcFilterTestResponse> {
-    const dto = validateInput(FilterTestDto, fromFilterTestRequest(request));
-    return toGrpcFilterTest(await this.filterTests.test(tenant.organizationId, request.id, dto));
   }
 }
