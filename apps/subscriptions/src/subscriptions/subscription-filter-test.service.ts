@@ -52,7 +52,11 @@ export class SubscriptionFilterTestService {
     } else {
       events = await this.latestEvents(organizationId, dto.last ?? DEFAULT_FILTER_TEST_EVENTS);
     }
-    return runFilterTest(dto.filter ?? subscription.filter, subscription.events, events);
+    const filter = dto.filter ?? subscription.filter;
+    // A saved filter was validated when written; one a later, stricter build refuses is said so, not a 500.
+    const saved = dto.filter === undefined && filter !== null ? validateFilter(filter) : null;
+    if (saved !== null) throw invalidField('filter', `the saved filter is no longer valid: ${saved}`);
+    return runFilterTest(filter, subscription.events, events);
   }
 
   /** Newest first; messages that are not valid envelopes are skipped, as the fan-out rejects them. */
