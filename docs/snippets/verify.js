@@ -7,9 +7,10 @@
  *
  * `headers` is Node's `req.headers` (lower-case names); `rawBody` is the body exactly as
  * received, as a string: verify before parsing, since re-serialized JSON may differ by a byte.
+ * With `signature: "ed25519"`, pass the subscription's `publicKey` (`whpk_...`) as `secret`.
  * Run this file (`WEBHOOK_SECRET=whsec_... node verify.js`) for a receiver on port 3000.
  */
-const { createHmac, timingSafeEqual } = require('node:crypto');
+const { createHmac, createPublicKey, timingSafeEqual, verify } = require('node:crypto');
 const { createServer } = require('node:http');
 
 /** Older timestamps are refused, so that a captured request cannot be replayed later. */
@@ -45,6 +46,30 @@ function verifyStandardWebhook(secret, headers, body, nowMs = Date.now()) {
 }
 
 /**
+ * Standard Webhooks asymmetric signatures (`signature: "ed25519"`): `webhook-signature` holds
+ * `v1a,<base64 ed25519 signature of "{webhook-id}.{webhook-timestamp}.{body}">` entries (two
+ * while the key pair rotates), verified with the `whpk_` public key: no secret on the receiver.
+ */
+function verifyEd25519Webhook(publicKey, headers, body, nowMs = Date.now()) {
+  const id = headers['webhook-id'];
+  const timestamp = headers['webhook-timestamp'];
+  const signatures = headers['webhook-signature'];
+  if (!id || !timestamp || !signatures || !freshTimestamp(timestamp, nowMs)) return false;
+  if (!publicKey.startsWith('whpk_')) return false;
+  const x = Buffer.from(publicKey.slice(5), 'base64').toString('base64url');
+  const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' });
+  const content = Buffer.from(`${id}.${timestamp}.${body}`);
+  return signatures.split(' ').some((entry) => {
+    const [version, signature] = entry.split(',');
+    return (
+      version === 'v1a' &&
+      signature !== undefined &&
+      verify(null, content, key, Buffer.from(signature, 'base64'))
+    );
+  });
+}
+
+/**
  * `standard` and `elan` profiles: `X-Webhook-Signature` is the hex HMAC-SHA256 of the body,
  * keyed with the secret exactly as written (whsec_ prefix included). It carries no timestamp.
  */
@@ -75,8 +100,10 @@ function verifyKaizenSignature(secret, headers, body, nowMs = Date.now()) {
  * with the newest secret only, for receivers written for ELAN or Kaizen that compare the whole
  * header; they sign no more than `webhook-signature`, so nothing is lost by not requiring them.
  * `profile` is accepted so that callers need not change when a profile gains its own check.
+ * A `whpk_` public key in place of the secret verifies the ed25519 (`v1a`) signatures.
  */
 function verifyDelivery(profile, secret, headers, body, nowMs = Date.now()) {
+  if (secret.startsWith('whpk_')) return verifyEd25519Webhook(secret, headers, body, nowMs);
   return verifyStandardWebhook(secret, headers, body, nowMs);
 }
 
@@ -100,6 +127,7 @@ function createReceiver({ profile, secret, onEvent }) {
 
 module.exports = {
   verifyStandardWebhook,
+  verifyEd25519Webhook,
   verifyBodySignature,
   verifyKaizenSignature,
   verifyDelivery,
@@ -108,7 +136,7 @@ module.exports = {
 
 if (require.main === module) {
   const secret = process.env.WEBHOOK_SECRET;
-  if (!secret) throw new Error('set WEBHOOK_SECRET to the subscription secret');
+  if (!secret) throw new Error('set WEBHOOK_SECRET to the subscription secret (or its whpk_ public key)');
   createReceiver({
     profile: process.env.WEBHOOK_PROFILE || 'standard',
     secret,

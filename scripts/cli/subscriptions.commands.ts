@@ -12,6 +12,7 @@ import {
   splitList,
 } from './cli.input';
 import { usageError } from './cli.errors';
+import { registerFilterTestCommand } from './filter-test.command';
 
 export interface Subscription {
   id: string;
@@ -26,6 +27,9 @@ export interface Subscription {
   retryPolicy: { schedule: string[] } | null;
   timeoutMs: number | null;
   metadata: Record<string, unknown>;
+  filter: Record<string, unknown> | null;
+  signature: 'hmac' | 'ed25519';
+  publicKey: string | null;
   disabledReason: string | null;
   createdAt: string;
   updatedAt: string;
@@ -52,6 +56,8 @@ interface FieldOptions {
   retry?: string;
   timeout?: string;
   metadata?: string;
+  filter?: string;
+  signature?: string;
 }
 
 interface UpdateOptions extends FieldOptions {
@@ -61,6 +67,7 @@ interface UpdateOptions extends FieldOptions {
   clearRetry?: boolean;
   clearTimeout?: boolean;
   clearHeaders?: boolean;
+  clearFilter?: boolean;
 }
 
 const byId = (id: string): string => `/webhooks/${encodeURIComponent(id)}`;
@@ -81,7 +88,15 @@ function withFieldOptions(command: Command): Command {
     .option('--template <file>', 'payload template file (- for stdin), JSON with {{variables}}')
     .option('--retry <schedule>', 'retry delays after the first attempt, such as 10s,1m,10m')
     .option('--timeout <ms>', 'request timeout in milliseconds (1000-60000)')
-    .option('--metadata <json>', 'free-form JSON object');
+    .option('--metadata <json>', 'free-form JSON object')
+    .option(
+      '--filter <json>',
+      'payload filter: a MongoDB-style query on the event, such as \'{"data.status":"FAILED"}\'',
+    )
+    .option(
+      '--signature <scheme>',
+      'hmac (v1, shared secret) or ed25519 (v1a, public key; standard profile)',
+    );
 }
 
 async function fieldsOf(options: FieldOptions): Promise<Record<string, unknown>> {
@@ -96,6 +111,8 @@ async function fieldsOf(options: FieldOptions): Promise<Record<string, unknown>>
   if (options.retry !== undefined) body.retryPolicy = { schedule: splitList([options.retry]) };
   if (options.timeout !== undefined) body.timeoutMs = parseInteger(options.timeout, '--timeout');
   if (options.metadata !== undefined) body.metadata = parseJson(options.metadata, '--metadata');
+  if (options.filter !== undefined) body.filter = parseJson(options.filter, '--filter');
+  if (options.signature !== undefined) body.signature = options.signature;
   return body;
 }
 
@@ -112,6 +129,9 @@ export function renderSubscription(s: Subscription): string {
     ['timeout', s.timeoutMs === null ? 'service default' : `${s.timeoutMs} ms`],
     ['template', s.payloadTemplate === null ? 'none (profile body)' : s.payloadTemplate],
     ['metadata', Object.keys(s.metadata).length > 0 ? s.metadata : null],
+    ['filter', s.filter ?? 'none (every selected event)'],
+    ['signature', s.signature],
+    ['public key', s.publicKey],
     ['organization', s.organizationId],
     ['created', s.createdAt],
     ['updated', s.updatedAt],
@@ -178,6 +198,7 @@ export function registerSubscriptionCommands(program: Command): void {
     .option('--clear-retry', 'use the service retry schedule')
     .option('--clear-timeout', 'use the service timeout')
     .option('--clear-headers', 'remove every custom header')
+    .option('--clear-filter', 'deliver every event the patterns select')
     .action(
       action<UpdateOptions>(async ({ api, out }, [id], options) => {
         const body = await fieldsOf(options);
@@ -188,6 +209,7 @@ export function registerSubscriptionCommands(program: Command): void {
         if (options.clearRetry) body.retryPolicy = null;
         if (options.clearTimeout) body.timeoutMs = null;
         if (options.clearHeaders) body.headers = {};
+        if (options.clearFilter) body.filter = null;
         if (Object.keys(body).length === 0) throw usageError('nothing to update: pass at least one option');
         out.result(await api.call<Subscription>('PATCH', byId(id!), { body }), renderSubscription);
       }),
@@ -223,6 +245,8 @@ export function registerSubscriptionCommands(program: Command): void {
         );
       }),
     );
+
+  registerFilterTestCommand(subs);
 
   subs
     .command('rotate-secret')

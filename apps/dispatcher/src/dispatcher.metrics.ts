@@ -13,6 +13,7 @@ export function statusClass(status: number | null): string {
 @Injectable()
 export class DispatcherMetrics {
   readonly dispatchesCreated;
+  readonly dispatchesFiltered;
   readonly attempts;
   readonly attemptDuration;
   readonly deliveryLatency;
@@ -34,6 +35,10 @@ export class DispatcherMetrics {
     this.dispatchesCreated = metrics.counter({
       name: 'hookstream_dispatches_created_total',
       help: 'Dispatches created by the fan-out (one per event and matching subscription)',
+    });
+    this.dispatchesFiltered = metrics.counter({
+      name: 'hookstream_dispatches_filtered_total',
+      help: "Dispatches not created because the subscription's payload filter left the event out",
     });
     this.attempts = metrics.counter<'outcome' | 'status_class'>({
       name: 'hookstream_delivery_attempts_total',

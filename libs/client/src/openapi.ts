@@ -229,6 +229,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/{id}/filter-test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try a payload filter on an event or on the organization's latest events */
+        post: operations["testSubscriptionFilter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/events": {
         parameters: {
             query?: never;
@@ -520,6 +537,26 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description Payload filter: a MongoDB-style query on the event (`type`, `source`, `subject`, `data`, `metadata`), at most 4 KiB; null delivers every event the patterns select.
+             * @example {
+             *       "data.status": {
+             *         "$in": [
+             *           "FAILED",
+             *           "TIMED_OUT"
+             *         ]
+             *       }
+             *     }
+             */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description `hmac`: a shared secret signs `v1` HMAC-SHA256. `ed25519` (standard profile only): Hookstream keeps a key pair and signs `v1a`; receivers verify with `publicKey`.
+             * @default hmac
+             * @enum {string}
+             */
+            signature?: "hmac" | "ed25519";
             /** @description Signing secret (write-only), whsec_<base64> or 8-255 characters. */
             secret?: string;
             /** @default true */
@@ -580,6 +617,25 @@ export interface components {
             metadata: {
                 [key: string]: unknown;
             };
+            /**
+             * @description Payload filter (MongoDB-style query on the event); null when every selected event is delivered.
+             * @example {
+             *       "data.status": "FAILED"
+             *     }
+             */
+            filter: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @example hmac
+             * @enum {string}
+             */
+            signature: "hmac" | "ed25519";
+            /**
+             * @description With `signature: "ed25519"`: the `whpk_` public key that verifies the `v1a` signatures (the current key; during a rotation the previous one signs too). null for HMAC.
+             * @example null
+             */
+            publicKey: string | null;
             /** @example null */
             disabledReason: string | null;
             /**
@@ -651,6 +707,26 @@ export interface components {
             metadata?: {
                 [key: string]: unknown;
             };
+            /**
+             * @description Payload filter: a MongoDB-style query on the event (`type`, `source`, `subject`, `data`, `metadata`), at most 4 KiB; null delivers every event the patterns select.
+             * @example {
+             *       "data.status": {
+             *         "$in": [
+             *           "FAILED",
+             *           "TIMED_OUT"
+             *         ]
+             *       }
+             *     }
+             */
+            filter?: {
+                [key: string]: unknown;
+            } | null;
+            /**
+             * @description `hmac`: a shared secret signs `v1` HMAC-SHA256. `ed25519` (standard profile only): Hookstream keeps a key pair and signs `v1a`; receivers verify with `publicKey`.
+             * @default hmac
+             * @enum {string}
+             */
+            signature?: "hmac" | "ed25519";
             /** @description Signing secret (write-only), whsec_<base64> or 8-255 characters. */
             secret?: string;
             /** @default true */
@@ -716,6 +792,65 @@ export interface components {
              * @example false
              */
             truncated: boolean;
+        };
+        FilterTestDto: {
+            /**
+             * @description The filter to try; default the subscription's saved filter.
+             * @example {
+             *       "data.status": "FAILED"
+             *     }
+             */
+            filter?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description One event to try it on, an envelope without the bookkeeping: `type` and `data` required; `source`, `subject`, `id`, `occurredAt` optional. Default: the organization's latest events.
+             * @example {
+             *       "type": "workflow.failed",
+             *       "data": {
+             *         "status": "FAILED"
+             *       }
+             *     }
+             */
+            event?: {
+                [key: string]: unknown;
+            };
+            /**
+             * @description How many of the organization's latest events to try (not with `event`).
+             * @default 20
+             */
+            last?: number;
+        };
+        FilterTestResult: {
+            /** @example evt_01JD4V8Q6Y2M7N3B5C9X0ZKTRZ */
+            eventId: string;
+            /** @example workflow.failed */
+            type: string;
+            /**
+             * Format: date-time
+             * @example 2026-11-23T10:00:00.000Z
+             */
+            occurredAt: string;
+            /** @description The subscription's event patterns select the type. */
+            selected: boolean;
+            /** @description The filter passes the event. */
+            matched: boolean;
+            /** @description Both: the event would be delivered. */
+            delivered: boolean;
+        };
+        FilterTestResponse: {
+            /** @description The filter that ran; null when there is none (every event passes). */
+            filter: {
+                [key: string]: unknown;
+            } | null;
+            /** @example 20 */
+            tested: number;
+            /** @example 3 */
+            matched: number;
+            /** @example 2 */
+            delivered: number;
+            /** @description Newest first. */
+            results: components["schemas"]["FilterTestResult"][];
         };
         EventEnvelopeDoc: {
             /**
@@ -1476,6 +1611,11 @@ export interface operations {
                      *           "metadata": {
                      *             "owner": "team-orders"
                      *           },
+                     *           "filter": {
+                     *             "data.status": "FAILED"
+                     *           },
+                     *           "signature": "hmac",
+                     *           "publicKey": null,
                      *           "disabledReason": null,
                      *           "createdAt": "2026-11-23T10:00:00.000Z",
                      *           "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1523,6 +1663,15 @@ export interface operations {
                  *         ]
                  *       },
                  *       "timeoutMs": 15000,
+                 *       "filter": {
+                 *         "data.status": {
+                 *           "$in": [
+                 *             "FAILED",
+                 *             "TIMED_OUT"
+                 *           ]
+                 *         }
+                 *       },
+                 *       "signature": "hmac",
                  *       "active": true,
                  *       "name": "Order workflows",
                  *       "url": "https://example.com/webhooks",
@@ -1561,6 +1710,11 @@ export interface operations {
                      *       "metadata": {
                      *         "owner": "team-orders"
                      *       },
+                     *       "filter": {
+                     *         "data.status": "FAILED"
+                     *       },
+                     *       "signature": "hmac",
+                     *       "publicKey": null,
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1620,6 +1774,11 @@ export interface operations {
                      *       "metadata": {
                      *         "owner": "team-orders"
                      *       },
+                     *       "filter": {
+                     *         "data.status": "FAILED"
+                     *       },
+                     *       "signature": "hmac",
+                     *       "publicKey": null,
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1689,6 +1848,15 @@ export interface operations {
                  *         ]
                  *       },
                  *       "timeoutMs": 15000,
+                 *       "filter": {
+                 *         "data.status": {
+                 *           "$in": [
+                 *             "FAILED",
+                 *             "TIMED_OUT"
+                 *           ]
+                 *         }
+                 *       },
+                 *       "signature": "hmac",
                  *       "active": true,
                  *       "name": "Order workflows",
                  *       "url": "https://example.com/webhooks",
@@ -1701,6 +1869,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Includes `secret` only when `signature` changed to `hmac` (the new secret, shown this once). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1726,6 +1895,11 @@ export interface operations {
                      *       "metadata": {
                      *         "owner": "team-orders"
                      *       },
+                     *       "filter": {
+                     *         "data.status": "FAILED"
+                     *       },
+                     *       "signature": "hmac",
+                     *       "publicKey": null,
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1879,6 +2053,11 @@ export interface operations {
                      *       "metadata": {
                      *         "owner": "team-orders"
                      *       },
+                     *       "filter": {
+                     *         "data.status": "FAILED"
+                     *       },
+                     *       "signature": "hmac",
+                     *       "publicKey": null,
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1937,6 +2116,77 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ReplayResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    testSubscriptionFilter: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Default: the key's default organization. */
+                "X-Organization-Id"?: string;
+                /** @description Makes the request safe to retry: the same key and body within 24 h get the first answer again (Idempotent-Replayed: true); another body is 409. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "filter": {
+                 *         "data.status": "FAILED"
+                 *       },
+                 *       "event": {
+                 *         "type": "workflow.failed",
+                 *         "data": {
+                 *           "status": "FAILED"
+                 *         }
+                 *       },
+                 *       "last": 20
+                 *     }
+                 */
+                "application/json": components["schemas"]["FilterTestDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "filter": {},
+                     *       "tested": 20,
+                     *       "matched": 3,
+                     *       "delivered": 2,
+                     *       "results": [
+                     *         {
+                     *           "eventId": "evt_01JD4V8Q6Y2M7N3B5C9X0ZKTRZ",
+                     *           "type": "workflow.failed",
+                     *           "occurredAt": "2026-11-23T10:00:00.000Z",
+                     *           "selected": true,
+                     *           "matched": true,
+                     *           "delivered": true
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["FilterTestResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,11 +1,24 @@
 import type { Profile } from './profiles';
 
-/** A secret as stored in Postgres and on SUBSCRIPTIONS: AES-256-GCM, never in clear. */
+/**
+ * A secret as stored in Postgres and on SUBSCRIPTIONS: AES-256-GCM, never in clear. A shared
+ * `whsec_` secret signs `v1` (HMAC); a `whsk_` secret key signs `v1a` (ed25519).
+ */
 export interface EncryptedSecret {
   /** base64 of iv(12) | tag(16) | ciphertext */
   ciphertext: string;
   /** null for the current secret; set for a rotated-out secret that keeps signing until then. */
   expiresAt: string | null;
+  /** `whpk_...`: the public key of a `whsk_` secret key, in clear (it is public); absent for HMAC secrets. */
+  publicKey?: string;
+}
+
+/** How deliveries are signed (Standard Webhooks): `hmac` → `v1`, `ed25519` → `v1a`. */
+export const SIGNATURE_SCHEMES = ['hmac', 'ed25519'] as const;
+export type SignatureScheme = (typeof SIGNATURE_SCHEMES)[number];
+
+export function isSignatureScheme(value: unknown): value is SignatureScheme {
+  return typeof value === 'string' && (SIGNATURE_SCHEMES as readonly string[]).includes(value);
 }
 
 export interface RetryPolicy {
@@ -28,6 +41,9 @@ export interface SubscriptionState {
   retryPolicy: RetryPolicy | null;
   timeoutMs: number | null;
   metadata: Record<string, unknown>;
+  /** MongoDB-style query on the event (sift); null delivers every event the patterns select. */
+  filter: Record<string, unknown> | null;
+  signature: SignatureScheme;
   secrets: EncryptedSecret[];
   disabledReason: string | null;
   createdAt: string;
@@ -40,11 +56,24 @@ export interface FactMetadata {
   occurredAt: string;
 }
 
+/**
+ * `subscription.changed` version 2 added `filter` and `signature`; version 1 facts (still the
+ * last fact of subscriptions unchanged since) are upcast at decode time.
+ */
 export type SubscriptionFact =
-  | { type: 'subscription.changed'; version: 1; data: SubscriptionState; metadata: FactMetadata }
+  | { type: 'subscription.changed'; version: 2; data: SubscriptionState; metadata: FactMetadata }
   | {
       type: 'subscription.deleted';
       version: 1;
       data: { id: string; organizationId: string; deletedAt: string };
       metadata: FactMetadata;
     };
+
+/** A version 1 state: no filter, HMAC signing. */
+export function upcastSubscriptionState(
+  version: number,
+  data: Record<string, unknown>,
+): Record<string, unknown> {
+  if (version >= 2) return data;
+  return { ...data, filter: null, signature: 'hmac' };
+}

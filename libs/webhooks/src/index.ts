@@ -7,3 +7,5 @@ export * from './retry';
 export * from './address';
 export * from './allow-list';
 export * from './headers';
+export * from './filter';
+export * from './ed25519';

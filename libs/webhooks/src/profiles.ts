@@ -1,4 +1,5 @@
 import type { EventEnvelope, Profile } from '@hookstream/contracts';
+import { isSecretKey } from './ed25519';
 import { hexBodySignature, kaizenSignature, standardSignature } from './signing';
 import { renderTemplate, type TemplateVariables } from './template';
 
@@ -118,6 +119,8 @@ export interface SignedHeadersInput {
    * Plain secrets currently valid, newest first. All sign `webhook-signature`; the profiles'
    * single-value headers carry the newest one only, since receivers written for ELAN or Kaizen
    * compare the whole header and a space-separated list would fail them with either secret.
+   * `whsk_` secret keys (ed25519) sign `webhook-signature` only: the profiles' own headers are
+   * HMACs and need a shared secret, so they carry the newest shared secret, or are left out.
    */
   secrets: readonly string[];
   dispatchId: string;
@@ -129,8 +132,8 @@ export interface SignedHeadersInput {
 /** Headers of one attempt. Every profile carries Standard Webhooks headers beside its own. */
 export function signedHeaders(input: SignedHeadersInput): Record<string, string> {
   const { profile, secrets, dispatchId, subscriptionId, timestampSeconds, body } = input;
-  const newest = secrets[0];
-  if (newest === undefined) throw new Error('at least one signing secret is required');
+  if (secrets.length === 0) throw new Error('at least one signing secret is required');
+  const newest = secrets.find((secret) => !isSecretKey(secret));
   const timestamp = String(timestampSeconds);
   const headers: Record<string, string> = {
     'Content-Type': 'application/json',
@@ -142,8 +145,10 @@ export function signedHeaders(input: SignedHeadersInput): Record<string, string>
   switch (profile) {
     case 'standard':
     case 'elan':
+      if (newest === undefined) return headers;
       return { ...headers, 'X-Webhook-Signature': hexBodySignature(newest, body) };
     case 'kaizen':
+      if (newest === undefined) return headers;
       return {
         ...headers,
         'X-Webhooks-Id': dispatchId,

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { ed25519Signature, isSecretKey } from './ed25519';
 import { secretKeyBytes } from './secrets';
 
 /** The content every timestamped scheme signs: `{id}.{timestamp}.{body}`. */
@@ -8,8 +9,11 @@ function signedContent(id: string, timestampSeconds: number, body: string): stri
 }
 
 /**
- * Standard Webhooks `webhook-signature`: one `v1,<base64>` per secret, space-separated, so a
- * receiver holding either the old or the new secret verifies during a rotation.
+ * Standard Webhooks `webhook-signature`: one signature per secret, space-separated, so a
+ * receiver holding either the old or the new secret verifies during a rotation: `v1,<base64
+ * HMAC-SHA256>` for a shared secret, `v1a,<base64 ed25519>` for a `whsk_` secret key (the
+ * receiver verifies it with the `whpk_` public key). A list may mix both while a subscription
+ * changes scheme.
  * node:crypto rather than the `standardwebhooks` package's `sign()`: that one hashes in pure
  * JavaScript (fast-sha256), 12.6-15.2 µs per signature of a 1.6 KiB body against 2.4-2.9 µs here
  * (Node 20, one core), on every attempt. The tests check ours against it and its test vector.
@@ -23,7 +27,11 @@ export function standardSignature(
   if (secrets.length === 0) throw new Error('at least one signing secret is required');
   const content = signedContent(id, timestampSeconds, body);
   return secrets
-    .map((secret) => `v1,${createHmac('sha256', secretKeyBytes(secret)).update(content).digest('base64')}`)
+    .map((secret) =>
+      isSecretKey(secret)
+        ? `v1a,${ed25519Signature(secret, content)}`
+        : `v1,${createHmac('sha256', secretKeyBytes(secret)).update(content).digest('base64')}`,
+    )
     .join(' ');
 }
 

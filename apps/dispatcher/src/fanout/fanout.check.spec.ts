@@ -1,9 +1,19 @@
 import { EventCatalog, sampleDataOf, type SubscriptionState } from '@hookstream/contracts';
+import { compileFilter } from '@hookstream/webhooks';
 import type { Route } from '../routing/route';
 import { checkEvent, type EventCheckDeps } from './fanout.check';
 
 const catalog = new EventCatalog();
-const route = { id: 'wh_1', state: { events: ['*'] } as unknown as SubscriptionState } as Route;
+const route = {
+  id: 'wh_1',
+  state: { events: ['*'] } as unknown as SubscriptionState,
+  filter: null,
+} as unknown as Route;
+const filtered = (id: string, filter: Record<string, unknown>): Route => ({
+  ...route,
+  id,
+  filter: compileFilter(filter),
+});
 
 function deps(routes: readonly Route[] = [route], maxEventBytes = 262144): EventCheckDeps {
   return {
@@ -28,6 +38,35 @@ describe('checkEvent', () => {
   it('accepts a valid built-in event and returns the subscriptions selecting it', () => {
     const result = checkEvent('events.org_a.run_failed', raw(envelope()), deps());
     expect(result.ok && result.routes).toEqual([route]);
+  });
+
+  it('leaves out the subscriptions whose payload filter refuses the event, and counts them', () => {
+    const failedOnly = filtered('wh_2', { type: 'run_failed', 'data.robotId': { $exists: true } });
+    const succeededOnly = filtered('wh_3', { type: 'run_completed' });
+    const result = checkEvent(
+      'events.org_a.run_failed',
+      raw(envelope()),
+      deps([route, failedOnly, succeededOnly]),
+    );
+    expect(result.ok && result.routes.map((r) => r.id)).toEqual(['wh_1', 'wh_2']);
+    expect(result.ok && result.filtered).toBe(1);
+  });
+
+  it('filters on source, subject and metadata as well as data', () => {
+    const bySubject = filtered('wh_2', { subject: 'run_7', 'metadata.id': 'evt_1', source: null });
+    const result = checkEvent(
+      'events.org_a.run_failed',
+      raw(envelope({ subject: 'run_7' })),
+      deps([bySubject]),
+    );
+    expect(result.ok && result.routes).toHaveLength(1);
+    const other = checkEvent(
+      'events.org_a.run_failed',
+      raw(envelope({ subject: 'run_8' })),
+      deps([bySubject]),
+    );
+    expect(other.ok && other.routes).toHaveLength(0);
+    expect(other.ok && other.filtered).toBe(1);
   });
 
   it('accepts a valid event nobody subscribed to, with nothing to deliver', () => {

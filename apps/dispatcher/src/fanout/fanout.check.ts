@@ -1,4 +1,5 @@
 import { decodeEnvelope, parseEventSubject, type EventEnvelope } from '@hookstream/contracts';
+import { filterDocument, type FilterDocument } from '@hookstream/webhooks';
 import type { Route } from '../routing/route';
 
 export type RejectCode =
@@ -16,7 +17,15 @@ export interface Rejection {
 }
 
 export type EventCheck =
-  { ok: true; envelope: EventEnvelope; routes: readonly Route[] } | { ok: false; rejection: Rejection };
+  | {
+      ok: true;
+      envelope: EventEnvelope;
+      /** Subscriptions the event is delivered to: patterns select its type and filters pass it. */
+      routes: readonly Route[];
+      /** Subscriptions whose patterns select the type but whose payload filter left the event out. */
+      filtered: number;
+    }
+  | { ok: false; rejection: Rejection };
 
 export interface EventCheckDeps {
   /** The catalog's verdict on `data` (built-in types; organizations' own types where known). */
@@ -44,14 +53,29 @@ export function checkEvent(subject: string, raw: Uint8Array, deps: EventCheckDep
   const { envelope } = decoded;
   const routes = deps.matching(envelope.organizationId, envelope.type);
   const verdict = deps.validate(envelope.organizationId, envelope.type, envelope.data);
-  if (verdict.ok) return { ok: true, envelope, routes };
-  if (verdict.code !== 'unknown_type') return reject('invalid_data', verdict.message);
-  if (routes.length === 0)
-    return reject(
-      'unknown_type',
-      `event type "${envelope.type}" is not built in and no subscription selects it`,
-    );
-  return { ok: true, envelope, routes };
+  if (!verdict.ok) {
+    if (verdict.code !== 'unknown_type') return reject('invalid_data', verdict.message);
+    if (routes.length === 0)
+      return reject(
+        'unknown_type',
+        `event type "${envelope.type}" is not built in and no subscription selects it`,
+      );
+  }
+  return { ok: true, envelope, ...applyFilters(envelope, routes) };
+}
+
+/** Payload filters, before any dispatch exists: a filtered-out event costs that subscription nothing more. */
+function applyFilters(
+  envelope: EventEnvelope,
+  routes: readonly Route[],
+): { routes: readonly Route[]; filtered: number } {
+  if (!routes.some((route) => route.filter !== null)) return { routes, filtered: 0 };
+  let document: FilterDocument | undefined;
+  const kept: Route[] = [];
+  for (const route of routes) {
+    if (route.filter === null || route.filter((document ??= filterDocument(envelope)))) kept.push(route);
+  }
+  return { routes: kept, filtered: routes.length - kept.length };
 }
 
 function reject(code: RejectCode, message: string): EventCheck {

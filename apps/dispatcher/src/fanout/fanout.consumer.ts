@@ -82,6 +82,7 @@ export class FanoutConsumer {
       );
       return Outcome.term(`${code}: ${message}`);
     }
+    if (check.filtered > 0) this.metrics.dispatchesFiltered.inc(check.filtered);
     if (check.routes.length === 0) return Outcome.ack();
     // Only a well-formed trace context goes onto outbound requests; anything else is dropped.
     const traceparent = validTraceparent(msg.headers?.get(TRACEPARENT_HEADER));

@@ -1,4 +1,5 @@
 import type { SubscriptionState } from '@hookstream/contracts';
+import { compileFilter, type FilterTester } from '@hookstream/webhooks';
 
 /** A plain signing secret, decrypted once when the subscription state arrives. */
 export interface RouteSecret {
@@ -27,6 +28,8 @@ export interface Route {
   /** Effective: false when the state says so or the dispatcher disabled it since. */
   readonly active: boolean;
   readonly disabledReason: string | null;
+  /** The payload filter, compiled once per state; null selects every event the patterns select. */
+  readonly filter: FilterTester | null;
 }
 
 export interface RouteBuilder {
@@ -73,6 +76,17 @@ export function toRoute(state: SubscriptionState, builder: RouteBuilder): Route 
     }
   }
 
+  let filter: FilterTester | null = null;
+  if (state.filter !== null) {
+    try {
+      filter = compileFilter(state.filter);
+    } catch (error) {
+      // The API validated it; a filter this build cannot compile delivers nothing rather than everything.
+      filter = () => false;
+      problems.push((error as Error).message);
+    }
+  }
+
   return {
     state,
     id: state.id,
@@ -86,6 +100,7 @@ export function toRoute(state: SubscriptionState, builder: RouteBuilder): Route 
     updatedAtMs: Date.parse(state.updatedAt),
     active: state.active,
     disabledReason: state.disabledReason,
+    filter,
   };
 }
 

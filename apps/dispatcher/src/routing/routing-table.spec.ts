@@ -30,6 +30,8 @@ function state(overrides: Partial<SubscriptionState> = {}): SubscriptionState {
     retryPolicy: null,
     timeoutMs: null,
     metadata: {},
+    filter: null,
+    signature: 'hmac',
     secrets: [{ ciphertext: encryptSecret('whsec_current', key), expiresAt: null }],
     disabledReason: null,
     createdAt: '2026-01-01T00:00:00.000Z',

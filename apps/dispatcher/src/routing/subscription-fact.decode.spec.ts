@@ -39,9 +39,46 @@ describe('decodeSubscriptionFact', () => {
     expect(deleted.ok && deleted.fact.data.id).toBe('wh_1');
   });
 
+  it('upcasts a version 1 state (no filter, HMAC) and reads version 2 with its filter and scheme', () => {
+    const v1 = decodeSubscriptionFact(encode({ type: 'subscription.changed', version: 1, data, metadata }));
+    expect(v1.ok && v1.fact.version).toBe(2);
+    expect(v1.ok && v1.fact.type === 'subscription.changed' && v1.fact.data).toMatchObject({
+      filter: null,
+      signature: 'hmac',
+    });
+    const v2data = {
+      ...data,
+      filter: { 'data.status': 'FAILED' },
+      signature: 'ed25519',
+      secrets: [{ ciphertext: 'abc', expiresAt: null, publicKey: 'whpk_x' }],
+    };
+    const v2 = decodeSubscriptionFact(
+      encode({ type: 'subscription.changed', version: 2, data: v2data, metadata }),
+    );
+    expect(v2.ok && v2.fact.data).toEqual(v2data);
+  });
+
   it.each([
     ['not JSON', Buffer.from('{')],
-    ['another version', encode({ type: 'subscription.changed', version: 2, data, metadata })],
+    ['another version', encode({ type: 'subscription.changed', version: 3, data, metadata })],
+    [
+      'a filter that is not an object',
+      encode({
+        type: 'subscription.changed',
+        version: 2,
+        data: { ...data, filter: 'x', signature: 'hmac' },
+        metadata,
+      }),
+    ],
+    [
+      'an unknown signature scheme',
+      encode({
+        type: 'subscription.changed',
+        version: 2,
+        data: { ...data, filter: null, signature: 'rsa' },
+        metadata,
+      }),
+    ],
     ['an unknown type', encode({ type: 'subscription.moved', version: 1, data, metadata })],
     [
       'an unknown profile',

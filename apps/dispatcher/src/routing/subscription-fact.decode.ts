@@ -1,4 +1,10 @@
-import { isProfile, type SubscriptionFact, type SubscriptionState } from '@hookstream/contracts';
+import {
+  isProfile,
+  isSignatureScheme,
+  upcastSubscriptionState,
+  type SubscriptionFact,
+  type SubscriptionState,
+} from '@hookstream/contracts';
 
 export type DecodedSubscriptionFact = { ok: true; fact: SubscriptionFact } | { ok: false; reason: string };
 
@@ -28,9 +34,17 @@ function stateProblem(data: Record<string, unknown>): string | null {
     return 'timeoutMs must be a positive number or null';
   if (
     !Array.isArray(data.secrets) ||
-    !data.secrets.every((s) => isRecord(s) && isString(s.ciphertext) && isStringOrNull(s.expiresAt))
+    !data.secrets.every(
+      (s) =>
+        isRecord(s) &&
+        isString(s.ciphertext) &&
+        isStringOrNull(s.expiresAt) &&
+        (s.publicKey === undefined || isString(s.publicKey)),
+    )
   )
     return 'secrets must be a list of encrypted secrets';
+  if (data.filter !== null && !isRecord(data.filter)) return 'filter must be an object or null';
+  if (!isSignatureScheme(data.signature)) return 'signature is unknown';
   if (!isStringOrNull(data.disabledReason)) return 'disabledReason must be a string or null';
   if (!isString(data.updatedAt) || Number.isNaN(Date.parse(data.updatedAt)))
     return 'updatedAt must be a date';
@@ -45,18 +59,20 @@ export function decodeSubscriptionFact(raw: Uint8Array): DecodedSubscriptionFact
   } catch {
     return { ok: false, reason: 'not valid JSON' };
   }
-  if (!isRecord(value) || value.version !== 1 || !isRecord(value.data))
-    return { ok: false, reason: 'not a fact' };
-  const data = value.data;
+  if (!isRecord(value) || !isRecord(value.data)) return { ok: false, reason: 'not a fact' };
   if (value.type === 'subscription.deleted') {
+    const data = value.data;
+    if (value.version !== 1) return { ok: false, reason: 'not a fact' };
     if (!isString(data.id) || !isString(data.organizationId))
       return { ok: false, reason: 'deleted fact without ids' };
     return { ok: true, fact: value as unknown as SubscriptionFact };
   }
   if (value.type !== 'subscription.changed')
     return { ok: false, reason: `unknown fact type ${String(value.type)}` };
+  if (value.version !== 1 && value.version !== 2) return { ok: false, reason: 'not a fact' };
+  const data = upcastSubscriptionState(value.version, value.data);
   const problem = stateProblem(data);
   if (problem !== null) return { ok: false, reason: problem };
   const fact = value as unknown as Extract<SubscriptionFact, { type: 'subscription.changed' }>;
-  return { ok: true, fact: { ...fact, data: data as unknown as SubscriptionState } };
+  return { ok: true, fact: { ...fact, version: 2, data: data as unknown as SubscriptionState } };
 }

@@ -19,7 +19,7 @@ import {
   type OrderedStream,
 } from '@hookstream/messaging';
 import { startNats, startService, waitFor, type NatsServer, type RunningService } from '@hookstream/testing';
-import { encryptSecret, generateSecret } from '@hookstream/webhooks';
+import { encryptSecret, generateSecret, isSecretKey, publicKeyOf } from '@hookstream/webhooks';
 
 export interface Collected<T> {
   readonly items: T[];
@@ -89,6 +89,8 @@ export class DispatcherHarness {
       retryPolicy: null,
       timeoutMs: null,
       metadata: {},
+      filter: null,
+      signature: 'hmac',
       disabledReason: null,
       createdAt: now,
       updatedAt: now,
@@ -96,6 +98,7 @@ export class DispatcherHarness {
       secrets: plain.map((s) => ({
         ciphertext: encryptSecret(s.plain, this.secretsKey),
         expiresAt: s.expiresAt,
+        ...(isSecretKey(s.plain) ? { publicKey: publicKeyOf(s.plain) } : {}),
       })),
     };
     await this.storeSubscription(state);
@@ -108,7 +111,7 @@ export class DispatcherHarness {
     const messageId = `${state.id}:${state.updatedAt}`;
     const fact: SubscriptionFact = {
       type: 'subscription.changed',
-      version: 1,
+      version: 2,
       data: state,
       metadata: { messageId, occurredAt: state.updatedAt },
     };

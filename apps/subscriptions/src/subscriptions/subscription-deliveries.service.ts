@@ -13,8 +13,8 @@ import {
   subjects,
 } from '@hookstream/contracts';
 import { JETSTREAM, Publisher } from '@hookstream/messaging';
-import { isDomainError, unavailable, validationFailed } from '@hookstream/platform';
-import { matchesAny } from '@hookstream/webhooks';
+import { invalidField, isDomainError, unavailable, validationFailed } from '@hookstream/platform';
+import { compileFilter, filterDocument, matchesAny, validateFilter } from '@hookstream/webhooks';
 import type { SubscriptionsConfig } from '../app.config';
 import { CLOCK, CONFIG, IDS } from '../app.tokens';
 import { scanStream } from '../common/stream-scan';
@@ -80,6 +80,11 @@ export class SubscriptionDeliveriesService {
     const until = dto.until === undefined ? now : new Date(dto.until);
     if (until.getTime() <= since.getTime()) throw validationFailed('until must be after since');
     const round = this.ids.next('rnd');
+    // A replay re-delivers what the subscription would have received: its filter applies as in the fan-out.
+    const filterProblem = subscription.filter === null ? null : validateFilter(subscription.filter);
+    if (filterProblem !== null)
+      throw invalidField('filter', `the saved filter is no longer valid: ${filterProblem}; update it first`);
+    const passes = subscription.filter === null ? () => true : compileFilter(subscription.filter);
     let count = 0;
     let truncated = false;
     let chunk: CreatedDispatch[] = [];
@@ -97,6 +102,7 @@ export class SubscriptionDeliveriesService {
         if (!decoded.ok) continue;
         const event = decoded.envelope;
         if (onlyFailed && !onlyFailed.has(dispatchIdOf(event.id, subscription.id))) continue;
+        if (!passes(filterDocument(event))) continue;
         if (count === MAX_REPLAY_EVENTS) {
           truncated = true;
           break;

@@ -18,6 +18,8 @@ describe('subscription DTO mapping', () => {
       retryPolicy: null,
       timeoutMs: null,
       metadata: {},
+      filter: null,
+      signature: 'hmac',
     });
   });
 

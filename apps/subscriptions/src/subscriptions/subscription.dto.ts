@@ -16,7 +16,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PROFILES, type Profile } from '@hookstream/contracts';
+import { PROFILES, SIGNATURE_SCHEMES, type Profile, type SignatureScheme } from '@hookstream/contracts';
 import { Verbatim } from '@hookstream/platform';
 import { Present } from '../common/validation';
 import type { SubscriptionDraft, SubscriptionPatch } from './subscription.state';
@@ -96,6 +96,29 @@ class SubscriptionFieldsDto {
   @Verbatim()
   metadata?: Record<string, unknown>;
 
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    description:
+      'Payload filter: a MongoDB-style query on the event (`type`, `source`, `subject`, `data`, `metadata`), at most 4 KiB; null delivers every event the patterns select.',
+    example: { 'data.status': { $in: ['FAILED', 'TIMED_OUT'] } },
+  })
+  @IsOptional()
+  @IsObject()
+  @Verbatim()
+  filter?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({
+    enum: SIGNATURE_SCHEMES,
+    default: 'hmac',
+    description:
+      '`hmac`: a shared secret signs `v1` HMAC-SHA256. `ed25519` (standard profile only): Hookstream keeps a key pair and signs `v1a`; receivers verify with `publicKey`.',
+  })
+  @Present()
+  @IsIn(SIGNATURE_SCHEMES)
+  signature?: SignatureScheme;
+
   @ApiPropertyOptional({ description: 'Signing secret (write-only), whsec_<base64> or 8-255 characters.' })
   @Present()
   @IsString()
@@ -165,6 +188,8 @@ export function toDraft(dto: CreateSubscriptionDto): SubscriptionDraft {
     retryPolicy: dto.retryPolicy ? { schedule: [...dto.retryPolicy.schedule] } : null,
     timeoutMs: dto.timeoutMs ?? null,
     metadata: dto.metadata ?? {},
+    filter: dto.filter ?? null,
+    signature: dto.signature ?? 'hmac',
   };
 }
 
@@ -182,5 +207,7 @@ export function toPatch(dto: UpdateSubscriptionDto): SubscriptionPatch {
     patch.retryPolicy = dto.retryPolicy === null ? null : { schedule: [...dto.retryPolicy.schedule] };
   if (dto.timeoutMs !== undefined) patch.timeoutMs = dto.timeoutMs;
   if (dto.metadata !== undefined) patch.metadata = dto.metadata;
+  if (dto.filter !== undefined) patch.filter = dto.filter;
+  if (dto.signature !== undefined) patch.signature = dto.signature;
   return patch;
 }

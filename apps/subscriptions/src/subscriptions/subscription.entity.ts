@@ -1,5 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { EncryptedSecret, Profile, RetryPolicy, SubscriptionState } from '@hookstream/contracts';
+import type {
+  EncryptedSecret,
+  Profile,
+  RetryPolicy,
+  SignatureScheme,
+  SubscriptionState,
+} from '@hookstream/contracts';
 
 /** One row per subscription; the columns mirror SubscriptionState (secrets stay encrypted). */
 @Entity('subscriptions')
@@ -40,6 +46,12 @@ export class SubscriptionEntity {
   @Column('jsonb')
   metadata: Record<string, unknown>;
 
+  @Column('jsonb', { nullable: true })
+  filter: Record<string, unknown> | null;
+
+  @Column('text')
+  signature: SignatureScheme;
+
   @Column('jsonb')
   secrets: EncryptedSecret[];
 
@@ -67,6 +79,8 @@ export function toState(row: SubscriptionEntity): SubscriptionState {
     retryPolicy: row.retryPolicy,
     timeoutMs: row.timeoutMs,
     metadata: row.metadata,
+    filter: row.filter,
+    signature: row.signature,
     secrets: row.secrets,
     disabledReason: row.disabledReason,
     createdAt: row.createdAt.toISOString(),

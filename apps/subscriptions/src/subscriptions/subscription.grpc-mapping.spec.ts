@@ -29,6 +29,21 @@ describe('gRPC subscription mapping', () => {
     });
   });
 
+  it('carries the filter as JSON text and the signature scheme; an empty filter_json clears it', () => {
+    expect(
+      fromCreateRequest({
+        name: 'n',
+        url: 'u',
+        events: ['*'],
+        headers: {},
+        filter_json: '{"data.status":"FAILED"}',
+        signature: 'ed25519',
+      }),
+    ).toMatchObject({ filter: { 'data.status': 'FAILED' }, signature: 'ed25519' });
+    expect(fromUpdateRequest({ ...update, filter_json: '' })).toEqual({ filter: null });
+    expect(() => fromUpdateRequest({ ...update, filter_json: '"x"' })).toThrow('filter_json');
+  });
+
   it('refuses metadata that is not a JSON object', () => {
     expect(() => fromUpdateRequest({ ...update, metadata_json: '[]' })).toThrow(DomainError);
     expect(() => fromUpdateRequest({ ...update, metadata_json: '{' })).toThrow('metadata_json');
@@ -48,6 +63,9 @@ describe('gRPC subscription mapping', () => {
       retryPolicy: null,
       timeoutMs: null,
       metadata: {},
+      filter: null,
+      signature: 'hmac',
+      publicKey: null,
       disabledReason: null,
       createdAt: 't',
       updatedAt: 't',
@@ -64,7 +82,11 @@ describe('gRPC subscription mapping', () => {
       metadata_json: '{}',
       created_at: 't',
       updated_at: 't',
+      signature: 'hmac',
     });
+    expect(
+      toGrpcSubscription({ ...response, filter: { type: 'x' }, signature: 'ed25519', publicKey: 'whpk_k' }),
+    ).toMatchObject({ filter_json: '{"type":"x"}', signature: 'ed25519', public_key: 'whpk_k' });
     expect(toGrpcSubscription({ ...response, secret: 's', timeoutMs: 5 })).toMatchObject({
       secret: 's',
       timeout_ms: 5,

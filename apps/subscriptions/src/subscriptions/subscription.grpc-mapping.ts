@@ -18,6 +18,8 @@ export interface GrpcCreateRequest {
   retry_policy?: GrpcRetryPolicy;
   timeout_ms?: number;
   metadata_json?: string;
+  filter_json?: string;
+  signature?: string;
 }
 
 export interface GrpcUpdateRequest {
@@ -34,6 +36,8 @@ export interface GrpcUpdateRequest {
   retry_policy?: GrpcRetryPolicy;
   timeout_ms?: number;
   metadata_json?: string;
+  filter_json?: string;
+  signature?: string;
 }
 
 export interface GrpcSubscription {
@@ -50,6 +54,9 @@ export interface GrpcSubscription {
   timeout_ms?: number;
   metadata_json: string;
   disabled_reason?: string;
+  filter_json?: string;
+  signature: string;
+  public_key?: string;
   created_at: string;
   updated_at: string;
   secret?: string;
@@ -72,6 +79,9 @@ export function fromCreateRequest(request: GrpcCreateRequest): Record<string, un
       request.metadata_json === undefined
         ? undefined
         : parseJsonObject('metadata_json', request.metadata_json),
+    filter:
+      request.filter_json === undefined ? undefined : parseJsonObject('filter_json', request.filter_json),
+    signature: request.signature,
   });
 }
 
@@ -98,6 +108,13 @@ export function fromUpdateRequest(request: GrpcUpdateRequest): Record<string, un
       request.metadata_json === undefined
         ? undefined
         : parseJsonObject('metadata_json', request.metadata_json),
+    filter:
+      request.filter_json === undefined
+        ? undefined
+        : request.filter_json === ''
+          ? null
+          : parseJsonObject('filter_json', request.filter_json),
+    signature: request.signature,
   });
 }
 
@@ -114,7 +131,10 @@ export function toGrpcSubscription(response: SubscriptionResponse): GrpcSubscrip
     metadata_json: JSON.stringify(response.metadata),
     created_at: response.createdAt,
     updated_at: response.updatedAt,
+    signature: response.signature,
   };
+  if (response.filter !== null) message.filter_json = JSON.stringify(response.filter);
+  if (response.publicKey !== null) message.public_key = response.publicKey;
   if (response.payloadTemplate !== null) message.payload_template = response.payloadTemplate;
   if (response.retryPolicy !== null) message.retry_policy = { schedule: response.retryPolicy.schedule };
   if (response.timeoutMs !== null) message.timeout_ms = response.timeoutMs;

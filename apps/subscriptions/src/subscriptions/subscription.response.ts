@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PROFILES, type Profile, type SubscriptionState } from '@hookstream/contracts';
+import {
+  PROFILES,
+  SIGNATURE_SCHEMES,
+  type Profile,
+  type SignatureScheme,
+  type SubscriptionState,
+} from '@hookstream/contracts';
 import { RetryPolicyDto } from './subscription.dto';
+import { currentPublicKey } from './subscription.secrets';
 
 /** A subscription as clients see it: never any secret, except `secret` on create and rotate. */
 export class SubscriptionResponse {
@@ -18,6 +25,24 @@ export class SubscriptionResponse {
   @ApiProperty({ type: 'integer', nullable: true, example: null }) timeoutMs: number | null;
   @ApiProperty({ type: 'object', additionalProperties: true, example: { owner: 'team-orders' } })
   metadata: Record<string, unknown>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    nullable: true,
+    example: { 'data.status': 'FAILED' },
+    description:
+      'Payload filter (MongoDB-style query on the event); null when every selected event is delivered.',
+  })
+  filter: Record<string, unknown> | null;
+  @ApiProperty({ enum: SIGNATURE_SCHEMES, example: 'hmac' }) signature: SignatureScheme;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description:
+      'With `signature: "ed25519"`: the `whpk_` public key that verifies the `v1a` signatures (the current key; during a rotation the previous one signs too). null for HMAC.',
+  })
+  publicKey: string | null;
   @ApiProperty({ type: String, nullable: true, example: null }) disabledReason: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.000Z' }) createdAt: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.000Z' }) updatedAt: string;
@@ -61,6 +86,9 @@ export function toResponse(state: SubscriptionState, secret?: string): Subscript
     retryPolicy: state.retryPolicy,
     timeoutMs: state.timeoutMs,
     metadata: state.metadata,
+    filter: state.filter,
+    signature: state.signature,
+    publicKey: currentPublicKey(state.secrets),
     disabledReason: state.disabledReason,
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,

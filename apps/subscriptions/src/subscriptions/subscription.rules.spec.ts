@@ -1,5 +1,11 @@
 import { EMPTY_ALLOW_LIST, parseAllowedTargets } from '@hookstream/webhooks';
-import { checkPatterns, checkSubscriptionFields, type RuleContext } from './subscription.rules';
+import {
+  checkPatterns,
+  checkSubscriptionFields,
+  signatureProblems,
+  subscriptionFieldProblems,
+  type RuleContext,
+} from './subscription.rules';
 
 const context: RuleContext = {
   registeredTypes: ['workflow.started', 'workflow.step.failed', 'run_failed'],
@@ -16,9 +22,26 @@ describe('subscription rules', () => {
       payloadTemplate: '{"t": {{eventType}}}',
       retryPolicy: { schedule: ['5s', '1m'] },
       metadata: { a: 1 },
+      filter: { 'data.status': { $in: ['failed'] } },
       secret: 'whsec_' + Buffer.alloc(32, 1).toString('base64'),
     };
     expect(checkSubscriptionFields(fields, context)).toBeNull();
+  });
+
+  it('names the filter as the field at fault, null clearing it', () => {
+    expect(subscriptionFieldProblems({ filter: { 'data.x': { $where: '1' } } }, context)).toEqual([
+      { path: 'filter', message: expect.stringContaining('unknown operator "$where"') },
+    ]);
+    expect(subscriptionFieldProblems({ filter: null }, context)).toEqual([]);
+  });
+
+  it('allows ed25519 on the standard profile only, and never with a given secret', () => {
+    expect(signatureProblems({ profile: 'standard', signature: 'ed25519' }, false)).toEqual([]);
+    expect(signatureProblems({ profile: 'kaizen', signature: 'hmac' }, true)).toEqual([]);
+    expect(signatureProblems({ profile: 'elan', signature: 'ed25519' }, true).map((p) => p.path)).toEqual([
+      'signature',
+      'secret',
+    ]);
   });
 
   it('checks only the fields present', () => {

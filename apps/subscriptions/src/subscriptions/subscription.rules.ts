@@ -4,11 +4,13 @@ import {
   parseSchedule,
   patternTypes,
   validateCustomHeaders,
+  validateFilter,
   validatePattern,
   validateSecret,
   validateTemplate,
 } from '@hookstream/webhooks';
 import type { FieldProblem } from '@hookstream/platform';
+import type { SubscriptionState } from '@hookstream/contracts';
 import type { SubscriptionPatch } from './subscription.state';
 
 export interface RuleContext {
@@ -37,6 +39,7 @@ export function subscriptionFieldProblems(
     ['payloadTemplate', () => prefixed('payloadTemplate', validateTemplate(fields.payloadTemplate!))],
     ['retryPolicy', () => scheduleProblem(fields.retryPolicy!.schedule)],
     ['metadata', () => metadataProblem(fields.metadata!)],
+    ['filter', () => validateFilter(fields.filter!)],
     ['secret', () => validateSecret(fields.secret!)],
   ];
   const problems: FieldProblem[] = [];
@@ -47,6 +50,31 @@ export function subscriptionFieldProblems(
     if (message !== null)
       problems.push({ path: path === 'retryPolicy' ? 'retryPolicy.schedule' : path, message });
   }
+  return problems;
+}
+
+/**
+ * The signature scheme against the rest of the (merged) state: ed25519 signs Standard Webhooks
+ * `v1a` only, so it needs the standard profile (the others' receivers verify HMAC headers of
+ * their own), and its key pair is always generated here, never given.
+ */
+export function signatureProblems(
+  state: Pick<SubscriptionState, 'profile' | 'signature'>,
+  secretGiven: boolean,
+): FieldProblem[] {
+  if (state.signature !== 'ed25519') return [];
+  const problems: FieldProblem[] = [];
+  if (state.profile !== 'standard')
+    problems.push({
+      path: 'signature',
+      message: `signature "ed25519" needs the standard profile: receivers of the ${state.profile} profile verify HMAC headers, which need a shared secret`,
+    });
+  if (secretGiven)
+    problems.push({
+      path: 'secret',
+      message:
+        'secret cannot be set with signature "ed25519": Hookstream generates the key pair and returns its public key',
+    });
   return problems;
 }
 

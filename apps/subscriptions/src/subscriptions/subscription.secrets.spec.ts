@@ -1,4 +1,4 @@
-import { liveSecrets, replaceSecrets, rotateSecrets } from './subscription.secrets';
+import { currentPublicKey, liveSecrets, replaceSecrets, rotateSecrets } from './subscription.secrets';
 
 const at = (iso: string) => new Date(iso);
 const HOUR = 3_600_000;
@@ -35,5 +35,17 @@ describe('secret rotation state', () => {
 
   it('replaces every secret at once when one is set explicitly', () => {
     expect(replaceSecrets('x')).toEqual([{ ciphertext: 'x', expiresAt: null }]);
+  });
+
+  it('an ed25519 rotation keeps each public key beside its secret key, the new one current', () => {
+    const now = at('2026-11-23T10:00:00.000Z');
+    const old = { ciphertext: 'sk_old', expiresAt: null, publicKey: 'whpk_old' };
+    const rotated = rotateSecrets([old], { ciphertext: 'sk_new', publicKey: 'whpk_new' }, now, HOUR);
+    expect(rotated).toEqual([
+      { ciphertext: 'sk_new', expiresAt: null, publicKey: 'whpk_new' },
+      { ciphertext: 'sk_old', expiresAt: '2026-11-23T11:00:00.000Z', publicKey: 'whpk_old' },
+    ]);
+    expect(currentPublicKey(rotated)).toBe('whpk_new');
+    expect(currentPublicKey([{ ciphertext: 'hmac', expiresAt: null }])).toBeNull();
   });
 });

@@ -14,18 +14,34 @@ export function liveSecrets(secrets: readonly EncryptedSecret[], now: Date): Enc
  */
 export function rotateSecrets(
   secrets: readonly EncryptedSecret[],
-  ciphertext: string,
+  next: string | NewSecret,
   now: Date,
   graceMs: number,
 ): EncryptedSecret[] {
   const expiresAt = new Date(now.getTime() + graceMs).toISOString();
   const previous = liveSecrets(secrets, now).map((secret) =>
-    secret.expiresAt === null ? { ciphertext: secret.ciphertext, expiresAt } : secret,
+    secret.expiresAt === null ? { ...secret, expiresAt } : secret,
   );
-  return [{ ciphertext, expiresAt: null }, ...previous];
+  return [current(next), ...previous];
+}
+
+/** A new current secret: its ciphertext, and the public key when it is an ed25519 secret key. */
+export interface NewSecret {
+  ciphertext: string;
+  publicKey?: string;
+}
+
+function current(next: string | NewSecret): EncryptedSecret {
+  const secret = typeof next === 'string' ? { ciphertext: next } : next;
+  return { ...secret, expiresAt: null };
 }
 
 /** A secret set explicitly (PATCH): it replaces every other one at once, without grace. */
-export function replaceSecrets(ciphertext: string): EncryptedSecret[] {
-  return [{ ciphertext, expiresAt: null }];
+export function replaceSecrets(next: string | NewSecret): EncryptedSecret[] {
+  return [current(next)];
+}
+
+/** The public key receivers verify `v1a` with: the current secret's; null for HMAC signing. */
+export function currentPublicKey(secrets: readonly EncryptedSecret[]): string | null {
+  return secrets.find((secret) => secret.expiresAt === null)?.publicKey ?? null;
 }

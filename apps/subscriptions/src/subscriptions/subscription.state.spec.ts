@@ -15,6 +15,8 @@ const created = createState({
     retryPolicy: { schedule: ['1s'] },
     timeoutMs: 2000,
     metadata: { k: 'v' },
+    filter: { 'data.status': 'FAILED' },
+    signature: 'hmac',
   },
   secrets: [{ ciphertext: 'c', expiresAt: null }],
   now: new Date('2026-11-23T10:00:00.000Z'),
@@ -71,7 +73,7 @@ describe('subscription state', () => {
   it('builds versioned facts carrying the outbox id as message id', () => {
     expect(changedFact(created, 'obx_1', later)).toEqual({
       type: 'subscription.changed',
-      version: 1,
+      version: 2,
       data: created,
       metadata: { messageId: 'obx_1', occurredAt: later.toISOString() },
     });

@@ -14,6 +14,8 @@ export type SubscriptionDraft = Pick<
   | 'retryPolicy'
   | 'timeoutMs'
   | 'metadata'
+  | 'filter'
+  | 'signature'
 >;
 
 /** A partial update: absent fields keep their value; null clears a nullable one. */
@@ -67,7 +69,7 @@ export function disableState(state: SubscriptionState, reason: string, now: Date
 export function changedFact(state: SubscriptionState, messageId: string, now: Date): SubscriptionFact {
   return {
     type: 'subscription.changed',
-    version: 1,
+    version: 2,
     data: state,
     metadata: { messageId, occurredAt: now.toISOString() },
   };

@@ -68,9 +68,8 @@ export class SubscriptionsGrpcController {
     @CurrentTenant() tenant: Tenant,
   ): Promise<GrpcSubscription> {
     const dto = validateInput(UpdateSubscriptionDto, fromUpdateRequest(request));
-    return toGrpcSubscription(
-      toResponse(await this.subscriptions.update(tenant.organizationId, request.id, dto)),
-    );
+    const { state, secret } = await this.subscriptions.update(tenant.organizationId, request.id, dto);
+    return toGrpcSubscription(toResponse(state, secret));
   }
 
   @GrpcMethod('Subscriptions', 'Delete')

@@ -30,6 +30,8 @@ import {
   TestDeliveryResponse,
 } from './subscription-actions.dto';
 import { CreateSubscriptionDto, UpdateSubscriptionDto } from './subscription.dto';
+import { FilterTestDto, FilterTestResponse } from './subscription-filter-test.dto';
+import { SubscriptionFilterTestService } from './subscription-filter-test.service';
 import { SubscriptionListResponse, SubscriptionResponse, toResponse } from './subscription.response';
 import { CircuitResponse, SubscriptionCircuitsService } from './subscription-circuits.service';
 import { SubscriptionDeliveriesService } from './subscription-deliveries.service';
@@ -49,6 +51,7 @@ export class SubscriptionsHttpController {
     private readonly subscriptions: SubscriptionsService,
     private readonly deliveries: SubscriptionDeliveriesService,
     private readonly circuits: SubscriptionCircuitsService,
+    private readonly filterTests: SubscriptionFilterTestService,
   ) {}
 
   @Post()
@@ -97,14 +100,19 @@ export class SubscriptionsHttpController {
   }
 
   @Patch(':id')
-  @ApiOkResponse({ type: SubscriptionResponse })
+  @ApiOkResponse({
+    type: SubscriptionResponse,
+    description:
+      'Includes `secret` only when `signature` changed to `hmac` (the new secret, shown this once).',
+  })
   @ApiOperation({ operationId: 'updateSubscription', summary: 'Change some fields of a subscription' })
   async update(
     @CurrentTenant() tenant: Tenant,
     @Param('id') id: string,
     @Body() body: UpdateSubscriptionDto,
   ): Promise<SubscriptionResponse> {
-    return toResponse(await this.subscriptions.update(tenant.organizationId, id, body));
+    const { state, secret } = await this.subscriptions.update(tenant.organizationId, id, body);
+    return toResponse(state, secret);
   }
 
   @Delete(':id')
@@ -155,5 +163,20 @@ export class SubscriptionsHttpController {
     @Body() body: ReplayDto,
   ): Promise<ReplayResponse> {
     return this.deliveries.replay(tenant.organizationId, id, body);
+  }
+
+  @Post(':id/filter-test')
+  @HttpCode(200)
+  @ApiOkResponse({ type: FilterTestResponse })
+  @ApiOperation({
+    operationId: 'testSubscriptionFilter',
+    summary: "Try a payload filter on an event or on the organization's latest events",
+  })
+  filterTest(
+    @CurrentTenant() tenant: Tenant,
+    @Param('id') id: string,
+    @Body() body: FilterTestDto,
+  ): Promise<FilterTestResponse> {
+    return this.filterTests.test(tenant.organizationId, id, body);
   }
 }

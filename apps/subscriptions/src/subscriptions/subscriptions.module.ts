@@ -6,15 +6,22 @@ import { SubscriptionsDisabler } from './subscriptions.disabler';
 import { SubscriptionsGrpcController } from './subscriptions.grpc.controller';
 import { SubscriptionsHttpController } from './subscriptions.http.controller';
 import { SubscriptionCircuitsService } from './subscription-circuits.service';
+import { SubscriptionFilterTestGrpcController } from './subscription-filter-test.grpc';
+import { SubscriptionFilterTestService } from './subscription-filter-test.service';
 import { SubscriptionsService } from './subscriptions.service';
 
 @Module({
   imports: [EventTypesModule, OutboxModule],
-  controllers: [SubscriptionsHttpController, SubscriptionsGrpcController],
+  controllers: [
+    SubscriptionsHttpController,
+    SubscriptionsGrpcController,
+    SubscriptionFilterTestGrpcController,
+  ],
   providers: [
     SubscriptionsService,
     SubscriptionDeliveriesService,
     SubscriptionCircuitsService,
+    SubscriptionFilterTestService,
     SubscriptionsDisabler,
   ],
 })

@@ -1,23 +1,29 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Clock, IdGenerator, SubscriptionState } from '@hookstream/contracts';
+import type { Clock, IdGenerator, SignatureScheme, SubscriptionState } from '@hookstream/contracts';
 import { invalidFields, isDomainError, notFound } from '@hookstream/platform';
-import { encryptSecret, generateSecret } from '@hookstream/webhooks';
+import { encryptSecret, generateSecret, generateSigningKeyPair } from '@hookstream/webhooks';
 import type { SubscriptionsConfig } from '../app.config';
 import { CLOCK, CONFIG, IDS } from '../app.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { type CreateSubscriptionDto, toDraft, toPatch, type UpdateSubscriptionDto } from './subscription.dto';
 import { SubscriptionEntity, toRow, toState } from './subscription.entity';
-import { subscriptionFieldProblems } from './subscription.rules';
-import { replaceSecrets, rotateSecrets } from './subscription.secrets';
+import { signatureProblems, subscriptionFieldProblems } from './subscription.rules';
+import { type NewSecret, replaceSecrets, rotateSecrets } from './subscription.secrets';
 import { applyPatch, changedFact, createState, deletedFact, disableState } from './subscription.state';
 
 export interface WithSecret {
   state: SubscriptionState;
-  /** The plain secret, for the one response that may show it. */
-  secret: string;
+  /** The plain secret, for the one response that may show it; never an ed25519 secret key. */
+  secret?: string;
+}
+
+/** A new signing secret: what is stored, and what the caller may see once (HMAC secrets only). */
+interface NewKey {
+  stored: NewSecret;
+  shown?: string;
 }
 
 /**
@@ -40,13 +46,15 @@ export class SubscriptionsService {
   async create(organizationId: string, dto: CreateSubscriptionDto): Promise<WithSecret> {
     const draft = toDraft(dto);
     await this.check(organizationId, { ...draft, secret: dto.secret });
-    const secret = dto.secret ?? generateSecret();
+    const signatureIssues = signatureProblems(draft, dto.secret !== undefined);
+    if (signatureIssues.length > 0) throw invalidFields(signatureIssues);
+    const key = this.newKey(draft.signature, dto.secret);
     const now = this.clock.now();
     const state = createState({
       id: this.ids.next('wh'),
       organizationId,
       draft,
-      secrets: replaceSecrets(this.encrypt(secret)),
+      secrets: replaceSecrets(key.stored),
       now,
     });
     await this.dataSource.transaction(async (em) => {
@@ -55,7 +63,7 @@ export class SubscriptionsService {
     });
     this.outbox.committed();
     this.logger.log(`subscription ${state.id} created for ${organizationId}`);
-    return { state, secret };
+    return { state, secret: key.shown };
   }
 
   async get(organizationId: string, id: string): Promise<SubscriptionState> {
@@ -77,28 +85,47 @@ export class SubscriptionsService {
     return { items: rows.map(toState), total };
   }
 
-  async update(organizationId: string, id: string, dto: UpdateSubscriptionDto): Promise<SubscriptionState> {
+  /**
+   * A partial update. Changing `signature` switches scheme as a rotation does: a new secret (or
+   * key pair) of the new scheme signs at once, the previous one beside it for the grace period,
+   * so receivers verifying either keep working. A new HMAC secret is shown in the answer.
+   */
+  async update(organizationId: string, id: string, dto: UpdateSubscriptionDto): Promise<WithSecret> {
     const patch = toPatch(dto);
     await this.check(organizationId, { ...patch, secret: dto.secret });
-    const ciphertext = dto.secret === undefined ? undefined : this.encrypt(dto.secret);
-    return this.change(organizationId, id, (state, now) =>
-      applyPatch(state, patch, now, ciphertext === undefined ? state.secrets : replaceSecrets(ciphertext)),
-    );
+    let shown: string | undefined;
+    const state = await this.change(organizationId, id, (state, now) => {
+      const merged = { ...state, ...patch };
+      const signatureIssues = signatureProblems(merged, dto.secret !== undefined);
+      if (signatureIssues.length > 0) throw invalidFields(signatureIssues);
+      let secrets = state.secrets;
+      if (merged.signature !== state.signature) {
+        const key = this.newKey(merged.signature, dto.secret);
+        shown = key.shown;
+        secrets = rotateSecrets(state.secrets, key.stored, now, this.config.SECRET_ROTATION_GRACE);
+      } else if (dto.secret !== undefined) {
+        secrets = replaceSecrets(this.encrypt(dto.secret));
+      }
+      return applyPatch(state, patch, now, secrets);
+    });
+    return { state, secret: shown };
   }
 
+  /** A new secret of the subscription's scheme; the previous one keeps signing for the grace period. */
   async rotateSecret(organizationId: string, id: string): Promise<WithSecret> {
-    const secret = generateSecret();
-    const ciphertext = this.encrypt(secret);
-    const state = await this.change(organizationId, id, (current, now) =>
-      applyPatch(
+    let shown: string | undefined;
+    const state = await this.change(organizationId, id, (current, now) => {
+      const key = this.newKey(current.signature);
+      shown = key.shown;
+      return applyPatch(
         current,
         {},
         now,
-        rotateSecrets(current.secrets, ciphertext, now, this.config.SECRET_ROTATION_GRACE),
-      ),
-    );
+        rotateSecrets(current.secrets, key.stored, now, this.config.SECRET_ROTATION_GRACE),
+      );
+    });
     this.logger.log(`subscription ${id} secret rotated`);
-    return { state, secret };
+    return { state, secret: shown };
   }
 
   async remove(organizationId: string, id: string): Promise<void> {
@@ -180,6 +207,16 @@ export class SubscriptionsService {
       allow: this.config.allowList,
     });
     if (problems.length > 0) throw invalidFields(problems);
+  }
+
+  /** HMAC: the given or a generated `whsec_` secret. ed25519: a fresh key pair; only its public key is ever shown. */
+  private newKey(scheme: SignatureScheme, given?: string): NewKey {
+    if (scheme === 'ed25519') {
+      const pair = generateSigningKeyPair();
+      return { stored: { ciphertext: this.encrypt(pair.secretKey), publicKey: pair.publicKey } };
+    }
+    const secret = given ?? generateSecret();
+    return { stored: { ciphertext: this.encrypt(secret) }, shown: secret };
   }
 
   private encrypt(secret: string): string {
