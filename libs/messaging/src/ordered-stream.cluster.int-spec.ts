@@ -71,10 +71,15 @@ describe('orderedStream on a three-node cluster', () => {
     await reader.nc.close();
   };
 
-  /** Kills `victim` and keeps publishing: the reader gets what follows, in order, without a gap. */
-  const expectDeliveryAfterKill = async (reader: Reader, victim: NatsClusterNode): Promise<void> => {
+  /** Takes `victim` down and keeps publishing: the reader gets what follows, in order, without a gap. */
+  const expectDeliveryAfter = async (
+    fault: 'kill' | 'pause',
+    reader: Reader,
+    victim: NatsClusterNode,
+  ): Promise<void> => {
     const roles = await leaderships(victim);
-    await victim.kill();
+    if (fault === 'kill') await victim.kill();
+    else victim.pause();
     const killedAt = Date.now();
     const firstAfter = published + 1;
     let delivered = false;
@@ -85,13 +90,15 @@ describe('orderedStream on a three-node cluster', () => {
       }
     })();
     await waitFor(
-      'a message published after the kill',
+      `a message published after the ${fault}`,
       async () => reader.seen.some((n) => n >= firstAfter),
       RECOVERY_BOUND_MS,
     ).finally(() => (delivered = true));
     await publishing;
     // For the record only: the assertion is the generous bound above.
-    console.log(`delivering again ${Date.now() - killedAt} ms after ${victim.name} died (${roles})`);
+    console.log(
+      `delivering again ${Date.now() - killedAt} ms after the ${fault} of ${victim.name} (${roles})`,
+    );
     await waitFor('every message', async () => reader.seen.length === published);
     expect(reader.seen).toEqual(Array.from({ length: published }, (_, i) => i + 1));
   };
@@ -117,6 +124,8 @@ describe('orderedStream on a three-node cluster', () => {
       reconnectTimeWait: 250,
       pingInterval: 1_000,
       maxPingOut: 2,
+      // Off a frozen node at once: the writer must not be what stalls.
+      timeout: 2_000,
     });
     writerJs = jetstream(writer);
     const jsm = await jetstreamManager(writer);
@@ -140,11 +149,24 @@ describe('orderedStream on a three-node cluster', () => {
     return reader;
   };
 
+  it('keeps delivering, in order, while the node holding the consumer is frozen (SIGSTOP)', async () => {
+    // A frozen node keeps its sockets open and answers nothing: only silence gives it away.
+    const reader = await readerWhere((r) => r.host !== r.server);
+    const victim = node(reader.host);
+    try {
+      await expectDeliveryAfter('pause', reader, victim);
+    } finally {
+      await stopReader(reader);
+      victim.resume();
+      await cluster.waitHealthy();
+    }
+  });
+
   it('keeps delivering, in order, after kill -9 of the node holding both the connection and the consumer', async () => {
     const reader = await readerWhere((r) => r.host === r.server);
     const victim = node(reader.server);
     try {
-      await expectDeliveryAfterKill(reader, victim);
+      await expectDeliveryAfter('kill', reader, victim);
     } finally {
       await stopReader(reader);
       await victim.restart();
@@ -155,6 +177,6 @@ describe('orderedStream on a three-node cluster', () => {
   it('keeps delivering, in order, after kill -9 of the node holding the consumer, not the connection', async () => {
     const reader = await readerWhere((r) => r.host !== r.server);
     // The last test: the cluster is disposed with the node still down.
-    await expectDeliveryAfterKill(reader, node(reader.host));
+    await expectDeliveryAfter('kill', reader, node(reader.host));
   });
 });
