@@ -9,6 +9,7 @@ import {
   steadyPublisher,
   verifyProjection,
   awaitRoutedOnCluster,
+  explainUnsound,
   type ClusterStack,
 } from './cluster.support';
 import { CHAOS, expectSound, oracleReport, settle, sleep, subscribe, type Tenant } from './chaos.support';
@@ -58,6 +59,8 @@ describe('on a three-node JetStream cluster', () => {
         timeoutMs,
       ),
     );
+    const explanation = await explainUnsound(stack, tenant, result).catch((e: unknown) => String(e));
+    if (explanation) process.stdout.write(`\n${scenario}, unsound:\n${explanation}\n`);
     expectSound(result);
   };
 

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT, startNatsCluster, startPostgres, waitFor, type NatsCluster } from '@hookstream/testing';
-import { dispatchIdOf } from '@hookstream/contracts';
+import { dispatchIdOf, STREAMS } from '@hookstream/contracts';
+import { request } from 'undici';
 import type { Receiver } from '@hookstream/testing';
 import { startStackOn, type StackOn, type Tenant } from '../support/stack';
-import type { PublishedEvent, WatchedSubscription } from '../support/oracle';
+import type { OracleResult, PublishedEvent, WatchedSubscription } from '../support/oracle';
+import { rawNats } from '../support/nats';
 import { COMPRESSED_ENV, eventId, publish, ready, sleep } from './chaos.support';
 
 export type ClusterStack = StackOn<NatsCluster>;
@@ -117,8 +119,8 @@ export async function expectReplicasComplete(cluster: NatsCluster, stream: strin
 
 /**
  * awaitRouted, given longer: after a node that hosted the dispatcher's ordered SUBSCRIPTIONS
- * consumer dies, the client notices by missed heartbeats and recreates it, about 30 s later
- * (measured here); until then new subscriptions are not routed. Probes keep arriving meanwhile.
+ * consumer dies, the client recreates it after 5 s of silence, then waits for the elections the
+ * loss causes; until then new subscriptions are not routed. Probes keep arriving meanwhile.
  */
 export async function awaitRoutedOnCluster(
   tenant: Tenant,
@@ -139,4 +141,45 @@ export async function awaitRoutedOnCluster(
   // Only the probes that arrived are owed: the others were fanned out before the subscription was known.
   const arrived = new Set(receiver.requestsTo(subscription.path).map((r) => r.headers['webhook-id']));
   return probes.filter((p) => arrived.has(dispatchIdOf(p.id, subscription.id)));
+}
+
+/**
+ * For a failed scenario: where each dispatch the oracle misses stands on DELIVERIES (which facts
+ * were stored), where the consumers stand, and what the services report, so that a run that
+ * fails once says whether a fact was never stored or stored and not projected.
+ */
+export async function explainUnsound(
+  stack: ClusterStack,
+  tenant: Tenant,
+  result: OracleResult,
+): Promise<string> {
+  const missing = [...result.unrecorded, ...result.lostIds];
+  if (missing.length === 0) return '';
+  const lines: string[] = [];
+  const raw = await rawNats(stack.nats.url);
+  try {
+    const facts = await raw.read(STREAMS.deliveries, `deliveries.${tenant.organizationId}.>`);
+    for (const id of missing) {
+      const stored = facts
+        .filter((f) => f.data.includes(id))
+        .map((f) => `${f.seq} ${f.subject.split('.').pop()}`);
+      lines.push(`${id}: ${stored.join(', ') || 'no fact on DELIVERIES'}`);
+    }
+    const jsm = await raw.js.jetstreamManager();
+    for (const stream of [STREAMS.events, STREAMS.deliveries]) {
+      const info = await jsm.streams.info(stream);
+      lines.push(`${stream}: last seq ${info.state.last_seq}, leader ${info.cluster?.leader}`);
+      for await (const c of jsm.consumers.list(stream))
+        lines.push(
+          `  ${c.name} on ${c.cluster?.leader}: delivered ${c.delivered.stream_seq}, pending ${c.num_pending}, ack pending ${c.num_ack_pending}, waiting ${c.num_waiting}`,
+        );
+    }
+  } finally {
+    await raw.close();
+  }
+  for (const [name, service] of Object.entries(stack.services)) {
+    const res = await request(`${service.httpUrl}/health/ready`).catch(() => undefined);
+    lines.push(`${name} ready: ${res ? await res.body.text() : 'unreachable'}`, service.output());
+  }
+  return lines.join('\n');
 }

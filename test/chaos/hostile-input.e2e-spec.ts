@@ -260,6 +260,7 @@ describe('hostile input', () => {
       { method: 'DELETE', path: () => `/webhooks/${mine.id}` },
       { method: 'POST', path: () => `/webhooks/${mine.id}/test`, body: {} },
       { method: 'POST', path: () => `/webhooks/${mine.id}/rotate-secret`, body: {} },
+      { method: 'POST', path: () => `/webhooks/${mine.id}/recover`, body: {} },
       {
         method: 'POST',
         path: () => `/webhooks/${mine.id}/replay`,
@@ -332,6 +333,7 @@ describe('hostile input', () => {
       { service: 'Subscriptions', method: 'Delete', request: () => ({ id: mine.id }) },
       { service: 'Subscriptions', method: 'Test', request: () => ({ id: mine.id }) },
       { service: 'Subscriptions', method: 'RotateSecret', request: () => ({ id: mine.id }) },
+      { service: 'Subscriptions', method: 'Recover', request: () => ({ id: mine.id }) },
       {
         service: 'Subscriptions',
         method: 'Replay',

@@ -52,6 +52,10 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsConn
         // into a dead connection for 4 min while the other nodes of the cluster were fine.
         pingInterval: 5_000,
         maxPingOut: 3,
+        // A frozen server still accepts TCP connections and then says nothing: the client's default
+        // (20 s per attempt) spent that long on it, and nats.js tries the server it just left
+        // first. A handshake takes milliseconds; 5 s also leaves room for a loaded machine.
+        timeout: 5_000,
         // Async stack traces cost a closure per request; without them publish throughput doubles.
         noAsyncTraces: true,
       });

@@ -1,6 +1,7 @@
-import { ClosedConnectionError } from '@nats-io/nats-core';
+import { ClosedConnectionError, type NatsConnection } from '@nats-io/nats-core';
 import {
   DeliverPolicy,
+  jetstream,
   type ConsumerMessages,
   type JetStreamClient,
   type JsMsg,
@@ -8,6 +9,7 @@ import {
 } from '@nats-io/jetstream';
 import { backoffMs, sleep } from './backoff';
 import { defaultLogger, errorMessage, type MessagingLogger } from './logger';
+import { SilenceWatchdog } from './silence-watchdog';
 
 export type OrderedDeliverPolicy = 'all' | 'last_per_subject' | 'new' | 'start_sequence' | 'start_time';
 
@@ -40,6 +42,23 @@ export interface OrderedStream {
   caughtUp: Promise<void>;
   status(): OrderedStreamStatus;
 }
+
+/**
+ * The server's heartbeat on an idle pull; nats.js's default is 15 s. The ordered consumer is R1 on
+ * one node: when that node dies only silence tells, and nats.js on its own then waits for an info
+ * answer that never comes (over a minute in the cluster test). Silence for two and a half
+ * heartbeats recreates the consumer on a live node. The cost: one small status message per 2 s per
+ * idle ordered stream; the pull requests stay one per 30 s.
+ */
+export const ORDERED_IDLE_HEARTBEAT_MS = 2_000;
+const ORDERED_STALL_MS = 5_000;
+/**
+ * For this stream's own JetStream requests (stream info and consumer create on each (re)start;
+ * milliseconds when the cluster is whole). While a lost node's streams elect new leaders (4-9 s
+ * in raft) those requests go unanswered: retrying after 2 s finds the new leader sooner than one
+ * 5 s wait (the client's default).
+ */
+const ORDERED_API_TIMEOUT_MS = 2_000;
 
 const POLICIES: Record<OrderedDeliverPolicy, DeliverPolicy> = {
   all: DeliverPolicy.All,
@@ -80,8 +99,8 @@ export function orderedConsumerOptions(
 
 /**
  * Reads a stream in order through an ordered consumer (no acks, recreated by the client after
- * gaps and server restarts). Used for state that is rebuilt by replaying: the routing table,
- * the projections.
+ * gaps and server restarts, and here when the server falls silent: its node was lost). Used for
+ * state that is rebuilt by replaying: the routing table, the circuits, the projections.
  */
 export function orderedStream(options: OrderedStreamOptions): OrderedStream {
   const logger = options.logger ?? defaultLogger('OrderedStream');
@@ -93,6 +112,9 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
   let heartbeatsMissed = 0;
   let detail = 'starting';
   let consuming = false;
+  /** Why the current consumer is being replaced; the loop makes a new one after the message in hand. */
+  let recreating: string | undefined;
+  const watchdog = new SilenceWatchdog(ORDERED_STALL_MS, Date.now());
   let markCaughtUp!: () => void;
   let failCaughtUp!: (err: Error) => void;
   const caughtUp = new Promise<void>((resolve, reject) => {
@@ -105,6 +127,15 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
   caughtUp.catch(() => undefined);
 
   const handle = async (msg: JsMsg): Promise<void> => {
+    watchdog.handling(true, Date.now());
+    try {
+      await handleOnce(msg);
+    } finally {
+      watchdog.handling(false, Date.now());
+    }
+  };
+
+  const handleOnce = async (msg: JsMsg): Promise<void> => {
     for (let attempt = 0; ; attempt++) {
       try {
         await options.onMessage(msg);
@@ -122,8 +153,16 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
     if (!isCaughtUp && msg.info.pending === 0) markCaughtUp();
   };
 
+  const recreate = (current: ConsumerMessages, why: string): void => {
+    if (current !== messages || !consuming || recreating !== undefined || abort.signal.aborted) return;
+    recreating = why;
+    logger.warn(`${name}: ${why}; recreating the consumer at seq ${lastSeq + 1}`);
+    void current.close();
+  };
+
   const watch = async (current: ConsumerMessages): Promise<void> => {
     for await (const event of current.status()) {
+      if (current === messages) watchdog.heard(Date.now());
       if (event.type === 'heartbeat') heartbeatsMissed = 0;
       if (event.type === 'heartbeats_missed') heartbeatsMissed = event.count;
       if (event.type === 'ordered_consumer_recreated')
@@ -131,24 +170,51 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
     }
   };
 
+  // The JetStream client keeps its connection as `nc`; the public type does not show it.
+  const connection = (options.js as unknown as { nc?: NatsConnection }).nc;
+  const js = connection
+    ? jetstream(connection, { ...options.js.getOptions(), timeout: ORDERED_API_TIMEOUT_MS })
+    : options.js;
+  const connectionEvents = connection?.status();
+  void (async () => {
+    for await (const event of connectionEvents ?? []) {
+      if (event.type === 'disconnect') watchdog.disconnected();
+      if (event.type === 'reconnect') watchdog.reconnected(Date.now());
+    }
+  })();
+  const ticker = setInterval(() => {
+    if (messages && watchdog.stalled(Date.now()))
+      recreate(messages, `nothing from the server for ${ORDERED_STALL_MS / 1_000} s`);
+  }, ORDERED_IDLE_HEARTBEAT_MS / 2);
+  ticker.unref();
+
   const run = async (): Promise<void> => {
     for (let failures = 0; !abort.signal.aborted;) {
       try {
-        const consumer = await options.js.consumers.get(
-          options.stream,
-          orderedConsumerOptions(options, lastSeq),
-        );
+        const consumer = await js.consumers.get(options.stream, orderedConsumerOptions(options, lastSeq));
         if (lastSeq === 0 && (await consumer.info(true)).num_pending === 0) markCaughtUp();
-        messages = await consumer.consume({ max_messages: 256 });
-        void watch(messages);
+        const current = await consumer.consume({
+          max_messages: 256,
+          idle_heartbeat: ORDERED_IDLE_HEARTBEAT_MS,
+        });
+        messages = current;
+        recreating = undefined;
+        heartbeatsMissed = 0;
+        watchdog.heard(Date.now());
+        void watch(current);
         if (abort.signal.aborted) break;
         consuming = true;
         detail = `reading ${options.filterSubject}`;
         failures = 0;
-        for await (const msg of messages) {
+        for await (const msg of current) {
           heartbeatsMissed = 0;
           await handle(msg);
-          if (abort.signal.aborted) break;
+          if (abort.signal.aborted || recreating !== undefined) break;
+        }
+        if (recreating !== undefined) {
+          detail = recreating;
+          // Best effort: the old consumer may sit on the lost node; the server drops it when idle.
+          void consumer.delete().catch(() => undefined);
         }
       } catch (err) {
         if (err instanceof ClosedConnectionError) break;
@@ -160,6 +226,8 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
       if (!abort.signal.aborted) await sleep(backoffMs(failures, 250, 5_000), abort.signal);
     }
     consuming = false;
+    clearInterval(ticker);
+    (connectionEvents as { stop?: () => void } | undefined)?.stop?.();
     if (!isCaughtUp) failCaughtUp(new Error(`${name} stopped before catching up`));
   };
   const done = run();

@@ -1,5 +1,10 @@
 import { DomainError } from '@hookstream/platform';
-import { fromCreateRequest, fromUpdateRequest, toGrpcSubscription } from './subscription.grpc-mapping';
+import {
+  fromCreateRequest,
+  fromUpdateRequest,
+  toGrpcCircuit,
+  toGrpcSubscription,
+} from './subscription.grpc-mapping';
 import type { SubscriptionResponse } from './subscription.response';
 
 const update = { id: 'wh_1', events: [], headers: {}, replace_headers: false };
@@ -91,5 +96,26 @@ describe('gRPC subscription mapping', () => {
       secret: 's',
       timeout_ms: 5,
     });
+  });
+
+  it('carries the circuit, leaving its null fields out', () => {
+    expect(
+      toGrpcCircuit({
+        state: 'closed',
+        since: null,
+        consecutiveFailures: 0,
+        nextProbeAt: null,
+        reason: null,
+      }),
+    ).toEqual({ state: 'closed', consecutive_failures: 0 });
+    expect(
+      toGrpcCircuit({
+        state: 'open',
+        since: 's',
+        consecutiveFailures: 3,
+        nextProbeAt: 'n',
+        reason: 'HTTP 503',
+      }),
+    ).toEqual({ state: 'open', since: 's', consecutive_failures: 3, next_probe_at: 'n', reason: 'HTTP 503' });
   });
 });

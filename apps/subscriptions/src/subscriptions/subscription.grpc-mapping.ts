@@ -1,4 +1,5 @@
 import { defined, parseJsonObject } from '../common/grpc';
+import type { CircuitResponse } from './subscription-circuits.service';
 import type { SubscriptionResponse } from './subscription.response';
 
 /** hookstream.v1 messages as @grpc/proto-loader hands them over (keepCase, defaults, oneofs). */
@@ -60,6 +61,15 @@ export interface GrpcSubscription {
   created_at: string;
   updated_at: string;
   secret?: string;
+  circuit?: GrpcCircuit;
+}
+
+export interface GrpcCircuit {
+  state: 'closed' | 'open';
+  since?: string;
+  consecutive_failures: number;
+  next_probe_at?: string;
+  reason?: string;
 }
 
 /** The CreateSubscriptionDto-shaped object: the same class-validator rules then apply as over HTTP. */
@@ -140,5 +150,14 @@ export function toGrpcSubscription(response: SubscriptionResponse): GrpcSubscrip
   if (response.timeoutMs !== null) message.timeout_ms = response.timeoutMs;
   if (response.disabledReason !== null) message.disabled_reason = response.disabledReason;
   if (response.secret !== undefined) message.secret = response.secret;
+  if (response.circuit !== undefined) message.circuit = toGrpcCircuit(response.circuit);
+  return message;
+}
+
+export function toGrpcCircuit(circuit: CircuitResponse): GrpcCircuit {
+  const message: GrpcCircuit = { state: circuit.state, consecutive_failures: circuit.consecutiveFailures };
+  if (circuit.since !== null) message.since = circuit.since;
+  if (circuit.nextProbeAt !== null) message.next_probe_at = circuit.nextProbeAt;
+  if (circuit.reason !== null) message.reason = circuit.reason;
   return message;
 }

@@ -12,13 +12,16 @@ import { CreateSubscriptionDto, UpdateSubscriptionDto } from './subscription.dto
 import {
   fromCreateRequest,
   fromUpdateRequest,
+  type GrpcCircuit,
   type GrpcCreateRequest,
   type GrpcSubscription,
   type GrpcUpdateRequest,
+  toGrpcCircuit,
   toGrpcSubscription,
 } from './subscription.grpc-mapping';
 import { toResponse } from './subscription.response';
 import { parseJsonObject } from '../common/grpc';
+import { SubscriptionCircuitsService } from './subscription-circuits.service';
 import { SubscriptionDeliveriesService } from './subscription-deliveries.service';
 import { SubscriptionsService } from './subscriptions.service';
 
@@ -33,6 +36,7 @@ export class SubscriptionsGrpcController {
   constructor(
     private readonly subscriptions: SubscriptionsService,
     private readonly deliveries: SubscriptionDeliveriesService,
+    private readonly circuits: SubscriptionCircuitsService,
   ) {}
 
   @GrpcMethod('Subscriptions', 'Create')
@@ -47,7 +51,14 @@ export class SubscriptionsGrpcController {
 
   @GrpcMethod('Subscriptions', 'Get')
   async get(@Payload() request: ById, @CurrentTenant() tenant: Tenant): Promise<GrpcSubscription> {
-    return toGrpcSubscription(toResponse(await this.subscriptions.get(tenant.organizationId, request.id)));
+    const state = await this.subscriptions.get(tenant.organizationId, request.id);
+    const circuit = await this.circuits.read(tenant.organizationId, request.id);
+    return toGrpcSubscription({ ...toResponse(state), circuit });
+  }
+
+  @GrpcMethod('Subscriptions', 'Recover')
+  async recover(@Payload() request: ById, @CurrentTenant() tenant: Tenant): Promise<GrpcCircuit> {
+    return toGrpcCircuit(await this.circuits.recover(tenant.organizationId, request.id));
   }
 
   @GrpcMethod('Subscriptions', 'List')

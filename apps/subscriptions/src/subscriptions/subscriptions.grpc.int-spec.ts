@@ -1,4 +1,6 @@
 import { status } from '@grpc/grpc-js';
+import { jetstream } from '@nats-io/jetstream';
+import { subjects, type CircuitRecord } from '@hookstream/contracts';
 import {
   type GrpcClient,
   pluck,
@@ -59,7 +61,14 @@ describe('subscriptions over gRPC', () => {
 
     const got = await subscriptions('Get', { id }, auth);
     expect(got.secret).toBeUndefined();
-    expect(got).toEqual({ ...created, secret: undefined, _secret: undefined });
+    // A subscription that never failed has a closed circuit, with no time and no reason.
+    expect(got).toEqual({
+      ...created,
+      secret: undefined,
+      _secret: undefined,
+      circuit: { state: 'closed', consecutive_failures: 0 },
+      _circuit: 'circuit',
+    });
 
     const listed = await subscriptions('List', {}, auth);
     expect(listed).toMatchObject({ total: 1, limit: 50, offset: 0 });
@@ -158,5 +167,55 @@ describe('subscriptions over gRPC', () => {
     );
     await expectCode(subscriptions('Delete', { id: created.id }, { key: b.key }), status.NOT_FOUND);
     expect((await subscriptions('List', {}, { key: b.key })).total).toBe(0);
+  });
+
+  it('shows an open circuit on Get and closes it with Recover', async () => {
+    const { key, organizationId } = await f.tenant();
+    const other = await f.tenant('Other');
+    const created = await subscriptions(
+      'Create',
+      { name: 'c', url: 'https://example.com/c', events: ['*'] },
+      { key },
+    );
+    const id = created.id as string;
+    // The record a dispatcher writes when the endpoint kept failing.
+    const open: CircuitRecord = {
+      subscriptionId: id,
+      organizationId,
+      state: 'open',
+      since: '2026-12-01T10:00:00.000Z',
+      consecutiveFailures: 5,
+      nextProbeAt: '2026-12-01T10:00:30.000Z',
+      failedProbes: 0,
+      reason: 'HTTP 503',
+    };
+    await jetstream(f.nc).publish(subjects.circuit(organizationId, id), JSON.stringify(open));
+
+    const got = await subscriptions('Get', { id }, { key });
+    expect(got.circuit).toMatchObject({
+      state: 'open',
+      since: '2026-12-01T10:00:00.000Z',
+      consecutive_failures: 5,
+      next_probe_at: '2026-12-01T10:00:30.000Z',
+      reason: 'HTTP 503',
+    });
+    // Only Get carries the circuit, as over REST.
+    expect((await subscriptions('List', {}, { key })).items[0].circuit).toBeUndefined();
+
+    await expectCode(subscriptions('Recover', { id }, {}), status.UNAUTHENTICATED);
+    await expectCode(subscriptions('Recover', { id }, { key: other.key }), status.NOT_FOUND);
+    await expectCode(subscriptions('Recover', { id: 'wh_missing' }, { key }), status.NOT_FOUND);
+    expect((await subscriptions('Get', { id }, { key })).circuit.state).toBe('open');
+
+    const recovered = await subscriptions('Recover', { id }, { key });
+    expect(recovered).toMatchObject({ state: 'closed', consecutive_failures: 0 });
+    expect(recovered.since).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(recovered.next_probe_at).toBeUndefined();
+    expect(recovered.reason).toBeUndefined();
+    expect((await subscriptions('Get', { id }, { key })).circuit).toMatchObject({
+      state: 'closed',
+      since: recovered.since,
+      consecutive_failures: 0,
+    });
   });
 });

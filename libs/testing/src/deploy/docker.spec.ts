@@ -15,6 +15,7 @@ import {
 } from './compose-checks';
 import { processes, repoPath, requiredServiceEnv, services } from './deploy-conventions';
 import { dockerfileLint, dockerfileStages, entrypointRoles, isNonRootUser } from './dockerfile-checks';
+import { parse } from 'yaml';
 import { jetStreamBlock } from './nats-checks';
 import { SERVICE_NODE_FLAGS } from '../services';
 
@@ -189,9 +190,12 @@ describe('docker/docker-compose.yml', () => {
     expect(environmentOf(gateway).get('HTTP_PORT')).toBe('8080');
   });
 
-  it('runs NATS 2.12 with JetStream from docker/nats.conf, fsyncing every write', () => {
+  it('runs the NATS release the Helm values pin, with JetStream from docker/nats.conf, fsyncing every write', () => {
     const nats = serviceOf('nats');
-    expect(nats.image).toBe('nats:2.12-alpine');
+    const helm = parse(read('k8s/nats/values.yaml')) as { container: { image: { tag: string } } };
+    const helmTag = helm.container.image.tag;
+    expect(helmTag).toBe('2.10.27-alpine');
+    expect(nats.image).toBe(`nats:${helmTag}`);
     expect(nats.command).toEqual(['-c', '/etc/nats/nats.conf']);
     expect(nats.volumes).toContain('./nats.conf:/etc/nats/nats.conf:ro');
     const jetstream = jetStreamBlock(read('docker/nats.conf'));
