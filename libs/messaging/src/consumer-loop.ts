@@ -24,6 +24,12 @@ export interface ConsumerLoopDeps {
   onStopped?: () => void;
 }
 
+/** A message pulled ahead of a free handler, and when the server last heard it is being worked on. */
+interface Waiting {
+  msg: JsMsg;
+  touchedAt: number;
+}
+
 type State = 'starting' | 'consuming' | 'recovering' | 'stopping' | 'stopped';
 
 /** One durable pull consumer: creates it, pulls with bounded concurrency, recovers, stops gracefully. */
@@ -162,7 +168,27 @@ export class ConsumerLoop implements RunningConsumer {
     messages: ConsumerMessages,
     fairness: NonNullable<ConsumerSpec['fairness']>,
   ): Promise<void> {
-    const ahead = new FairQueue<JsMsg>();
+    const ahead = new FairQueue<Waiting>();
+    const maxBytes = fairness.lookAheadBytes ?? Number.POSITIVE_INFINITY;
+    let bytes = 0;
+    const full = (): boolean => ahead.size >= fairness.lookAhead || bytes >= maxBytes;
+    const workingAfterMs = Math.max(10, Math.floor(this.spec.ackWaitMs / 3));
+    const keepAlive = setInterval(
+      () => {
+        const now = Date.now();
+        for (const waiting of ahead) {
+          if (now - waiting.touchedAt < workingAfterMs) continue;
+          waiting.touchedAt = now;
+          try {
+            waiting.msg.working();
+          } catch {
+            // Connection closed: the message is redelivered after ack wait, the best left to do.
+          }
+        }
+      },
+      Math.max(20, Math.floor(workingAfterMs / 2)),
+    );
+    keepAlive.unref();
     let pulled = false;
     let wakeStarter: (() => void) | undefined;
     let wakePuller: (() => void) | undefined;
@@ -170,7 +196,8 @@ export class ConsumerLoop implements RunningConsumer {
       for (;;) {
         const slot = await this.slots.acquire();
         while (ahead.size === 0 && !pulled) await new Promise<void>((resolve) => (wakeStarter = resolve));
-        const msg = ahead.shift();
+        const msg = ahead.shift()?.msg;
+        if (msg) bytes -= msg.data.length;
         wakePuller?.();
         if (!msg) {
           if (slot) this.slots.release();
@@ -188,15 +215,17 @@ export class ConsumerLoop implements RunningConsumer {
       for await (const msg of messages) {
         this.lastMessageAt = new Date();
         this.alive(messages);
-        ahead.push(fairness.key(msg.subject), msg);
+        ahead.push(fairness.key(msg.subject), { msg, touchedAt: Date.now() });
+        bytes += msg.data.length;
         wakeStarter?.();
-        while (ahead.size >= fairness.lookAhead) await new Promise<void>((resolve) => (wakePuller = resolve));
+        while (full()) await new Promise<void>((resolve) => (wakePuller = resolve));
       }
     } finally {
       // What was pulled ahead is still started (or handed back when stopping) before this returns.
       pulled = true;
       wakeStarter?.();
       await starter;
+      clearInterval(keepAlive);
     }
   }
 

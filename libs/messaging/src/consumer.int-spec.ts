@@ -191,6 +191,30 @@ describe('ConsumerRunner (real nats-server)', () => {
     expect(order.filter((key) => key === 'a')).toHaveLength(200);
   });
 
+  it('with fairness, keeps messages waiting in the look-ahead from being redelivered', async () => {
+    const { stream, spec } = await freshStream();
+    const prefix = stream.replace('TEST_', 'test');
+    for (let i = 0; i < 40; i++) await publisher.publish(`${prefix}.a`, { i }, { msgId: `k-${i}` });
+    const counts: number[] = [];
+    await startConsumer({
+      ...spec,
+      ackWaitMs: 1_000,
+      concurrency: 1,
+      fairness: { key: () => 'a', lookAhead: 100 },
+      handler: async (_msg, ctx) => {
+        counts.push(ctx.deliveryCount);
+        await sleep(100);
+        return Outcome.ack();
+      },
+    });
+
+    // 40 messages one at a time take 4 s: most wait in the look-ahead for several ack waits.
+    await waitFor('every message', async () => counts.length >= 40, 20_000);
+    await sleep(500);
+    expect(counts).toHaveLength(40);
+    expect(counts.every((count) => count === 1)).toBe(true);
+  });
+
   it('never runs more handlers than its concurrency', async () => {
     const { subject, spec } = await freshStream();
     let running = 0;

@@ -28,9 +28,11 @@ export interface ConsumerSpec extends DurableConsumerSpec {
    * Takes messages out of stream order, fairly between keys: up to `lookAhead` messages are pulled
    * ahead of free slots, and each free slot goes to the next key in turn (FIFO within a key). So
    * one key's burst (an organization's, say) cannot hold the messages of every other key behind
-   * it. The look-ahead counts against maxAckPending and ackWaitMs as maxBuffered does.
+   * it. The look-ahead counts against maxAckPending; a message waiting in it is kept alive
+   * ("still working") like a running one, so a long look-ahead is not redelivered behind its back.
+   * `lookAheadBytes` bounds the memory it holds.
    */
-  fairness?: { key: (subject: string) => string; lookAhead: number };
+  fairness?: { key: (subject: string) => string; lookAhead: number; lookAheadBytes?: number };
 }
 
 export interface ConsumerStatus {

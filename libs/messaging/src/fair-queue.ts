@@ -14,6 +14,11 @@ export class FairQueue<T> {
     else this.queues.set(key, [item]);
   }
 
+  /** Every item, key by key (for upkeep such as keep-alives; the order is not the serving order). */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (const queue of this.queues.values()) yield* queue;
+  }
+
   /** The head of the oldest waiting key; that key moves to the back of the turn. */
   shift(): T | undefined {
     const first = this.queues.entries().next();

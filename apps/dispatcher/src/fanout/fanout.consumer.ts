@@ -62,11 +62,12 @@ export class FanoutConsumer {
       durable: FANOUT_DURABLE,
       filterSubject: subjects.allEvents(),
       ackWaitMs: 30_000,
-      maxAckPending: 4_096,
+      // Room for the look-ahead below, the buffer and the handlers.
+      maxAckPending: 16_384,
       // Each handler mostly waits for stream acknowledgements: many at once keep the publishes pipelined.
       concurrency: 256,
       // One organization's burst of events does not hold everyone else's behind it in the stream.
-      fairness: { key: organizationOfSubject, lookAhead: 1_024 },
+      fairness: { key: organizationOfSubject, lookAhead: 8_192, lookAheadBytes: 64 * 1024 * 1024 },
       handler: (msg) => this.handle(msg),
     });
   }
