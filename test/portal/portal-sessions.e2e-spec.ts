@@ -6,7 +6,14 @@ import { REPO_ROOT, startReceiver, type Receiver } from '@hookstream/testing';
 import { PORTAL_ROUTES, type PortalRoute } from '@hookstream/platform';
 import { grpcClients } from '../support/grpc';
 import { startStack, type Stack, type Tenant } from '../support/stack';
-import { asPortal, endpointWithDispatch, expiredToken, PORTAL_STACK_ENV, session } from './portal.support';
+import {
+  asPortal,
+  endpointWithDispatch,
+  expiredToken,
+  PORTAL_STACK_ENV,
+  session,
+  tokenOfRotatedKey,
+} from './portal.support';
 
 const routeKey = (r: Pick<PortalRoute, 'method' | 'path'>) => `${r.method} ${r.path}`;
 
@@ -102,7 +109,7 @@ describe('portal sessions', () => {
     expect(reply.body.error.message).toContain(field);
   });
 
-  it('refuses expired, tampered and unknown tokens with 401, and routes outside the portal with 403', async () => {
+  it('refuses expired, tampered, unknown and rotated-key tokens with 401, and routes outside the portal with 403', async () => {
     const { token } = await session(a);
     const [head, payload, signature] = token.split('.');
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
@@ -111,6 +118,7 @@ describe('portal sessions', () => {
       await expiredToken(a.organizationId),
       `${head}.${forged}.${signature}`,
       `${head}.${payload}.AAAA`,
+      await tokenOfRotatedKey(a.organizationId),
     ]) {
       const reply = await asPortal(stack, bad, 'GET', '/portal/webhooks');
       expect(reply.status).toBe(401);

@@ -65,6 +65,20 @@ export async function expiredToken(organizationId: string): Promise<string> {
   return token;
 }
 
+/**
+ * A valid, unexpired session token signed with another key: what every link handed out becomes
+ * once the deployment's PORTAL_SIGNING_KEY is rotated.
+ */
+export async function tokenOfRotatedKey(organizationId: string): Promise<string> {
+  const { token } = await signPortalToken(
+    new Uint8Array(Buffer.from(`${PORTAL_KEY}-before-rotation`, 'utf8')),
+    { organizationId, permissions: 'manage', filter: {}, theme: {} },
+    3600,
+    new Date(),
+  );
+  return token;
+}
+
 /** An endpoint of the tenant with one projected dispatch (a test delivery), for the dispatch routes. */
 export async function endpointWithDispatch(
   tenant: Tenant,
