@@ -26,7 +26,11 @@ interface Reader {
 }
 
 /** An ordered stream (the routing table, the circuits, the projections) when a node is lost. */
-describe('orderedStream on a three-node cluster', () => {
+// Leader elections on a loaded two-core machine took from 4 to over 20 s in CI: a long, timing-bound
+// scenario, so it runs with the other fault scenarios under CHAOS=1.
+const describeChaos = process.env.CHAOS === '1' ? describe : describe.skip;
+
+describeChaos('orderedStream on a three-node cluster', () => {
   let cluster: NatsCluster;
   let writer: NatsConnection;
   let writerJs: JetStreamClient;
