@@ -1,7 +1,7 @@
 import { Pool, type Dispatcher } from 'undici';
 import { generateSecret, standardSignature } from '@hookstream/webhooks';
 import { preciseNow, standardBody, standardBodyPadding } from './payload.factory';
-import type { BenchReceiver } from './receiver.client';
+import type { ReceiverProcess } from '@hookstream/testing';
 
 export interface HttpCeiling {
   inFlight: number;
@@ -19,7 +19,7 @@ export interface HttpCeiling {
  * through undici's dispatch handler API, the cheapest it has and the one the dispatcher uses.
  */
 export async function measureHttpCeiling(
-  receiver: BenchReceiver,
+  receiver: ReceiverProcess,
   options: { inFlight: number; warmupMs: number; measureMs: number },
 ): Promise<HttpCeiling> {
   const pool = new Pool(receiver.origin, {

@@ -11,7 +11,7 @@ import {
   type PlatformCost,
 } from './platform.cost';
 import type { Platform } from './platform.stack';
-import type { BenchReceiver } from './receiver.client';
+import type { ReceiverProcess } from '@hookstream/testing';
 import type { BenchTenant } from './tenant.setup';
 
 export interface DrainResult {
@@ -49,7 +49,7 @@ export interface DrainResult {
 /** Resolves at the first delivery the receiver sees, with the meter read then and the count after. */
 async function atFirstDelivery(
   platform: Platform,
-  receiver: BenchReceiver,
+  receiver: ReceiverProcess,
 ): Promise<{ reading: MeterReading; received: number }> {
   while ((await receiver.stats()).unique === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   const reading = await readMeter(platform);
@@ -62,7 +62,7 @@ async function atFirstDelivery(
  */
 export async function runDrain(
   platform: Platform,
-  receiver: BenchReceiver,
+  receiver: ReceiverProcess,
   tenant: BenchTenant,
   options: { events: number; dispatchers: number; label: string },
 ): Promise<DrainResult> {

@@ -7,7 +7,7 @@ import { commitTimes, waitForLogRows } from './log.rows';
 import { counterDelta, handedOffShare, PARKED, scrapeCounters } from './metrics.scrape';
 import { opsOf, platformCost, readMeter, spanOf, type PlatformCost } from './platform.cost';
 import type { Platform } from './platform.stack';
-import type { BenchReceiver } from './receiver.client';
+import type { ReceiverProcess } from '@hookstream/testing';
 import { percentiles, type Percentiles } from './stats';
 import type { BenchTenant } from './tenant.setup';
 
@@ -53,7 +53,7 @@ async function pendingOnConsumers(jsm: JetStreamManager): Promise<number> {
 /** The measured part of a paced run, then its deliveries and log rows against their publish times. */
 export async function measureLatencies(
   platform: Platform,
-  receiver: BenchReceiver,
+  receiver: ReceiverProcess,
   tenant: BenchTenant,
   run: PacedRun,
   scope: { label: string; prefix: string; since: number; offered: number },
@@ -90,7 +90,7 @@ export async function measureLatencies(
 /** Offers `rate` events/s: `warmupSeconds` unmeasured, then `seconds` measured, continuously. */
 export async function runFixedRate(
   platform: Platform,
-  receiver: BenchReceiver,
+  receiver: ReceiverProcess,
   tenant: BenchTenant,
   options: { label: string; rate: number; warmupSeconds: number; seconds: number; ceilingFraction?: number },
 ): Promise<LatencyResult> {

@@ -14,7 +14,7 @@ import { runFixedRate } from './latency.scenario';
 import { startPlatform, type Platform } from './platform.stack';
 import { PROJECTION_BATCHES, runProjection } from './projection.scenario';
 import { summarizeProfiles } from './profile.summary';
-import { startBenchReceiver, type BenchReceiver } from './receiver.client';
+import { startReceiverProcess, type ReceiverProcess } from '@hookstream/testing';
 import { formatReport, judge, type BenchResults, type MachineInfo } from './report.table';
 import { repoRoot } from './service.process';
 import { runSoak } from './soak.scenario';
@@ -63,7 +63,7 @@ async function platformPhases(
   options: BenchOptions,
   results: BenchResults,
   platform: Platform,
-  receiver: BenchReceiver,
+  receiver: ReceiverProcess,
   beginPhase: (phase: string) => () => void,
 ): Promise<void> {
   await platform.startDispatchers(1, 'setup');
@@ -148,7 +148,7 @@ async function platformPhases(
 async function clusterDrains(
   options: BenchOptions,
   results: BenchResults,
-  receiver: BenchReceiver,
+  receiver: ReceiverProcess,
   beginPhase: (phase: string) => () => void,
 ): Promise<NonNullable<BenchResults['cluster']>> {
   const nodes = options.cluster!;
@@ -216,7 +216,7 @@ async function main(): Promise<void> {
     };
   };
 
-  const receiver = await startBenchReceiver();
+  const receiver = await startReceiverProcess();
   const nats = await startNats();
   let platform: Platform | undefined;
   try {

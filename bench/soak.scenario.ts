@@ -1,7 +1,7 @@
 import { publishAtRate } from './event.publisher';
 import { measureLatencies, type LatencyResult } from './latency.scenario';
 import type { Platform } from './platform.stack';
-import type { BenchReceiver } from './receiver.client';
+import type { ReceiverProcess } from '@hookstream/testing';
 import { rssOf } from './service.process';
 import type { BenchTenant } from './tenant.setup';
 
@@ -55,7 +55,7 @@ const mib = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 
 /** Holds `rate` events/s for `minutes`, sampling every service's resident memory. */
 export async function runSoak(
   platform: Platform,
-  receiver: BenchReceiver,
+  receiver: ReceiverProcess,
   tenant: BenchTenant,
   options: { rate: number; minutes: number },
 ): Promise<SoakResult> {

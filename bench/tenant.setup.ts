@@ -1,6 +1,6 @@
 import { publishBacklog } from './event.publisher';
 import type { Platform } from './platform.stack';
-import type { BenchReceiver } from './receiver.client';
+import type { ReceiverProcess } from '@hookstream/testing';
 
 export interface BenchTenant {
   organizationId: string;
@@ -11,7 +11,7 @@ export interface BenchTenant {
 /** An organization whose every workflow.completed event goes to `fanout` subscriptions, each on its own receiver path. */
 export async function createTenant(
   platform: Platform,
-  receiver: BenchReceiver,
+  receiver: ReceiverProcess,
   fanout: number,
 ): Promise<BenchTenant> {
   const { organizationId, key } = await platform.tenant(`bench fan-out ${fanout}`);
@@ -27,7 +27,7 @@ export async function createTenant(
  */
 export async function waitUntilRouted(
   platform: Platform,
-  receiver: BenchReceiver,
+  receiver: ReceiverProcess,
   tenant: BenchTenant,
   timeoutMs = 60_000,
 ): Promise<void> {

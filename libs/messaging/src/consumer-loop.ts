@@ -10,10 +10,11 @@ import {
 } from './consumer.types';
 import { consumerSignal } from './consumer-signals';
 import { ensureDurableConsumer } from './durable-consumer';
-import { FairQueue } from './fair-queue';
+import { FairQueue, takeFairly } from './fair-queue';
 import { HandlerSlots } from './handler-slots';
 import { errorMessage, type MessagingLogger } from './logger';
 import type { TurnBatch } from './turn-batch';
+import { TurnSlice, yieldTurn } from './turn-slice';
 
 export interface ConsumerLoopDeps {
   js: JetStreamClient;
@@ -30,6 +31,8 @@ interface Waiting {
   touchedAt: number;
 }
 
+/** Handlers started in one turn of the event loop before the pump lets I/O in (TurnSlice). */
+const START_SLICE_MS = 4;
 type State = 'starting' | 'consuming' | 'recovering' | 'stopping' | 'stopped';
 
 /** One durable pull consumer: creates it, pulls with bounded concurrency, recovers, stops gracefully. */
@@ -192,14 +195,33 @@ export class ConsumerLoop implements RunningConsumer {
     let pulled = false;
     let wakeStarter: (() => void) | undefined;
     let wakePuller: (() => void) | undefined;
+    const perKey = fairness.perKey ?? Number.POSITIVE_INFINITY;
+    const running = new Map<string, number>();
+    const finished = (key: string): void => {
+      const left = (running.get(key) ?? 1) - 1;
+      if (left > 0) running.set(key, left);
+      else running.delete(key);
+      wakeStarter?.();
+    };
+    const slice = new TurnSlice(START_SLICE_MS);
     const starter = (async () => {
       for (;;) {
         const slot = await this.slots.acquire();
-        while (ahead.size === 0 && !pulled) await new Promise<void>((resolve) => (wakeStarter = resolve));
-        const msg = ahead.shift()?.msg;
+        // Starting handlers is synchronous work (decode, validate, render) in one turn of the
+        // event loop: yield now and then, so that sockets are read and other work goes on.
+        if (slice.overdue()) await yieldTurn();
+        let next: { key: string; item: Waiting } | undefined;
+        for (;;) {
+          next = takeFairly(ahead, running, perKey, pulled || full());
+          if (next || (ahead.size === 0 && pulled)) break;
+          // Nothing waits, or only keys at their share: a new message or a finished handler wakes this.
+          await new Promise<void>((resolve) => (wakeStarter = resolve));
+        }
+        wakeStarter = undefined;
+        const msg = next?.item.msg;
         if (msg) bytes -= msg.data.length;
         wakePuller?.();
-        if (!msg) {
+        if (!next || !msg) {
           if (slot) this.slots.release();
           return;
         }
@@ -208,7 +230,9 @@ export class ConsumerLoop implements RunningConsumer {
           handBack(msg);
           continue;
         }
-        void handleMessage(this.handling, msg);
+        const key = next.key;
+        running.set(key, (running.get(key) ?? 0) + 1);
+        void handleMessage(this.handling, msg).finally(() => finished(key));
       }
     })();
     try {

@@ -32,7 +32,17 @@ export interface ConsumerSpec extends DurableConsumerSpec {
    * ("still working") like a running one, so a long look-ahead is not redelivered behind its back.
    * `lookAheadBytes` bounds the memory it holds.
    */
-  fairness?: { key: (subject: string) => string; lookAhead: number; lookAheadBytes?: number };
+  fairness?: {
+    key: (subject: string) => string;
+    lookAhead: number;
+    lookAheadBytes?: number;
+    /**
+     * Handlers one key may run at once while other keys wait (default: no share). A key over it
+     * still starts when the look-ahead is full, so the share never stalls the pull. It keeps one
+     * key's burst from crowding the event loop: each of its continuations delays everyone's.
+     */
+    perKey?: number;
+  };
 }
 
 export interface ConsumerStatus {

@@ -6,3 +6,4 @@ export * from './services';
 export * from './receiver';
 export * from './nats-cluster';
 export type { StreamClusterInfo } from './nats-cluster-info';
+export * from './receiver-process';

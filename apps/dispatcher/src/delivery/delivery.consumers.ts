@@ -47,7 +47,8 @@ export class DeliveryConsumers {
       // Room for the requests in flight, the waiting room of busy endpoints, and as many again
       // as are in flight, so that a message for an idle endpoint is always taken at once.
       concurrency: (WAITING_ROOM_FACTOR + 2) * this.config.deliveryConcurrency,
-      fairness: { key: organizationOfSubject, lookAhead: 1_024 },
+      // An organization's hand-offs run a share at a time while another organization's wait.
+      fairness: { key: organizationOfSubject, lookAhead: 1_024, perKey: 2 * this.config.endpointConcurrency },
       handler: (msg, context) => this.attempt(msg, context),
     });
   }

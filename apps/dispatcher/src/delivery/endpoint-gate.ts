@@ -129,7 +129,7 @@ export class EndpointGate {
     }
     if (!holdsGlobal) return;
     const nextGlobal = this.globalWaiters.shift();
-    if (nextGlobal) nextGlobal();
+    if (nextGlobal) nextGlobal.item();
     else this.running--;
   }
 

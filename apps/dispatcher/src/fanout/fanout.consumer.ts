@@ -26,6 +26,12 @@ import { checkEvent, type EventCheckDeps } from './fanout.check';
 import { planFanout } from './fanout.plan';
 
 export const FANOUT_DURABLE = 'dispatcher-fanout';
+/**
+ * Events of one organization handled at once while another organization's wait: enough to keep
+ * its publishes pipelined (each waits about a millisecond for its acknowledgement), few enough
+ * that a burst's continuations never queue long in front of another organization's event.
+ */
+export const FANOUT_PER_ORGANIZATION = 32;
 
 /**
  * EVENTS → dispatches: one durable consumer shared by the replicas. Each dispatch's first attempt
@@ -66,8 +72,14 @@ export class FanoutConsumer {
       maxAckPending: 16_384,
       // Each handler mostly waits for stream acknowledgements: many at once keep the publishes pipelined.
       concurrency: 256,
-      // One organization's burst of events does not hold everyone else's behind it in the stream.
-      fairness: { key: organizationOfSubject, lookAhead: 8_192, lookAheadBytes: 64 * 1024 * 1024 },
+      // One organization's burst of events does not hold everyone else's behind it in the stream,
+      // nor crowd the event loop: its events run FANOUT_PER_ORGANIZATION at a time while others wait.
+      fairness: {
+        key: organizationOfSubject,
+        lookAhead: 8_192,
+        lookAheadBytes: 64 * 1024 * 1024,
+        perKey: FANOUT_PER_ORGANIZATION,
+      },
       handler: (msg) => this.handle(msg),
     });
   }

@@ -7,6 +7,7 @@ import {
   STREAMS,
   subjects,
   type DeliveryFact,
+  type DeliveryFactKind,
   type EventEnvelope,
   type SubscriptionFact,
   type SubscriptionState,
@@ -170,11 +171,18 @@ export class DispatcherHarness {
     });
   }
 
-  /** Every fact stored on DELIVERIES for the organization, from the start, as they arrive. */
-  facts(organizationId: string): Collected<DeliveryFact> {
-    return this.collect(STREAMS.deliveries, subjects.deliveriesOfOrganization(organizationId), (data) =>
-      decodeDeliveryFact(data),
-    );
+  /**
+   * Every fact stored on DELIVERIES for the organization, from the start, as they arrive; or only
+   * one subscription's facts of one kind (much less to read for an oracle over thousands).
+   */
+  facts(
+    organizationId: string,
+    only?: { subscriptionId: string; kind: DeliveryFactKind },
+  ): Collected<DeliveryFact> {
+    const filter = only
+      ? subjects.delivery(organizationId, only.subscriptionId, only.kind)
+      : subjects.deliveriesOfOrganization(organizationId);
+    return this.collect(STREAMS.deliveries, filter, (data) => decodeDeliveryFact(data));
   }
 
   /** Events stored on EVENTS under a filter (such as `events.<org>.webhook.disabled`). */

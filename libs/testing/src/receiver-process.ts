@@ -1,24 +1,43 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ReceiverRecords, ReceiverReply, ReceiverRequest, ReceiverStats } from './receiver.protocol';
+import type {
+  ReceiverArrivals,
+  ReceiverRecords,
+  ReceiverReply,
+  ReceiverRequest,
+  ReceiverStats,
+} from './receiver-process.protocol';
+import { REPO_ROOT } from './repo-root';
+
+export type { ReceiverArrivals, ReceiverRecords, ReceiverStats } from './receiver-process.protocol';
 
 type Command = ReceiverRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
-/** The receiver process, seen from the bench. */
-export interface BenchReceiver {
+/**
+ * A subscriber endpoint in a process of its own that answers 200 to every POST, so that its
+ * receive times are not skewed by the work of the process that measures (publishing, reading
+ * facts): the bench's receiver, and the healthy endpoint of the isolation scenarios.
+ */
+export interface ReceiverProcess {
   readonly origin: string;
   readonly pid: number | undefined;
   reset(): Promise<ReceiverStats>;
   stats(): Promise<ReceiverStats>;
   records(prefix: string): Promise<ReceiverRecords>;
+  /** The first arrival of every distinct webhook-id since the reset. */
+  arrivals(): Promise<ReceiverArrivals>;
   /** Resolves once `count` distinct deliveries arrived; rejects after `timeoutMs` without progress. */
   waitForUnique(count: number, timeoutMs: number): Promise<ReceiverStats>;
   close(): Promise<void>;
 }
 
-export async function startBenchReceiver(): Promise<BenchReceiver> {
+export async function startReceiverProcess(): Promise<ReceiverProcess> {
   // 'advanced' keeps NaN and moves large arrays faster than JSON.
-  const child: ChildProcess = fork(join(__dirname, 'receiver.server.js'), [], {
+  // Built code, from the sources (ts-jest) as from dist/.
+  const entry = join(REPO_ROOT, 'dist', 'libs', 'testing', 'src', 'receiver-process.main.js');
+  if (!existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
+  const child: ChildProcess = fork(entry, [], {
     serialization: 'advanced',
     execArgv: [],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -51,6 +70,7 @@ export async function startBenchReceiver(): Promise<BenchReceiver> {
     reset: () => ask<ReceiverStats>({ cmd: 'reset' }),
     stats,
     records: (prefix) => ask<ReceiverRecords>({ cmd: 'records', prefix }),
+    arrivals: () => ask<ReceiverArrivals>({ cmd: 'arrivals' }),
     waitForUnique: async (count, timeoutMs) => {
       let last = await stats();
       let progressAt = Date.now();

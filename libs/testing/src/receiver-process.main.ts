@@ -1,12 +1,17 @@
 /**
- * The subscriber endpoint of every measurement, run as a child process of its own so that its
+ * The subscriber endpoint of the measurements, run as a child process of its own so that its
  * work never shares the producer's or the platform's event loop. It answers 200 to every POST
  * and records, per webhook-id, when the request arrived and the publish time the event carries.
- * The parent talks to it over IPC (see receiver.client.ts).
+ * The parent talks to it over IPC (see receiver-process.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { ReceiverReply, ReceiverRequest, ReceiverStats } from './receiver.protocol';
+import type {
+  ReceiverArrivals,
+  ReceiverReply,
+  ReceiverRequest,
+  ReceiverStats,
+} from './receiver-process.protocol';
 
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable across processes. */
 const now = (): number => performance.timeOrigin + performance.now();
@@ -37,7 +42,7 @@ function record(req: IncomingMessage, body: string, receivedAt: number): void {
   }
   const path = req.url ?? '/';
   byPath.set(path, (byPath.get(path) ?? 0) + 1);
-  // The bench's events carry their key and publish time in data (payload.factory.ts).
+  // Bench events carry their key and publish time in data (bench/payload.factory.ts).
   let key = '';
   let publishedAt = Number.NaN;
   try {
@@ -96,6 +101,14 @@ function answer(request: ReceiverRequest): ReceiverReply['result'] {
         out.paths.push(entry.path);
         out.receivedAt.push(entry.receivedAt);
         out.publishedAt.push(entry.publishedAt);
+      }
+      return out;
+    }
+    case 'arrivals': {
+      const out: ReceiverArrivals = { webhookIds: [], receivedAt: [] };
+      for (const [webhookId, entry] of entries) {
+        out.webhookIds.push(webhookId);
+        out.receivedAt.push(entry.receivedAt);
       }
       return out;
     }

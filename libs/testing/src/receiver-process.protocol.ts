@@ -1,4 +1,4 @@
-/** Messages between the bench and its receiver process. */
+/** Messages between a measuring process and its receiver process (receiver-process.ts). */
 
 export interface ReceiverStats {
   /** Every request, duplicates included. */
@@ -22,12 +22,19 @@ export interface ReceiverRecords {
   publishedAt: number[];
 }
 
+/** The first arrival of each distinct webhook-id, as columns. */
+export interface ReceiverArrivals {
+  webhookIds: string[];
+  receivedAt: number[];
+}
+
 export type ReceiverRequest =
   | { id: number; cmd: 'reset' }
   | { id: number; cmd: 'stats' }
-  | { id: number; cmd: 'records'; prefix: string };
+  | { id: number; cmd: 'records'; prefix: string }
+  | { id: number; cmd: 'arrivals' };
 
 export interface ReceiverReply {
   id: number;
-  result: ReceiverStats | ReceiverRecords;
+  result: ReceiverStats | ReceiverRecords | ReceiverArrivals;
 }
