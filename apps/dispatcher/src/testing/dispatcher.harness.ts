@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { request } from 'undici';
-import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import {
+  jetstream,
+  jetstreamManager,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import {
   decodeDeliveryFact,
   STREAMS,
@@ -215,10 +221,18 @@ export class DispatcherHarness {
     await this.nats.dispose();
   }
 
+  /** When each event under a filter was stored on EVENTS (its `publishedAt`), by event id. */
+  storedAt(filterSubject: string): Collected<{ eventId: string; storedAtMs: number }> {
+    return this.collect(STREAMS.events, filterSubject, (data, msg) => ({
+      eventId: (JSON.parse(Buffer.from(data).toString()) as EventEnvelope).id,
+      storedAtMs: msg.time.getTime(),
+    }));
+  }
+
   private collect<T>(
     stream: string,
     filterSubject: string,
-    decode: (data: Uint8Array) => T | undefined,
+    decode: (data: Uint8Array, msg: JsMsg) => T | undefined,
   ): Collected<T> {
     const items: T[] = [];
     const reader: OrderedStream = orderedStream({
@@ -226,7 +240,7 @@ export class DispatcherHarness {
       stream,
       filterSubject,
       onMessage: (msg) => {
-        const item = decode(msg.data);
+        const item = decode(msg.data, msg);
         if (item !== undefined) items.push(item);
       },
     });
