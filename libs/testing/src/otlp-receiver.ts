@@ -23,6 +23,8 @@ export interface OtlpReceiver {
   readonly spans: ReceivedSpan[];
   /** Export requests received, whatever their content. */
   exports(): number;
+  /** Spans received, kept or not. */
+  spanCount(): number;
   close(): Promise<void>;
 }
 
@@ -93,16 +95,17 @@ export function decodeTraceExport(body: string): ReceivedSpan[] {
 }
 
 /**
- * A real OTLP/HTTP trace receiver on a loopback port (a free one unless given): it answers every POST /v1/traces with
- * an empty ExportTraceServiceResponse and keeps the decoded spans (JSON bodies; `decode: false`
- * only counts the exports, for the benchmark's sink).
+ * A real OTLP/HTTP trace receiver on a loopback port (a free one unless given): it answers every
+ * POST /v1/traces (JSON bodies) with an empty ExportTraceServiceResponse and keeps the decoded
+ * spans, or only counts them (`keepSpans: false`, the benchmark's sink).
  */
 export async function startOtlpReceiver(
-  options: { decode?: boolean; port?: number } = {},
+  options: { keepSpans?: boolean; port?: number } = {},
 ): Promise<OtlpReceiver> {
-  const decode = options.decode ?? true;
+  const keep = options.keepSpans ?? true;
   const spans: ReceivedSpan[] = [];
   let exportCount = 0;
+  let spanCount = 0;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -113,7 +116,9 @@ export async function startOtlpReceiver(
       }
       exportCount++;
       try {
-        if (decode) spans.push(...decodeTraceExport(Buffer.concat(chunks).toString('utf8')));
+        const decoded = decodeTraceExport(Buffer.concat(chunks).toString('utf8'));
+        spanCount += decoded.length;
+        if (keep) spans.push(...decoded);
       } catch {
         res.writeHead(400, { 'content-type': 'application/json' }).end('{}');
         return;
@@ -127,6 +132,7 @@ export async function startOtlpReceiver(
     url: `http://127.0.0.1:${port}`,
     spans,
     exports: () => exportCount,
+    spanCount: () => spanCount,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
