@@ -5,6 +5,7 @@ import {
   behaviours,
   startOtlpReceiver,
   startReceiver,
+  startService,
   waitFor,
   type OtlpReceiver,
   type ReceivedSpan,
@@ -178,6 +179,47 @@ describe('traces across the pipeline', () => {
       'http.response.status_code': 200,
       'http.request.resend_count': 1,
     });
+  });
+});
+
+describe('a traced service stopping', () => {
+  let otlp: OtlpReceiver;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    otlp = await startOtlpReceiver();
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.dispose();
+    await otlp?.close();
+  });
+
+  it('sends the spans it still holds before it exits', async () => {
+    const tenant = await stack.tenant();
+    // Another subscriptions replica whose export delay is far past the test: only its shutdown sends.
+    const replica = await startService('subscriptions', {
+      NATS_URL: stack.nats.url,
+      DATABASE_URL: stack.databaseUrl,
+      ADMIN_TOKEN: stack.adminToken,
+      SECRETS_KEY: stack.secretsKey,
+      LOG_LEVEL: 'warn',
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      OTEL_BSP_SCHEDULE_DELAY: '600000',
+    });
+    const caller = callerTrace();
+    await publishTraced(
+      { ...stack, apiUrl: replica.httpUrl },
+      tenant,
+      'workflow.completed',
+      caller.traceparent,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(otlp.spanCount()).toBe(0);
+    await replica.stop();
+    expect(otlp.spans).toEqual([
+      expect.objectContaining({ service: 'subscriptions', name: 'POST /events', traceId: caller.traceId }),
+    ]);
   });
 });
 
