@@ -17,7 +17,7 @@ function ratio(): Parser<number | undefined> {
     parse(raw) {
       if (raw === undefined || raw.trim() === '') return { ok: true, value: undefined };
       const value = Number(raw);
-      if (raw.trim() === '' || !Number.isFinite(value) || value < 0 || value > 1)
+      if (!Number.isFinite(value) || value < 0 || value > 1)
         return { ok: false, problem: `must be a number from 0 to 1 (got "${raw}")` };
       return { ok: true, value };
     },
@@ -47,12 +47,6 @@ export const tracingConfigSpec = {
   OTEL_BSP_EXPORT_TIMEOUT: int({ default: 30_000, min: 1, max: 600_000 }),
 };
 
-export type TracingEnv = ReturnType<typeof readTracingEnv>;
-
-function readTracingEnv(env: NodeJS.ProcessEnv) {
-  return readConfig(tracingConfigSpec, env);
-}
-
 export interface TracingConfig {
   /** Where spans are sent; undefined: tracing is off (no SDK, the API's no-op tracer). */
   tracesUrl: string | undefined;
@@ -69,7 +63,7 @@ export interface TracingConfig {
 
 /** Reads the OTEL_* variables once; a wrong one stops the service with a ConfigError naming it. */
 export function readTracingConfig(env: NodeJS.ProcessEnv = process.env): TracingConfig {
-  const read = readTracingEnv(env);
+  const read = readConfig(tracingConfigSpec, env);
   const base = read.OTEL_EXPORTER_OTLP_ENDPOINT?.replace(/\/+$/, '');
   const tracesUrl =
     read.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? (base === undefined ? undefined : `${base}/v1/traces`);

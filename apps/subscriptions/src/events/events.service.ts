@@ -8,12 +8,12 @@ import {
 } from '@hookstream/contracts';
 import { Publisher } from '@hookstream/messaging';
 import { DomainError, invalidField, unavailable } from '@hookstream/platform';
-import { traceIngest } from './events.tracing';
 import type { SubscriptionsConfig } from '../app.config';
 import { CONFIG, IDS } from '../app.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event.ingest';
 import { EventsMetrics } from './events.metrics';
+import { traceIngest } from './events.tracing';
 
 /** Who sent the events: the transport (for the ingest span's name) and the caller's trace context. */
 export interface IngestCaller {
