@@ -17,6 +17,11 @@ describe('parseOptions', () => {
     expect(options.phases).toContain('soak');
   });
 
+  it('prices tracing only on request', () => {
+    expect(parseOptions([]).tracing).toBe(false);
+    expect(parseOptions(['--phases', 'drain', '--fanouts', '1', '--tracing']).tracing).toBe(true);
+  });
+
   it('names the offending option', () => {
     expect(() => parseOptions(['--events', 'many'])).toThrow('--events');
     expect(() => parseOptions(['--phases', 'drain,warp'])).toThrow('warp');

@@ -28,6 +28,8 @@ export interface BenchOptions {
   cluster?: number;
   /** Dispatchers run with --cpu-prof. */
   profile: boolean;
+  /** The F=1 drain again with tracing on (OTLP to an in-process sink), priced against it off. */
+  tracing: boolean;
   quick: boolean;
 }
 
@@ -48,6 +50,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --delivery-concurrency N   dispatcher DELIVERY_CONCURRENCY (default: the service's)
   --endpoint-concurrency N   dispatcher DELIVERY_ENDPOINT_CONCURRENCY (default: the service's)
   --profile                  run the dispatchers with --cpu-prof and summarize the profiles
+  --tracing                  run the F=1 drain again with OpenTelemetry tracing on (OTLP/HTTP to an
+                             in-process sink) and report the CPU per delivery off and on
   --cluster N                run the drains again on an N-node JetStream cluster, streams at N replicas,
                              and report them beside the single-node ones`;
 
@@ -76,6 +80,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     soakMinutes: 10,
     soakRate: 1_000,
     profile: false,
+    tracing: false,
     quick,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -100,6 +105,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       }
       case '--profile':
         options.profile = true;
+        break;
+      case '--tracing':
+        options.tracing = true;
         break;
       case '--events':
         options.events = Math.round(one('--events'));

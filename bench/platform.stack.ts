@@ -33,6 +33,7 @@ export interface Platform {
   readonly js: JetStreamClient;
   readonly jsm: JetStreamManager;
   readonly subscriptions: ServiceProcess;
+  /** The running log-projector (setTracing replaces it). */
   readonly projector: ServiceProcess;
   /** Each nats-server node's monitoring endpoint. */
   readonly natsNodes: readonly NatsNode[];
@@ -42,6 +43,11 @@ export interface Platform {
   /** Spawns `count` dispatchers and waits until all are ready; `tag` names their profile folder. */
   startDispatchers(count: number, tag?: string): Promise<ServiceProcess[]>;
   stopDispatchers(): Promise<void>;
+  /**
+   * Restarts the log-projector with these OTEL_* variables (undefined: none) and gives them to
+   * the dispatchers started from now on: the phases after it run traced.
+   */
+  setTracing(env: Record<string, string> | undefined): Promise<void>;
   /** A new organization with an API key, for the subscriptions API. */
   tenant(name: string): Promise<{ organizationId: string; key: string }>;
   /** POST /webhooks on the subscriptions service; answers the subscription id. */
@@ -67,8 +73,9 @@ export async function startPlatform(nats: { url: string }, options: PlatformOpti
   // One after the other: the first to boot applies the shared migrations.
   const subscriptions = await spawnService('subscriptions', env);
   await subscriptions.waitReady();
-  const projector = await spawnService('log-projector', env);
+  let projector = await spawnService('log-projector', env);
   await projector.waitReady();
+  let tracingEnv: Record<string, string> = {};
 
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
@@ -102,7 +109,9 @@ export async function startPlatform(nats: { url: string }, options: PlatformOpti
     js,
     jsm,
     subscriptions,
-    projector,
+    get projector() {
+      return projector;
+    },
     natsNodes: options.natsNodes,
     dispatchers: () => dispatchers,
     processRoots: () => [
@@ -116,7 +125,11 @@ export async function startPlatform(nats: { url: string }, options: PlatformOpti
     startDispatchers: async (count, tag = 'other') => {
       const started = await Promise.all(
         Array.from({ length: count }, () =>
-          spawnService('dispatcher', { ...env, ...options.dispatcherEnv }, dispatcherFlags(tag)),
+          spawnService(
+            'dispatcher',
+            { ...env, ...options.dispatcherEnv, ...tracingEnv },
+            dispatcherFlags(tag),
+          ),
         ),
       );
       dispatchers = [...dispatchers, ...started];
@@ -126,6 +139,12 @@ export async function startPlatform(nats: { url: string }, options: PlatformOpti
     stopDispatchers: async () => {
       await Promise.all(dispatchers.map((d) => d.stop()));
       dispatchers = [];
+    },
+    setTracing: async (tracing) => {
+      tracingEnv = tracing ?? {};
+      await projector.stop();
+      projector = await spawnService('log-projector', { ...env, ...tracingEnv });
+      await projector.waitReady();
     },
     tenant: async (name) => {
       const org = await call<{ id: string }>(adminToken, '/admin/organizations', { name });

@@ -13,6 +13,8 @@ import type { SoakResult } from './soak.scenario';
 import { formatClusterDrains } from './cluster.report';
 import { KEEP_UP } from './latency.keepup';
 import { round } from './stats';
+import { n, table } from './table.format';
+import { formatTracingPrice, PRICING_DRAINS, type TracingPrice } from './tracing.price';
 
 const SATURATED = 'hookstream_delivery_endpoint_saturated_total';
 
@@ -66,24 +68,16 @@ export interface BenchResults {
   cluster?: { nodes: number; replicas: number; syncAlways: boolean; drains: DrainResult[] };
   /** Dispatcher CPU profiles by phase. */
   profiles?: Record<string, ProfileSummary>;
+  /** The F=1 drain with tracing on against it off (--tracing). */
+  tracing?: TracingPrice;
 }
-
-function table(headers: string[], rows: Array<Array<string | number>>): string {
-  const ragged = rows.find((r) => r.length !== headers.length);
-  if (ragged) throw new Error(`table row of ${ragged.length} cells under ${headers.length} headers`);
-  const cells = [headers, ...rows.map((r) => r.map(String))];
-  const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
-  const line = (r: string[]) => r.map((cell, c) => cell.padStart(widths[c]!)).join('  ');
-  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
-}
-
-const n = (value: number | undefined, digits = 0): string =>
-  value === undefined || !Number.isFinite(value) ? '-' : round(value, digits).toLocaleString('en-US');
 
 /** Judges the figures against the issue's targets; what was not measured is left out. */
 export function judge(results: BenchResults): BenchResults['targets'] {
   const out: BenchResults['targets'] = [];
-  for (const d of results.drains.filter((x) => x.dispatchers === 1 && (x.fanout === 1 || x.fanout === 4)))
+  for (const d of results.drains.filter(
+    (x) => x.dispatchers === 1 && (x.fanout === 1 || x.fanout === 4) && !PRICING_DRAINS.includes(x.label),
+  ))
     if (d.ratioToCeiling !== undefined)
       out.push({
         what: `drain ${d.label} (fan-out ${d.fanout}, ${d.dispatchers} dispatcher(s))`,
@@ -291,6 +285,7 @@ export function formatReport(results: BenchResults): string {
     );
   const costs = [...results.drains, ...results.latency].filter((r) => r.platform !== undefined);
   if (costs.length > 0) parts.push(formatPlatformCost(costs));
+  if (results.tracing) parts.push(formatTracingPrice(results.tracing));
   if (results.isolation)
     parts.push(
       `\nIsolation: organization B's endpoint at 20 events/s, published -> received`,

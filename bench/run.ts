@@ -3,7 +3,13 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { natsServerBinary, SERVICE_NODE_FLAGS, startNats, startNatsCluster } from '@hookstream/testing';
+import {
+  natsServerBinary,
+  SERVICE_NODE_FLAGS,
+  startNats,
+  startNatsCluster,
+  startOtlpReceiver,
+} from '@hookstream/testing';
 import { latencyPlan, parseOptions, USAGE, type BenchOptions } from './bench.options';
 import { formatSummary, summarize } from './bench.summary';
 import { measureHttpCeiling } from './ceiling.http';
@@ -19,6 +25,7 @@ import { formatReport, judge, type BenchResults, type MachineInfo } from './repo
 import { repoRoot } from './service.process';
 import { runSoak } from './soak.scenario';
 import { createTenant, waitUntilRouted, type BenchTenant } from './tenant.setup';
+import { priceTracing, TRACED_DRAIN, UNTRACED_DRAIN } from './tracing.price';
 
 const quiet = (fn: () => string): string => {
   try {
@@ -95,6 +102,8 @@ async function platformPhases(
   };
   if (options.phases.includes('drain'))
     for (const fanout of options.fanouts) await drain(fanout, 1, `drain_f${fanout}`);
+  if (options.tracing && options.phases.includes('drain'))
+    await tracedDrain(options, results, platform, drain);
   if (options.phases.includes('scale')) await drain(1, 2, 'scale_f1_x2');
 
   const fanout1 = tenants.get(1)!;
@@ -141,6 +150,39 @@ async function platformPhases(
 }
 
 /**
+ * The F=1 drain with tracing off, then on: every service exports its spans (OTLP/HTTP JSON) to a
+ * sink in this process, which only counts them. Both start with a freshly started log-projector
+ * (tracing is set by restarting it) and, as every drain, fresh dispatchers. The span queue is
+ * large enough that no span of the drain is dropped (spans per delivery in the table shows it).
+ */
+async function tracedDrain(
+  options: BenchOptions,
+  results: BenchResults,
+  platform: Platform,
+  drain: (fanout: number, dispatchers: number, label: string) => Promise<void>,
+): Promise<void> {
+  await platform.setTracing(undefined);
+  await drain(1, 1, UNTRACED_DRAIN);
+  const sink = await startOtlpReceiver({ keepSpans: false });
+  try {
+    await platform.setTracing({
+      OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,
+      OTEL_BSP_MAX_QUEUE_SIZE: String(Math.max(2_048, 4 * options.events)),
+    });
+    await drain(1, 1, TRACED_DRAIN);
+    await platform.stopDispatchers();
+    await platform.setTracing(undefined); // the projector's last spans are flushed as it stops
+  } finally {
+    await sink.close();
+  }
+  const off = results.drains.find((d) => d.label === UNTRACED_DRAIN);
+  const on = results.drains.find((d) => d.label === TRACED_DRAIN);
+  if (off && on)
+    results.tracing = priceTracing(off, on, { exports: sink.exports(), spans: sink.spanCount() });
+  log(`  tracing: ${sink.spanCount()} spans in ${sink.exports()} exports`);
+}
+
+/**
  * The drains again on an N-node cluster with every stream at N replicas, after the single-node
  * platform is gone (the machine's cores are shared by all of it): each stored message is now
  * replicated, and fsynced, on a quorum before it is acknowledged.
@@ -168,7 +210,7 @@ async function clusterDrains(
       replicas: nodes,
       natsNodes: cluster.nodes,
     });
-    await platformPhases({ ...options, phases }, own, platform, receiver, (phase) =>
+    await platformPhases({ ...options, phases, tracing: false }, own, platform, receiver, (phase) =>
       beginPhase(`cluster${nodes}_${phase}`),
     );
   } finally {

@@ -153,7 +153,7 @@ describe('npm run demo, against the three services', () => {
 
     it('docs/operations.md lists every variable the services read', () => {
       const configs = ['apps/subscriptions/src/app.config.ts', 'apps/dispatcher/src/dispatcher.config.ts']
-        .concat('apps/log-projector/src/log-projector.config.ts')
+        .concat('apps/log-projector/src/log-projector.config.ts', 'libs/platform/src/tracing.config.ts')
         .map((file) => readFileSync(join(REPO_ROOT, file), 'utf8'));
       const variables = new Set(
         configs.flatMap((text) => [...text.matchAll(/^\s+([A-Z][A-Z0-9_]+):\s*\w+\(/gm)].map((m) => m[1]!)),

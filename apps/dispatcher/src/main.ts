@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { bootstrapService, exitOnConfigError } from '@hookstream/platform';
+import { bootstrapService, exitOnConfigError, readTracingConfig } from '@hookstream/platform';
 import { readDispatcherConfig } from './dispatcher.config';
 import { DispatcherModule } from './dispatcher.module';
 
@@ -8,12 +8,14 @@ const CLOSE_MARGIN_MS = 5_000;
 
 async function main(): Promise<void> {
   const config = exitOnConfigError(() => readDispatcherConfig());
+  const tracing = exitOnConfigError(() => readTracingConfig());
   await bootstrapService({
     name: 'dispatcher',
     module: DispatcherModule.forRoot(config),
     httpPort: config.httpPort,
     host: config.listenHost,
     logLevel: config.logLevel,
+    tracing,
     shutdownGraceMs: config.shutdownGraceMs + CLOSE_MARGIN_MS,
   });
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bootstrapService, exitOnConfigError } from '@hookstream/platform';
+import { bootstrapService, exitOnConfigError, readTracingConfig } from '@hookstream/platform';
 import { readLogProjectorConfig } from './log-projector.config';
 import { LogProjectorModule } from './log-projector.module';
 
@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     host: config.LISTEN_HOST,
     grpc: { port: config.GRPC_PORT, packageName: 'hookstream.v1', protoFiles: [deliveriesProto()] },
     logLevel: config.LOG_LEVEL,
+    tracing: readTracingConfig(),
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
   });
 }

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { bootstrapService, exitOnConfigError } from '@hookstream/platform';
+import { bootstrapService, exitOnConfigError, readTracingConfig } from '@hookstream/platform';
 import { readSubscriptionsConfig } from './app.config';
 import { AppModule } from './app.module';
 import { publishOpenApi } from './docs/openapi';
@@ -17,6 +17,7 @@ const REQUEST_BODY_LIMIT = 1024 * 1024;
 
 async function main(): Promise<void> {
   const config = exitOnConfigError(() => readSubscriptionsConfig());
+  const tracing = exitOnConfigError(() => readTracingConfig());
   const protos = protoDir();
   const app = await bootstrapService({
     name: 'subscriptions',
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
       ],
     },
     logLevel: config.LOG_LEVEL,
+    tracing,
     shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
     // An ingest request carries at least one whole event, whatever MAX_EVENT_BYTES allows.
     bodyLimitBytes: Math.max(REQUEST_BODY_LIMIT, config.MAX_EVENT_BYTES + 4096),

@@ -1,5 +1,10 @@
 import { dirname } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
+import {
+  type INestApplication,
+  Module,
+  type DynamicModule,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { type IEntryNestModule, NestFactory } from '@nestjs/core';
 import { type GrpcOptions, Transport } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -12,6 +17,8 @@ import { fromBodyParserError } from './errors.mapping';
 import { createLogger, type Logger, NestPinoLogger } from './logger';
 import { requireJsonBodies } from './media-type';
 import { httpMetricsMiddleware } from './metrics';
+import { startTracing, type StartedTracing } from './tracing';
+import type { TracingConfig } from './tracing.config';
 import { createValidationPipe } from './validation';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
@@ -35,6 +42,8 @@ export interface BootstrapOptions {
   /** After SIGTERM/SIGINT the process exits at the latest this long later, even if closing hangs. */
   shutdownGraceMs?: number;
   bodyLimitBytes?: number;
+  /** OTEL_* variables (readTracingConfig): spans are made and exported only when an endpoint is set. */
+  tracing?: TracingConfig;
 }
 
 type ErrorMiddleware = (
@@ -110,10 +119,44 @@ function boundShutdown(app: INestApplication, graceMs: number, logger: Logger): 
   });
 }
 
+const STARTED_TRACING = Symbol('STARTED_TRACING');
+
+/** Flushes the spans still buffered once the service's own shutdown hooks have run. */
+class TracingShutdown implements OnApplicationShutdown {
+  constructor(private readonly tracing: StartedTracing) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.tracing.shutdown().catch(() => undefined);
+  }
+}
+
+@Module({})
+class TracedRoot {}
+
+/** The service's module, under a root whose shutdown hook runs last (Nest closes the deepest modules first). */
+function withTracing(module: IEntryNestModule, tracing: StartedTracing): DynamicModule {
+  return {
+    module: TracedRoot,
+    imports: [module] as DynamicModule['imports'],
+    providers: [
+      { provide: STARTED_TRACING, useValue: tracing },
+      {
+        provide: TracingShutdown,
+        useFactory: (started: StartedTracing) => new TracingShutdown(started),
+        inject: [STARTED_TRACING],
+      },
+    ],
+  };
+}
+
 /** Creates, configures and starts one service: HTTP (and gRPC when asked) on all interfaces. */
 export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
   const logger = createLogger(options.name, options.logLevel ?? 'info');
-  const app = await NestFactory.create<NestExpressApplication>(options.module, {
+  // Before the modules are built: their providers take the tracer when they are constructed.
+  const tracing = options.tracing === undefined ? undefined : startTracing(options.name, options.tracing);
+  if (tracing) logger.info({ traces: new URL(options.tracing!.tracesUrl!).origin }, 'tracing on');
+  const root = tracing === undefined ? options.module : withTracing(options.module, tracing);
+  const app = await NestFactory.create<NestExpressApplication>(root, {
     logger: new NestPinoLogger(logger),
     bodyParser: false,
     abortOnError: false,

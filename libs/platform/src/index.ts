@@ -17,3 +17,5 @@ export * from './idempotency.interceptor';
 export * from './portal.token';
 export * from './portal.routes';
 export * from './portal.access';
+export * from './tracing';
+export * from './tracing.config';

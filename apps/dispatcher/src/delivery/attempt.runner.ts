@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Context } from '@opentelemetry/api';
 import type { DeliveryFact, Dispatch, DispatchRef } from '@hookstream/contracts';
 import { Outcome, Publisher, type HandlerContext, type HandlerOutcome } from '@hookstream/messaging';
-import type { Logger } from '@hookstream/platform';
+import { activeTracer, traceparentOf, type Logger } from '@hookstream/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
 import { DispatcherMetrics, statusClass, type AttemptOutcomeLabel } from '../dispatcher.metrics';
@@ -10,6 +11,7 @@ import type { Route } from '../routing/route';
 import { RoutingService } from '../routing/routing.service';
 import { abandonedFact, decideAttempt, type AttemptReport } from './attempt.outcome';
 import { buildRequest, loggedHeaders } from './attempt.request';
+import { endAttemptSpan, startAttemptSpan } from './attempt.tracing';
 import { EndpointCircuits } from './endpoint-circuits';
 import { EndpointGate } from './endpoint-gate';
 import { fastPathDecision, OriginHealthBook } from './fast-path.decision';
@@ -33,6 +35,14 @@ const ORIGIN_WAIT_MS = 1_000;
 
 const OUTCOME_LABEL = { delivered: 'succeeded', retry: 'retrying', give_up: 'failed' } as const;
 
+/** One request and its answer; `traceparent` is the attempt span's, when tracing is on. */
+interface Exchange {
+  request: HttpRequest;
+  result: HttpResult;
+  startedAtMs: number;
+  traceparent: string | undefined;
+}
+
 /**
  * One attempt of one dispatch, shared by the attempts and retries consumers: route lookup,
  * endpoint bounds, the signed request, the policy's verdict, exactly one outcome fact, then
@@ -44,6 +54,7 @@ export class AttemptRunner implements OnApplicationShutdown {
   private readonly pools: OriginPools;
   private readonly sender = new HttpSender();
   private readonly health = new OriginHealthBook();
+  private readonly tracer = activeTracer();
   private interrupted = false;
 
   constructor(
@@ -97,8 +108,12 @@ export class AttemptRunner implements OnApplicationShutdown {
    * A first attempt made by the fan-out, when the endpoint can take it now (fastPathDecision).
    * Its outcome fact carries the dispatch, so no `created` is written. 'hand_off': the caller
    * publishes `dispatch.created` instead; 'interrupted': shutdown cut it off, the event goes back.
+   * `trace`: the fan-out span, parent of the attempt's span.
    */
-  async attemptAtFanout(dispatch: Dispatch): Promise<'recorded' | 'hand_off' | 'interrupted'> {
+  async attemptAtFanout(
+    dispatch: Dispatch,
+    trace?: Context,
+  ): Promise<'recorded' | 'hand_off' | 'interrupted'> {
     const found = this.routing.table.lookup(dispatch.subscriptionId);
     if (found.kind !== 'found' || !found.route.active || found.route.problem !== null) return 'hand_off';
     const route = found.route;
@@ -112,17 +127,15 @@ export class AttemptRunner implements OnApplicationShutdown {
     });
     if (decision === 'hand_off' || this.interrupted) return 'hand_off';
     if (!this.gate.tryEnter(route.origin, Date.now())) return 'hand_off';
-    let report: AttemptReport;
+    let exchange: Exchange;
     try {
-      const startedAtMs = Date.now();
-      const request = buildRequest(dispatch, route, startedAtMs, this.config.deliveryTimeoutMs);
-      const result = await this.sender.send(this.pools.get(route.origin, startedAtMs), request);
-      if (result.interrupted) return 'interrupted';
-      report = this.report(1, startedAtMs, result, request, route);
+      exchange = await this.exchange(dispatch, route, 1, trace);
+      if (exchange.result.interrupted) return 'interrupted';
     } finally {
       this.gate.leave(route.origin, true, Date.now());
     }
-    await this.record(dispatch, route, report, false, true);
+    const report = this.report(1, exchange, route);
+    await this.record(dispatch, route, report, false, true, exchange.traceparent);
     return 'recorded';
   }
 
@@ -195,32 +208,51 @@ export class AttemptRunner implements OnApplicationShutdown {
   ): Promise<HandlerOutcome | 'refused'> {
     if (!(await this.gate.enter(route.origin, Date.now(), patient))) return 'refused';
     let holdsGlobal = false;
-    let report: AttemptReport;
+    let exchange: Exchange;
     try {
       await this.gate.acquire(route.organizationId);
       holdsGlobal = true;
       if (this.interrupted) return Outcome.nak();
-      const startedAtMs = Date.now();
-      const request = buildRequest(dispatch, route, startedAtMs, this.config.deliveryTimeoutMs);
-      const result = await this.sender.send(this.pools.get(route.origin, startedAtMs), request);
-      if (result.interrupted) return Outcome.nak();
-      report = this.report(attempt, startedAtMs, result, request, route);
+      exchange = await this.exchange(dispatch, route, attempt, undefined);
+      if (exchange.result.interrupted) return Outcome.nak();
     } finally {
       this.gate.leave(route.origin, holdsGlobal, Date.now());
     }
-    return this.record(dispatch, route, report, probe);
+    return this.record(
+      dispatch,
+      route,
+      this.report(attempt, exchange, route),
+      probe,
+      false,
+      exchange.traceparent,
+    );
   }
 
-  private report(
-    attempt: number,
-    startedAtMs: number,
-    result: HttpResult,
-    request: HttpRequest,
+  /**
+   * The signed request and its answer. With tracing on, the attempt's span wraps both and its
+   * context replaces the event's as the request's `traceparent` (docs/architecture.md §6).
+   */
+  private async exchange(
+    dispatch: Dispatch,
     route: Route,
-  ): AttemptReport {
-    const { status, retryAfter, responseBody, error } = result;
+    attempt: number,
+    parent: Context | undefined,
+  ): Promise<Exchange> {
+    const span = this.tracer && startAttemptSpan(this.tracer, dispatch, route, attempt, parent);
+    const startedAtMs = Date.now();
+    const request = buildRequest(dispatch, route, startedAtMs, this.config.deliveryTimeoutMs);
+    const traceparent = span && traceparentOf(span);
+    if (traceparent !== undefined) request.headers.traceparent = traceparent;
+    const result = await this.sender.send(this.pools.get(route.origin, startedAtMs), request);
+    if (span) endAttemptSpan(span, result);
+    return { request, result, startedAtMs, traceparent };
+  }
+
+  private report(attempt: number, exchange: Exchange, route: Route): AttemptReport {
+    const { status, retryAfter, responseBody, error } = exchange.result;
+    const { startedAtMs } = exchange;
     const durationMs = Date.now() - startedAtMs;
-    const requestHeaders = loggedHeaders(request.headers, route.headers);
+    const requestHeaders = loggedHeaders(exchange.request.headers, route.headers);
     return { attempt, startedAtMs, durationMs, status, retryAfter, responseBody, error, requestHeaders };
   }
 
@@ -250,12 +282,13 @@ export class AttemptRunner implements OnApplicationShutdown {
     report: AttemptReport,
     probe: boolean,
     first = false,
+    traceparent?: string,
   ): Promise<HandlerOutcome> {
     const now = new Date();
     const schedule = route.retryScheduleMs ?? this.config.retryScheduleMs;
     const { outcome, fact } = decideAttempt(dispatch, report, schedule, now, Math.random, first);
     this.health.observe(route.origin, report.durationMs, outcome.kind !== 'delivered');
-    await this.publish(fact);
+    await this.publish(fact, traceparent);
     const label: AttemptOutcomeLabel = OUTCOME_LABEL[outcome.kind];
     const statusLabel = statusClass(report.status);
     this.metrics.attempts.inc({ outcome: label, status_class: statusLabel });
@@ -301,8 +334,9 @@ export class AttemptRunner implements OnApplicationShutdown {
     return Outcome.ack();
   }
 
-  private async publish(fact: DeliveryFact): Promise<void> {
-    const { subject, payload, msgId, headers } = factItem(fact);
+  /** `traceparent`: the span that produced the fact, which the projector's batch span links to. */
+  private async publish(fact: DeliveryFact, traceparent?: string): Promise<void> {
+    const { subject, payload, msgId, headers } = factItem(fact, traceparent);
     await this.publisher.publish(subject, payload, { msgId, headers });
   }
 }

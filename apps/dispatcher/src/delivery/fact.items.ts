@@ -4,6 +4,7 @@ import {
   factKindOf,
   refOf,
   subjects,
+  TRACEPARENT_HEADER,
   type DeliveryFact,
   type DispatchRef,
 } from '@hookstream/contracts';
@@ -22,13 +23,21 @@ export function refOfDispatch(dispatch: DispatchRef): DispatchRef {
   };
 }
 
-/** A fact ready for the publisher: subject from contracts, its Nats-Msg-Id, and the dispatch id beside the body. */
-export function factItem(fact: DeliveryFact): PublishItem {
+/**
+ * A fact ready for the publisher: subject from contracts, its Nats-Msg-Id, and the dispatch id
+ * beside the body; with tracing on, the `traceparent` of the span that produced it.
+ */
+export function factItem(fact: DeliveryFact, traceparent?: string): PublishItem {
   const ref = refOf(fact);
+  const headers: Record<string, string> = {
+    [DISPATCH_ID_HEADER]: ref.dispatchId,
+    [FACT_TYPE_HEADER]: fact.type,
+  };
+  if (traceparent !== undefined) headers[TRACEPARENT_HEADER] = traceparent;
   return {
     subject: subjects.delivery(ref.organizationId, ref.subscriptionId, factKindOf(fact)),
     payload: JSON.stringify(fact),
     msgId: fact.metadata.messageId,
-    headers: { [DISPATCH_ID_HEADER]: ref.dispatchId, [FACT_TYPE_HEADER]: fact.type },
+    headers,
   };
 }

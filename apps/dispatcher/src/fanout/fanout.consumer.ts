@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
+import { ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
 import {
   EventCatalog,
   organizationOfSubject,
@@ -15,7 +16,7 @@ import {
   type HandlerOutcome,
   type RunningConsumer,
 } from '@hookstream/messaging';
-import type { Logger } from '@hookstream/platform';
+import { activeTracer, traceparentOf, type Logger } from '@hookstream/platform';
 import { AttemptRunner } from '../delivery/attempt.runner';
 import { factItem } from '../delivery/fact.items';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
@@ -24,6 +25,7 @@ import { DispatcherMetrics } from '../dispatcher.metrics';
 import { RoutingService } from '../routing/routing.service';
 import { checkEvent, type EventCheckDeps } from './fanout.check';
 import { planFanout } from './fanout.plan';
+import { describeFanout, startFanoutSpan } from './fanout.tracing';
 
 export const FANOUT_DURABLE = 'dispatcher-fanout';
 /**
@@ -44,6 +46,7 @@ export class FanoutConsumer {
   private readonly catalog = new EventCatalog();
   private readonly deps: EventCheckDeps;
   private readonly fastPath: boolean;
+  private readonly tracer = activeTracer();
 
   constructor(
     private readonly runner: ConsumerRunner,
@@ -85,7 +88,28 @@ export class FanoutConsumer {
   }
 
   private async handle(msg: JsMsg): Promise<HandlerOutcome> {
+    // Only a well-formed trace context goes onto outbound requests; anything else is dropped.
+    const traceparent = validTraceparent(msg.headers?.get(TRACEPARENT_HEADER));
+    if (this.tracer === undefined) return this.fanout(msg, traceparent, undefined);
+    const span = startFanoutSpan(this.tracer, msg.subject, msg.seq, traceparent);
+    try {
+      return await this.fanout(msg, traceparent, span);
+    } finally {
+      span.end();
+    }
+  }
+
+  /**
+   * `span`: the fan-out span when tracing is on. The dispatches keep the event's trace context
+   * (the fan-out span's when the event came without one); the attempts made here are its children.
+   */
+  private async fanout(
+    msg: JsMsg,
+    traceparent: string | undefined,
+    span: Span | undefined,
+  ): Promise<HandlerOutcome> {
     const check = checkEvent(msg.subject, msg.data, this.deps);
+    if (span) describeFanout(span, check);
     if (!check.ok) {
       const { code, message } = check.rejection;
       this.metrics.eventsRejected.inc({ reason: code });
@@ -97,12 +121,12 @@ export class FanoutConsumer {
     }
     if (check.filtered > 0) this.metrics.dispatchesFiltered.inc(check.filtered);
     if (check.routes.length === 0) return Outcome.ack();
-    // Only a well-formed trace context goes onto outbound requests; anything else is dropped.
-    const traceparent = validTraceparent(msg.headers?.get(TRACEPARENT_HEADER));
+    const spanTrace = span && traceparentOf(span);
+    const dispatchTrace = traceparent ?? spanTrace;
     const plan = planFanout(check.envelope, check.routes, {
       publishedAt: msg.time.toISOString(),
       createdAt: new Date().toISOString(),
-      ...(traceparent ? { traceparent } : {}),
+      ...(dispatchTrace ? { traceparent: dispatchTrace } : {}),
     });
     for (const { route, error } of plan.unrenderable) {
       this.logger.error(
@@ -113,19 +137,23 @@ export class FanoutConsumer {
     if (plan.facts.length === 0) return Outcome.ack();
     this.metrics.dispatchesCreated.inc(plan.facts.length);
     if (!this.fastPath) {
-      await this.publisher.publishMany(plan.facts.map(factItem));
+      await this.publisher.publishMany(plan.facts.map((fact) => factItem(fact, spanTrace)));
       return Outcome.ack();
     }
     // Each dispatch is either attempted here (its outcome fact carries it) or handed off as
     // created; the event is acked only once every one of them has its stored fact.
+    const parent = span && trace.setSpan(ROOT_CONTEXT, span);
     const tried = await Promise.all(
-      plan.facts.map(async (fact) => ({ fact, result: await this.attempts.attemptAtFanout(fact.data) })),
+      plan.facts.map(async (fact) => ({
+        fact,
+        result: await this.attempts.attemptAtFanout(fact.data, parent),
+      })),
     );
     const handedOff = tried.filter(({ result }) => result === 'hand_off').map(({ fact }) => fact);
     this.metrics.firstAttempts.inc({ path: 'fanout' }, tried.length - handedOff.length);
     if (handedOff.length > 0) {
       this.metrics.firstAttempts.inc({ path: 'handed_off' }, handedOff.length);
-      await this.publisher.publishMany(handedOff.map(factItem));
+      await this.publisher.publishMany(handedOff.map((fact) => factItem(fact, spanTrace)));
     }
     // Cut off by shutdown: the event goes back and its attempts are made again, same webhook-id.
     if (tried.some(({ result }) => result === 'interrupted')) return Outcome.nak();

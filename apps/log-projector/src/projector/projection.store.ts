@@ -34,6 +34,8 @@ export const PROJECTION_WRITE_LOCK = 7_426_115_010;
 export interface StreamItem {
   seq: number;
   fact: DeliveryFact | undefined;
+  /** The message's `traceparent` header, read only while tracing is on (the batch span links to it). */
+  trace?: string;
 }
 
 interface CheckpointRow {

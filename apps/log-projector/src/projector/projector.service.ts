@@ -7,8 +7,9 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { DataSource } from 'typeorm';
-import { decodeDeliveryFact, STREAMS, subjects } from '@hookstream/contracts';
+import { decodeDeliveryFact, STREAMS, subjects, TRACEPARENT_HEADER } from '@hookstream/contracts';
 import {
   backoffMs,
   JETSTREAM,
@@ -16,7 +17,7 @@ import {
   orderedStream,
   type OrderedStream,
 } from '@hookstream/messaging';
-import { HealthRegistry, Metrics, type HealthResult } from '@hookstream/platform';
+import { activeTracer, HealthRegistry, Metrics, type HealthResult } from '@hookstream/platform';
 import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from '../log-projector.config';
 import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log.version';
 import { deliveriesLastSeq } from '../rebuild/deliveries.replay';
@@ -25,6 +26,7 @@ import { Batcher } from './fact.batcher';
 import { OutcomeFeed } from './outcome.feed';
 import { liveSchemaOf } from './projection.schema';
 import { ProjectionStore, ProjectionSupersededError, type StreamItem } from './projection.store';
+import { startBatchSpan } from './projector.tracing';
 
 type State = 'starting' | 'rebuilding' | 'running' | 'superseded' | 'stopped';
 
@@ -57,6 +59,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
   private readonly checkpointGauge;
   private readonly facts;
   private readonly batchSeconds;
+  private readonly tracer = activeTracer();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -155,7 +158,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     const batcher = new Batcher<StreamItem>({
       maxItems: this.config.PROJECTOR_BATCH_SIZE,
       maxDelayMs: this.config.PROJECTOR_BATCH_MS,
-      write: (items) => this.write(store, items),
+      write: (items) => this.traced(store, items),
     });
     this.batcher = batcher;
     this.stream = orderedStream({
@@ -163,7 +166,11 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
       stream: STREAMS.deliveries,
       filterSubject: subjects.allDeliveries(),
       startSeq: this.checkpoint + 1,
-      onMessage: (msg) => batcher.push({ seq: msg.seq, fact: decodeDeliveryFact(msg.data) }),
+      onMessage: (msg) => {
+        const item: StreamItem = { seq: msg.seq, fact: decodeDeliveryFact(msg.data) };
+        if (this.tracer) item.trace = msg.headers?.get(TRACEPARENT_HEADER) || undefined;
+        return batcher.push(item);
+      },
     });
     void this.stream.caughtUp.then(
       () => this.logger.log('caught up with DELIVERIES'),
@@ -171,8 +178,24 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     );
   }
 
+  /** With tracing on, one span per batch, over every try of it. */
+  private async traced(store: ProjectionStore, items: StreamItem[]): Promise<void> {
+    if (this.tracer === undefined) return this.write(store, items);
+    const span = startBatchSpan(this.tracer, items);
+    try {
+      await this.write(store, items, (error) => span.recordException(error as Error));
+      if (this.state === 'superseded') span.setStatus({ code: SpanStatusCode.ERROR, message: this.detail });
+    } finally {
+      span.end();
+    }
+  }
+
   /** Retries a failed batch (Postgres away) until it is written or the service stops. */
-  private async write(store: ProjectionStore, items: StreamItem[]): Promise<void> {
+  private async write(
+    store: ProjectionStore,
+    items: StreamItem[],
+    onFailure?: (error: unknown) => void,
+  ): Promise<void> {
     for (let attempt = 0; this.state !== 'superseded'; attempt++) {
       const end = this.batchSeconds.startTimer();
       try {
@@ -200,6 +223,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
           void this.stream?.stop();
           return;
         }
+        onFailure?.(error);
         if (this.abort.signal.aborted) return;
         const delay = backoffMs(attempt, 250, 5_000);
         this.logger.warn(

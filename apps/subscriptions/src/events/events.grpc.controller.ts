@@ -46,7 +46,9 @@ export class EventsGrpcController {
       }),
     );
     const traceparent = metadata.get('traceparent')[0]?.toString();
-    return { results: await this.events.ingest(tenant.organizationId, envelopes, true, traceparent) };
+    return {
+      results: await this.events.ingest(tenant.organizationId, envelopes, true, { via: 'grpc', traceparent }),
+    };
   }
 
   private data(field: string, text: string): Record<string, unknown> {

@@ -47,7 +47,10 @@ export class EventsHttpController {
     @Headers('traceparent') traceparent?: string,
   ): Promise<IngestResult | { events: IngestResult[] }> {
     const { batch, events } = splitBatch(body);
-    const results = await this.events.ingest(tenant.organizationId, events, batch, traceparent);
+    const results = await this.events.ingest(tenant.organizationId, events, batch, {
+      via: 'http',
+      traceparent,
+    });
     return batch ? { events: results } : results[0]!;
   }
 }

@@ -13,6 +13,14 @@ import { CONFIG, IDS } from '../app.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event.ingest';
 import { EventsMetrics } from './events.metrics';
+import { traceIngest } from './events.tracing';
+
+/** Who sent the events: the transport (for the ingest span's name) and the caller's trace context. */
+export interface IngestCaller {
+  via: 'http' | 'grpc';
+  /** `traceparent` of the HTTP request or the gRPC metadata, as received. */
+  traceparent?: string;
+}
 
 export interface IngestResult {
   id: string;
@@ -36,14 +44,28 @@ export class EventsService {
   ) {}
 
   /**
-   * `traceparent`: the caller's trace context (HTTP header or gRPC metadata), stored with each
-   * event and carried onto its deliveries; a malformed one is dropped, as W3C Trace Context asks.
+   * The caller's trace context (HTTP header or gRPC metadata) is stored with each event and
+   * carried onto its deliveries; a malformed one is dropped, as W3C Trace Context asks. With
+   * tracing on, the ingest span (its child) is stored instead (docs/architecture.md §6).
    */
-  async ingest(
+  ingest(
     organizationId: string,
     inputs: unknown[],
     batch: boolean,
-    traceparent?: string,
+    caller: IngestCaller,
+  ): Promise<IngestResult[]> {
+    const trace = validTraceparent(caller.traceparent);
+    return traceIngest(
+      { organizationId, count: inputs.length, via: caller.via, traceparent: trace },
+      (stored) => this.store(organizationId, inputs, batch, stored),
+    );
+  }
+
+  private async store(
+    organizationId: string,
+    inputs: unknown[],
+    batch: boolean,
+    trace: string | undefined,
   ): Promise<IngestResult[]> {
     if (inputs.length === 0 || inputs.length > MAX_EVENTS_PER_REQUEST) {
       this.metrics.refused('invalid_batch');
@@ -74,7 +96,6 @@ export class EventsService {
       }
       envelopes.push(checked.envelope);
     }
-    const trace = validTraceparent(traceparent);
     const headers = trace ? { [TRACEPARENT_HEADER]: trace } : undefined;
     try {
       const results = await this.publisher.publishMany(
