@@ -84,10 +84,12 @@ export class FanoutConsumer {
       return Outcome.term(`${code}: ${message}`);
     }
     if (check.filtered > 0) this.metrics.dispatchesFiltered.inc(check.filtered);
-    if (check.routes.length === 0) return Outcome.ack();
+    // Subscriptions delivered in order per key take their dispatches from OrderedFanout.
+    const routes = check.routes.filter((route) => route.state.ordering !== 'subject');
+    if (routes.length === 0) return Outcome.ack();
     // Only a well-formed trace context goes onto outbound requests; anything else is dropped.
     const traceparent = validTraceparent(msg.headers?.get(TRACEPARENT_HEADER));
-    const plan = planFanout(check.envelope, check.routes, {
+    const plan = planFanout(check.envelope, routes, {
       publishedAt: msg.time.toISOString(),
       createdAt: new Date().toISOString(),
       ...(traceparent ? { traceparent } : {}),
