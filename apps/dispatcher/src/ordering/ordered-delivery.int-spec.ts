@@ -17,7 +17,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const EVENTS = process.env.CHAOS === '1' ? 2_000 : 400;
+const EVENTS = 2_000;
 const KEYS = 20;
 const SEED = Number(process.env.ORDERING_SEED ?? 18);
 
@@ -134,5 +134,6 @@ describe(`ordered delivery per subject: ${EVENTS} events over ${KEYS} keys, an e
       EVENTS / 10,
     );
     expect(deliveredAtKill).toBeGreaterThan(0);
-  });
+    // About 80 s here, 45 s of it the lease of the killed owner running out.
+  }, 300_000);
 });
