@@ -95,10 +95,7 @@ function withFieldOptions(command: Command): Command {
       '--filter <json>',
       'payload filter: a MongoDB-style query on the event, such as \'{"data.status":"FAILED"}\'',
     )
-    .option(
-      '--signature <scheme>',
-      'hmac (v1, shared secret) or ed25519 (v1a, public key; standard profile)',
-    )
+    .option('--signature <scheme>', 'hmac (v1, shared secret) or ed25519 (v1a, public key; standard profile)')
     .option(
       '--ordering <ordering>',
       'none, or subject: events with the same subject are delivered one after another, in order',

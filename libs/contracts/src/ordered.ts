@@ -26,13 +26,16 @@ export function orderingKeyOf(event: Pick<EventEnvelope, 'subject'>): string {
 export function decodeOrderedEntry(raw: Uint8Array): OrderedEntry | undefined {
   let value: Record<string, unknown>;
   try {
-    const parsed: unknown = JSON.parse(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'));
+    const parsed: unknown = JSON.parse(
+      Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8'),
+    );
     if (typeof parsed !== 'object' || parsed === null) return undefined;
     value = parsed as Record<string, unknown>;
   } catch {
     return undefined;
   }
-  if (value.version !== 1 || typeof value.factSeq !== 'number' || typeof value.key !== 'string') return undefined;
+  if (value.version !== 1 || typeof value.factSeq !== 'number' || typeof value.key !== 'string')
+    return undefined;
   if (typeof value.eventSeq !== 'number') return undefined;
   const ref = value.ref as Partial<DispatchRef> | undefined;
   if (typeof ref?.dispatchId !== 'string' || typeof ref.subscriptionId !== 'string') return undefined;

@@ -177,7 +177,13 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
         return;
       }
       case 'chance':
-        act(behaviour.random() < behaviour.probability ? behaviour.then : behaviour.otherwise, req, res, index, received);
+        act(
+          behaviour.random() < behaviour.probability ? behaviour.then : behaviour.otherwise,
+          req,
+          res,
+          index,
+          received,
+        );
         return;
       case 'notify':
         behaviour.hooks.onRequest?.(received);

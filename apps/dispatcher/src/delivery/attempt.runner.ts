@@ -168,7 +168,9 @@ export class AttemptRunner implements OnApplicationShutdown {
     const found = this.routing.table.lookup(dispatch.subscriptionId);
     // A route that cannot be delivered to fails the attempt, which may be retried like any other.
     if (found.kind === 'found' && found.route.active && found.route.problem !== null)
-      return ordered(await this.record(dispatch, found.route, problemReport(attempt, found.route.problem), false));
+      return ordered(
+        await this.record(dispatch, found.route, problemReport(attempt, found.route.problem), false),
+      );
     const checked = this.check(dispatch, attempt);
     if (checked.kind === 'settled') {
       const outcome = await checked.outcome;

@@ -37,7 +37,10 @@ describe(`ordered delivery per subject: ${EVENTS} events over ${KEYS} keys, an e
   });
 
   it('delivers each key strictly in EVENTS order across retries and a crash, and loses nothing', async () => {
-    receiver.route('/ordered', behaviours.chance(0.3, behaviours.status(500), behaviours.ok(), mulberry32(SEED)));
+    receiver.route(
+      '/ordered',
+      behaviours.chance(0.3, behaviours.status(500), behaviours.ok(), mulberry32(SEED)),
+    );
     const env = { DELIVERY_ALLOWED_TARGETS: `127.0.0.1:${receiver.port}` };
     const dispatchers: RunningService[] = [
       await harness.startDispatcher(env),
@@ -130,9 +133,9 @@ describe(`ordered delivery per subject: ${EVENTS} events over ${KEYS} keys, an e
     for (const [key, order] of expected) expect(firstSuccess.get(key)).toEqual(order);
     expect(succeeded.size).toBe(EVENTS);
     // Retries happened, at every key, and the crash left work for the survivor.
-    expect(receiver.requestsTo('/ordered').filter((request) => request.status === 500).length).toBeGreaterThan(
-      EVENTS / 10,
-    );
+    expect(
+      receiver.requestsTo('/ordered').filter((request) => request.status === 500).length,
+    ).toBeGreaterThan(EVENTS / 10);
     expect(deliveredAtKill).toBeGreaterThan(0);
     // About 80 s here, 45 s of it the lease of the killed owner running out.
   }, 300_000);

@@ -179,9 +179,13 @@ export class OrderedFanout {
             key,
             eventSeq: msg.seq,
           };
-          await this.publisher.publish(subjects.ordered(fact.data.organizationId, fact.data.subscriptionId), entry, {
-            msgId: orderedMessageId(fact.data.dispatchId, fact.data.round),
-          });
+          await this.publisher.publish(
+            subjects.ordered(fact.data.organizationId, fact.data.subscriptionId),
+            entry,
+            {
+              msgId: orderedMessageId(fact.data.dispatchId, fact.data.round),
+            },
+          );
         }),
       );
       this.metrics.dispatchesCreated.inc(plan.facts.length);

@@ -3,7 +3,14 @@ import { OrderedKeys } from './ordered-keys.state';
 describe('OrderedKeys', () => {
   it('makes only the lowest sequence of each key its head, keys independent of each other', () => {
     const keys = new OrderedKeys();
-    for (const [seq, key] of [[1, 'a'], [2, 'b'], [3, 'a'], [4, 'c'], [5, 'b']] as const) keys.add(seq, key);
+    for (const [seq, key] of [
+      [1, 'a'],
+      [2, 'b'],
+      [3, 'a'],
+      [4, 'c'],
+      [5, 'b'],
+    ] as const)
+      keys.add(seq, key);
     expect([1, 2, 3, 4, 5].filter((seq) => keys.isHead(seq))).toEqual([1, 2, 4]);
     expect(keys.keyCount).toBe(3);
   });

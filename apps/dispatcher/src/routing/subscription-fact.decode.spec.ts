@@ -61,7 +61,9 @@ describe('decodeSubscriptionFact', () => {
 
   it('reads version 3 with its ordering and refuses an unknown one', () => {
     const v3data = { ...data, filter: null, signature: 'hmac', ordering: 'subject' };
-    const v3 = decodeSubscriptionFact(encode({ type: 'subscription.changed', version: 3, data: v3data, metadata }));
+    const v3 = decodeSubscriptionFact(
+      encode({ type: 'subscription.changed', version: 3, data: v3data, metadata }),
+    );
     expect(v3.ok && v3.fact.data).toEqual(v3data);
     const unknown = decodeSubscriptionFact(
       encode({ type: 'subscription.changed', version: 3, data: { ...v3data, ordering: 'key' }, metadata }),

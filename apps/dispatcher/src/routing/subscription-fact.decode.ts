@@ -71,7 +71,8 @@ export function decodeSubscriptionFact(raw: Uint8Array): DecodedSubscriptionFact
   }
   if (value.type !== 'subscription.changed')
     return { ok: false, reason: `unknown fact type ${String(value.type)}` };
-  if (value.version !== 1 && value.version !== 2 && value.version !== 3) return { ok: false, reason: 'not a fact' };
+  if (value.version !== 1 && value.version !== 2 && value.version !== 3)
+    return { ok: false, reason: 'not a fact' };
   const data = upcastSubscriptionState(value.version, value.data);
   const problem = stateProblem(data);
   if (problem !== null) return { ok: false, reason: problem };

@@ -306,36 +306,49 @@ describe('subscription filters, signature schemes and ordering', () => {
       expect([fact.version, fact.data.ordering]).toEqual([3, 'subject']);
       const listed = await f.call('GET', '/webhooks', { key: tenant.key });
       expect(listed.body.items.find((item: { id: string }) => item.id === id).ordering).toBe('subject');
-      const changed = await f.call('PATCH', `/webhooks/${id}`, { key: tenant.key, body: { ordering: 'none' } });
+      const changed = await f.call('PATCH', `/webhooks/${id}`, {
+        key: tenant.key,
+        body: { ordering: 'none' },
+      });
       expect(changed.body.ordering).toBe('none');
       expect((await lastFact(id, (last) => last.data.ordering === 'none')).data.ordering).toBe('none');
     });
 
-    it.each([['an unknown value', 'key'], ['another type', true], ['null', null]])(
-      'refuses %s with a 400 naming the field',
-      async (_what, ordering) => {
-        const reply = await create({ ordering });
-        expect(reply.status).toBe(400);
-        expect(reply.body.error.type).toBe('validation_failed');
-        expect(reply.body.error.fields).toEqual([{ path: 'ordering', message: expect.stringContaining('ordering') }]);
-        const { id } = (await create({})).body;
-        const patch = await f.call('PATCH', `/webhooks/${id}`, { key: tenant.key, body: { ordering } });
-        expect([patch.status, patch.body.error.fields[0].path]).toEqual([400, 'ordering']);
-      },
-    );
+    it.each([
+      ['an unknown value', 'key'],
+      ['another type', true],
+      ['null', null],
+    ])('refuses %s with a 400 naming the field', async (_what, ordering) => {
+      const reply = await create({ ordering });
+      expect(reply.status).toBe(400);
+      expect(reply.body.error.type).toBe('validation_failed');
+      expect(reply.body.error.fields).toEqual([
+        { path: 'ordering', message: expect.stringContaining('ordering') },
+      ]);
+      const { id } = (await create({})).body;
+      const patch = await f.call('PATCH', `/webhooks/${id}`, { key: tenant.key, body: { ordering } });
+      expect([patch.status, patch.body.error.fields[0].path]).toEqual([400, 'ordering']);
+    });
 
     it('works over gRPC: Create, Get and Update carry it; an unknown value is INVALID_ARGUMENT', async () => {
       const call = f.grpc('Subscriptions');
       const created = await call(
         'Create',
-        { name: 'ordered', url: 'https://example.com/h', events: ['workflow.completed'], ordering: 'subject' },
+        {
+          name: 'ordered',
+          url: 'https://example.com/h',
+          events: ['workflow.completed'],
+          ordering: 'subject',
+        },
         { key: tenant.key },
       );
       expect(created.ordering).toBe('subject');
       expect((await call('Get', { id: created.id }, { key: tenant.key })).ordering).toBe('subject');
       const updated = await call('Update', { id: created.id, ordering: 'none' }, { key: tenant.key });
       expect(updated.ordering).toBe('none');
-      expect((await f.call('GET', `/webhooks/${created.id}`, { key: tenant.key })).body.ordering).toBe('none');
+      expect((await f.call('GET', `/webhooks/${created.id}`, { key: tenant.key })).body.ordering).toBe(
+        'none',
+      );
       const plain = await call(
         'Create',
         { name: 'plain', url: 'https://example.com/h', events: ['workflow.completed'] },
@@ -348,7 +361,10 @@ describe('subscription filters, signature schemes and ordering', () => {
           { name: 'g', url: 'https://example.com/h', events: ['*'], ordering: 'fifo' },
           { key: tenant.key },
         ),
-      ).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT, details: expect.stringContaining('ordering') });
+      ).rejects.toMatchObject({
+        code: GrpcStatus.INVALID_ARGUMENT,
+        details: expect.stringContaining('ordering'),
+      });
       await expect(
         call('Update', { id: created.id, ordering: 'fifo' }, { key: tenant.key }),
       ).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
