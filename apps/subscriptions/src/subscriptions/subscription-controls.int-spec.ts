@@ -305,7 +305,8 @@ describe('subscription filters, signature schemes and ordering', () => {
       const fact = await lastFact(id);
       expect([fact.version, fact.data.ordering]).toEqual([3, 'subject']);
       const listed = await f.call('GET', '/webhooks', { key: tenant.key });
-      expect(listed.body.items.find((item: { id: string }) => item.id === id).ordering).toBe('subject');
+      const items = listed.body.items as Array<{ id: string; ordering: string }>;
+      expect(items.find((item) => item.id === id)?.ordering).toBe('subject');
       const changed = await f.call('PATCH', `/webhooks/${id}`, {
         key: tenant.key,
         body: { ordering: 'none' },
