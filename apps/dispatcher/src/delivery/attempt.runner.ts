@@ -1,6 +1,12 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { DeliveryFact, Dispatch, DispatchRef } from '@hookstream/contracts';
-import { Outcome, Publisher, type HandlerContext, type HandlerOutcome } from '@hookstream/messaging';
+import {
+  Outcome,
+  Publisher,
+  type HandlerContext,
+  type HandlerOutcome,
+  type PublishResult,
+} from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
@@ -42,6 +48,8 @@ const OUTCOME_LABEL = { delivered: 'succeeded', retry: 'retrying', give_up: 'fai
  */
 export type OrderedAttempt =
   | { kind: 'settled' }
+  /** This attempt had been made before (by an owner that crashed) and its outcome is the stored one at `factSeq`. */
+  | { kind: 'repeated'; factSeq: number }
   | { kind: 'retry'; dueAtMs: number; factSeq: number }
   | { kind: 'wait' }
   | { kind: 'interrupted' };
@@ -49,6 +57,8 @@ export type OrderedAttempt =
 interface Recorded {
   outcome: DeliveryOutcome;
   factSeq: number;
+  /** An outcome of this attempt was stored already: that one counts, not this one. */
+  duplicate: boolean;
 }
 
 /**
@@ -299,7 +309,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     const schedule = route.retryScheduleMs ?? this.config.retryScheduleMs;
     const { outcome, fact } = decideAttempt(dispatch, report, schedule, now, Math.random, first);
     this.health.observe(route.origin, report.durationMs, outcome.kind !== 'delivered');
-    const factSeq = await this.publish(fact);
+    const { seq: factSeq, duplicate } = await this.publish(fact);
     const label: AttemptOutcomeLabel = OUTCOME_LABEL[outcome.kind];
     const statusLabel = statusClass(report.status);
     this.metrics.attempts.inc({ outcome: label, status_class: statusLabel });
@@ -327,7 +337,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     const key = { subscriptionId: route.id, organizationId: route.organizationId };
     const failure = report.error ?? (report.status === null ? null : `HTTP ${report.status}`);
     this.circuits.observe(key, outcome.kind === 'delivered', failure, probe);
-    return { outcome, factSeq };
+    return { outcome, factSeq, duplicate };
   }
 
   private async abandon(dispatch: DispatchRef, reason: string, message: string): Promise<HandlerOutcome> {
@@ -345,9 +355,9 @@ export class AttemptRunner implements OnApplicationShutdown {
     return Outcome.ack();
   }
 
-  private async publish(fact: DeliveryFact): Promise<number> {
+  private async publish(fact: DeliveryFact): Promise<PublishResult> {
     const { subject, payload, msgId, headers } = factItem(fact);
-    return (await this.publisher.publish(subject, payload, { msgId, headers })).seq;
+    return this.publisher.publish(subject, payload, { msgId, headers });
   }
 }
 
@@ -365,7 +375,8 @@ function problemReport(attempt: number, problem: string): AttemptReport {
 }
 
 function ordered(recorded: Recorded): OrderedAttempt {
-  const { outcome, factSeq } = recorded;
+  const { outcome, factSeq, duplicate } = recorded;
+  if (duplicate) return { kind: 'repeated', factSeq };
   return outcome.kind === 'retry'
     ? { kind: 'retry', dueAtMs: Date.now() + outcome.delayMs, factSeq }
     : { kind: 'settled' };

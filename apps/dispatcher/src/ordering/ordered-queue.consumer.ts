@@ -5,6 +5,7 @@ import {
   decodeOrderedEntry,
   STREAMS,
   subjects,
+  type DeliveryFact,
   type Dispatch,
   type OrderedEntry,
 } from '@hookstream/contracts';
@@ -101,6 +102,7 @@ export class OrderedQueue {
   private async handle(msg: JsMsg): Promise<HandlerOutcome> {
     const entry = decodeOrderedEntry(msg.data);
     if (!entry) return Outcome.term('not an ordered entry');
+    if (this.abort.signal.aborted) return Outcome.nak();
     const seq = msg.seq;
     if (!this.keys.add(seq, entry.key)) {
       // Redelivered while still in hand: the first delivery settles it.
@@ -111,8 +113,7 @@ export class OrderedQueue {
     this.finished.set(seq, new Promise<void>((resolve) => (done = resolve)));
     try {
       if (!this.keys.isHead(seq)) await new Promise<void>((resolve) => this.turns.set(seq, resolve));
-      if (this.abort.signal.aborted) return Outcome.nak();
-      const outcome = await this.deliver(entry);
+      const outcome = await this.settle(entry);
       // The next entry of the key starts only once the server has this one acknowledged.
       if (outcome.kind === 'ack') await msg.ackAck().catch(() => false);
       return outcome;
@@ -123,6 +124,22 @@ export class OrderedQueue {
       if (next !== undefined) {
         this.turns.get(next)?.();
         this.turns.delete(next);
+      }
+    }
+  }
+
+  /** The head keeps its key until it settles: a failure here (NATS away) is tried again, in place. */
+  private async settle(entry: OrderedEntry): Promise<HandlerOutcome> {
+    for (let failures = 1; ; failures++) {
+      if (this.abort.signal.aborted) return Outcome.nak();
+      try {
+        return await this.deliver(entry);
+      } catch (error) {
+        this.deps.logger.warn(
+          { err: error, subscriptionId: this.subscriptionId, dispatchId: entry.ref.dispatchId },
+          'ordered head not settled; trying again',
+        );
+        if (!(await this.pause(Math.min(5_000, 250 * failures)))) return Outcome.nak();
       }
     }
   }
@@ -151,14 +168,22 @@ export class OrderedQueue {
         case 'wait':
           dueAtMs = Date.now() + WAIT_MS;
           break;
+        case 'repeated': {
+          // A crashed owner made this attempt and its outcome was stored: that outcome counts.
+          const stored = await this.factAt(result.factSeq);
+          if (stored?.type !== 'dispatch.attempted') {
+            await this.deps.leases.clearProgress(dispatchId, round);
+            return Outcome.ack();
+          }
+          attempt = stored.data.attempt.attempt + 1;
+          dueAtMs = Date.parse(stored.data.attempt.nextAttemptAt ?? new Date().toISOString());
+          await this.saveProgress(entry, attempt, dueAtMs, result.factSeq);
+          break;
+        }
         case 'retry':
           attempt += 1;
           dueAtMs = result.dueAtMs;
-          await this.deps.leases.saveProgress(dispatchId, round, {
-            attempt,
-            dueAt: new Date(dueAtMs).toISOString(),
-            factSeq: result.factSeq,
-          });
+          await this.saveProgress(entry, attempt, dueAtMs, result.factSeq);
           break;
       }
     }
@@ -176,9 +201,18 @@ export class OrderedQueue {
     }
   }
 
-  private async dispatchAt(factSeq: number, dispatchId: string): Promise<Dispatch | null> {
+  private saveProgress(entry: OrderedEntry, attempt: number, dueAtMs: number, factSeq: number) {
+    const dueAt = new Date(dueAtMs).toISOString();
+    return this.deps.leases.saveProgress(entry.ref.dispatchId, entry.ref.round, { attempt, dueAt, factSeq });
+  }
+
+  private async factAt(factSeq: number): Promise<DeliveryFact | undefined> {
     const stored = await storedMessage(this.deps.jsm, STREAMS.deliveries, { seq: factSeq });
-    const fact = stored ? decodeDeliveryFact(stored.data) : undefined;
+    return stored ? decodeDeliveryFact(stored.data) : undefined;
+  }
+
+  private async dispatchAt(factSeq: number, dispatchId: string): Promise<Dispatch | null> {
+    const fact = await this.factAt(factSeq);
     const dispatch =
       fact?.type === 'dispatch.created'
         ? fact.data
