@@ -1,13 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
-import {
-  EventCatalog,
-  organizationOfSubject,
-  STREAMS,
-  subjects,
-  TRACEPARENT_HEADER,
-  validTraceparent,
-} from '@hookstream/contracts';
+import { EventCatalog, organizationOfSubject, STREAMS, subjects } from '@hookstream/contracts';
 import {
   ConsumerRunner,
   Outcome,
@@ -23,7 +16,7 @@ import { DISPATCHER_LOGGER } from '../dispatcher.logger';
 import { DispatcherMetrics } from '../dispatcher.metrics';
 import { RoutingService } from '../routing/routing.service';
 import { checkEvent, type EventCheckDeps } from './fanout.check';
-import { planFanout } from './fanout.plan';
+import { planStoredEvent } from './fanout.plan';
 
 export const FANOUT_DURABLE = 'dispatcher-fanout';
 
@@ -87,19 +80,7 @@ export class FanoutConsumer {
     // Subscriptions delivered in order per key take their dispatches from OrderedFanout.
     const routes = check.routes.filter((route) => route.state.ordering !== 'subject');
     if (routes.length === 0) return Outcome.ack();
-    // Only a well-formed trace context goes onto outbound requests; anything else is dropped.
-    const traceparent = validTraceparent(msg.headers?.get(TRACEPARENT_HEADER));
-    const plan = planFanout(check.envelope, routes, {
-      publishedAt: msg.time.toISOString(),
-      createdAt: new Date().toISOString(),
-      ...(traceparent ? { traceparent } : {}),
-    });
-    for (const { route, error } of plan.unrenderable) {
-      this.logger.error(
-        { eventId: check.envelope.id, subscriptionId: route.id, error },
-        'body could not be rendered',
-      );
-    }
+    const plan = planStoredEvent(check.envelope, routes, msg, this.logger);
     if (plan.facts.length === 0) return Outcome.ack();
     this.metrics.dispatchesCreated.inc(plan.facts.length);
     if (!this.fastPath) {

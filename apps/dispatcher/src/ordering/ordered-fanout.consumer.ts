@@ -6,8 +6,6 @@ import {
   orderingKeyOf,
   STREAMS,
   subjects,
-  TRACEPARENT_HEADER,
-  validTraceparent,
   type OrderedEntry,
 } from '@hookstream/contracts';
 import { ConsumerRunner, JETSTREAM_MANAGER, Publisher, type OrderedStream } from '@hookstream/messaging';
@@ -17,7 +15,7 @@ import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
 import { DispatcherMetrics } from '../dispatcher.metrics';
 import { checkEvent, type EventCheckDeps } from '../fanout/fanout.check';
-import { planFanout } from '../fanout/fanout.plan';
+import { planStoredEvent } from '../fanout/fanout.plan';
 import { RoutingService } from '../routing/routing.service';
 import { leaseStanding } from './lease.policy';
 import { OrderingLeases, type Lease } from './ordering-leases.service';
@@ -154,18 +152,7 @@ export class OrderedFanout {
     // Rejections are the shared fan-out's to record.
     const routes = check.ok ? check.routes.filter((route) => route.state.ordering === 'subject') : [];
     if (check.ok && routes.length > 0) {
-      const traceparent = validTraceparent(msg.headers?.get(TRACEPARENT_HEADER));
-      const plan = planFanout(check.envelope, routes, {
-        publishedAt: msg.time.toISOString(),
-        createdAt: new Date().toISOString(),
-        ...(traceparent ? { traceparent } : {}),
-      });
-      for (const { route, error } of plan.unrenderable) {
-        this.logger.error(
-          { eventId: check.envelope.id, subscriptionId: route.id, error },
-          'body could not be rendered',
-        );
-      }
+      const plan = planStoredEvent(check.envelope, routes, msg, this.logger);
       const key = orderingKeyOf(check.envelope);
       await Promise.all(
         plan.facts.map(async (planned) => {
