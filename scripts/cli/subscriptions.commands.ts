@@ -30,6 +30,7 @@ export interface Subscription {
   filter: Record<string, unknown> | null;
   signature: 'hmac' | 'ed25519';
   publicKey: string | null;
+  ordering: 'none' | 'subject';
   disabledReason: string | null;
   createdAt: string;
   updatedAt: string;
@@ -58,6 +59,7 @@ interface FieldOptions {
   metadata?: string;
   filter?: string;
   signature?: string;
+  ordering?: string;
 }
 
 interface UpdateOptions extends FieldOptions {
@@ -93,9 +95,10 @@ function withFieldOptions(command: Command): Command {
       '--filter <json>',
       'payload filter: a MongoDB-style query on the event, such as \'{"data.status":"FAILED"}\'',
     )
+    .option('--signature <scheme>', 'hmac (v1, shared secret) or ed25519 (v1a, public key; standard profile)')
     .option(
-      '--signature <scheme>',
-      'hmac (v1, shared secret) or ed25519 (v1a, public key; standard profile)',
+      '--ordering <ordering>',
+      'none, or subject: events with the same subject are delivered one after another, in order',
     );
 }
 
@@ -113,6 +116,7 @@ async function fieldsOf(options: FieldOptions): Promise<Record<string, unknown>>
   if (options.metadata !== undefined) body.metadata = parseJson(options.metadata, '--metadata');
   if (options.filter !== undefined) body.filter = parseJson(options.filter, '--filter');
   if (options.signature !== undefined) body.signature = options.signature;
+  if (options.ordering !== undefined) body.ordering = options.ordering;
   return body;
 }
 
@@ -132,6 +136,7 @@ export function renderSubscription(s: Subscription): string {
     ['filter', s.filter ?? 'none (every selected event)'],
     ['signature', s.signature],
     ['public key', s.publicKey],
+    ['ordering', s.ordering === 'subject' ? 'by subject' : 'none'],
     ['organization', s.organizationId],
     ['created', s.createdAt],
     ['updated', s.updatedAt],

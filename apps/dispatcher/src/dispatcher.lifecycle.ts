@@ -16,6 +16,8 @@ import { DISPATCHER_CONFIG, type DispatcherConfig } from './dispatcher.config';
 import { DISPATCHER_LOGGER } from './dispatcher.logger';
 import { DispatcherMetrics } from './dispatcher.metrics';
 import { FANOUT_DURABLE, FanoutConsumer } from './fanout/fanout.consumer';
+import { OrderedFanout } from './ordering/ordered-fanout.consumer';
+import { OrderedQueues } from './ordering/ordered-queues.service';
 import { RoutingService } from './routing/routing.service';
 
 const CONSUMER_GAUGES_INTERVAL_MS = 1_000;
@@ -46,6 +48,8 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
     private readonly attempts: AttemptRunner,
     private readonly circuits: EndpointCircuits,
     private readonly drains: ParkedDrains,
+    private readonly orderedFanout: OrderedFanout,
+    private readonly orderedQueues: OrderedQueues,
     private readonly health: HealthRegistry,
     private readonly metrics: DispatcherMetrics,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
@@ -69,6 +73,7 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
     await Promise.all([this.routing.start(), this.circuits.start()]);
     if (this.stopping) return;
     await this.drains.start();
+    await Promise.all([this.orderedFanout.start(), this.orderedQueues.start()]);
     this.consumers = [this.deliveries.startAttempts(), this.deliveries.startRetries(), this.fanout.start()];
     await Promise.all(this.consumers.map((consumer) => consumer.started));
     this.ready = true;
@@ -93,7 +98,12 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
       },
       Math.max(0, grace - INTERRUPT_MARGIN_MS),
     );
-    await Promise.all([...this.consumers.map((consumer) => consumer.stop(grace)), this.drains.stop(grace)]);
+    await Promise.all([
+      ...this.consumers.map((consumer) => consumer.stop(grace)),
+      this.drains.stop(grace),
+      this.orderedFanout.stop(),
+      this.orderedQueues.stop(grace),
+    ]);
     clearTimeout(interrupt);
     this.logger.info('consumers stopped');
   }

@@ -14,6 +14,9 @@ import { DispatcherLifecycle } from './dispatcher.lifecycle';
 import { dispatcherLoggerProvider } from './dispatcher.logger';
 import { DispatcherMetrics } from './dispatcher.metrics';
 import { FanoutConsumer } from './fanout/fanout.consumer';
+import { OrderedFanout } from './ordering/ordered-fanout.consumer';
+import { OrderedQueues } from './ordering/ordered-queues.service';
+import { OrderingLeases } from './ordering/ordering-leases.service';
 import { RoutingService } from './routing/routing.service';
 
 /** The dispatcher: NATS in, HTTP out. No Postgres: readiness is NATS, its consumers and the routing table. */
@@ -52,6 +55,9 @@ export class DispatcherModule {
         ParkedDrains,
         DeliveryConsumers,
         FanoutConsumer,
+        OrderingLeases,
+        OrderedFanout,
+        OrderedQueues,
         DispatcherLifecycle,
       ],
     };

@@ -557,6 +557,12 @@ export interface components {
              * @enum {string}
              */
             signature?: "hmac" | "ed25519";
+            /**
+             * @description `none`: each dispatch is delivered as soon as it can be. `subject`: events with the same envelope `subject` are delivered one after another in the order they were stored, a failing one holding back only its own subject until it succeeds or finally fails; events without a subject are ordered among themselves.
+             * @default none
+             * @enum {string}
+             */
+            ordering?: "none" | "subject";
             /** @description Signing secret (write-only), whsec_<base64> or 8-255 characters. */
             secret?: string;
             /** @default true */
@@ -636,6 +642,12 @@ export interface components {
              * @example null
              */
             publicKey: string | null;
+            /**
+             * @description `subject`: events with the same envelope `subject` are delivered one after another, in the order they were stored.
+             * @example none
+             * @enum {string}
+             */
+            ordering: "none" | "subject";
             /** @example null */
             disabledReason: string | null;
             /**
@@ -727,6 +739,12 @@ export interface components {
              * @enum {string}
              */
             signature?: "hmac" | "ed25519";
+            /**
+             * @description `none`: each dispatch is delivered as soon as it can be. `subject`: events with the same envelope `subject` are delivered one after another in the order they were stored, a failing one holding back only its own subject until it succeeds or finally fails; events without a subject are ordered among themselves.
+             * @default none
+             * @enum {string}
+             */
+            ordering?: "none" | "subject";
             /** @description Signing secret (write-only), whsec_<base64> or 8-255 characters. */
             secret?: string;
             /** @default true */
@@ -1616,6 +1634,7 @@ export interface operations {
                      *           },
                      *           "signature": "hmac",
                      *           "publicKey": null,
+                     *           "ordering": "none",
                      *           "disabledReason": null,
                      *           "createdAt": "2026-11-23T10:00:00.000Z",
                      *           "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1672,6 +1691,7 @@ export interface operations {
                  *         }
                  *       },
                  *       "signature": "hmac",
+                 *       "ordering": "none",
                  *       "active": true,
                  *       "name": "Order workflows",
                  *       "url": "https://example.com/webhooks",
@@ -1715,6 +1735,7 @@ export interface operations {
                      *       },
                      *       "signature": "hmac",
                      *       "publicKey": null,
+                     *       "ordering": "none",
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1779,6 +1800,7 @@ export interface operations {
                      *       },
                      *       "signature": "hmac",
                      *       "publicKey": null,
+                     *       "ordering": "none",
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1857,6 +1879,7 @@ export interface operations {
                  *         }
                  *       },
                  *       "signature": "hmac",
+                 *       "ordering": "none",
                  *       "active": true,
                  *       "name": "Order workflows",
                  *       "url": "https://example.com/webhooks",
@@ -1900,6 +1923,7 @@ export interface operations {
                      *       },
                      *       "signature": "hmac",
                      *       "publicKey": null,
+                     *       "ordering": "none",
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -2058,6 +2082,7 @@ export interface operations {
                      *       },
                      *       "signature": "hmac",
                      *       "publicKey": null,
+                     *       "ordering": "none",
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",

@@ -22,6 +22,12 @@ export interface Dispatch extends DispatchRef {
   /** When the event was stored on EVENTS (for published → delivered latency). */
   publishedAt: string;
   traceparent?: string;
+  /**
+   * Set on the dispatches of a subscription with `ordering: "subject"`: the event's `subject`
+   * ('' without one). Such a dispatch is attempted by its subscription's ordered queue only,
+   * never by the shared consumers (docs/architecture.md §6).
+   */
+  orderingKey?: string;
 }
 
 export interface Attempt {

@@ -6,6 +6,7 @@ export * from './profiles';
 export * from './subscription-facts';
 export * from './delivery-facts';
 export * from './circuits';
+export * from './ordered';
 export * from './catalog';
 export * from './publisher';
 export * from './trace';

@@ -9,6 +9,8 @@ export const STREAMS = {
   parked: 'PARKED',
   /** The circuit state of each endpoint that has one, last per subject. */
   circuits: 'CIRCUITS',
+  /** Dispatches of subscriptions delivered in order per key, in EVENTS order (work queue, one subject per subscription). */
+  ordered: 'ORDERED',
 } as const;
 
 export type StreamName = (typeof STREAMS)[keyof typeof STREAMS];
@@ -60,14 +62,17 @@ export const subjects = {
   circuit: (organizationId: string, subscriptionId: string): string =>
     `circuits.${token(organizationId, 'organization id')}.${token(subscriptionId, 'subscription id')}`,
   allCircuits: (): string => 'circuits.>',
+  ordered: (organizationId: string, subscriptionId: string): string =>
+    `ordered.${token(organizationId, 'organization id')}.${token(subscriptionId, 'subscription id')}`,
+  allOrdered: (): string => 'ordered.>',
 };
 
-/** Splits `parked.<org>.<sub>` or `circuits.<org>.<sub>`; undefined for any other subject. */
+/** Splits `parked.<org>.<sub>`, `circuits.<org>.<sub>` or `ordered.<org>.<sub>`; undefined for any other subject. */
 export function parseEndpointSubject(
   subject: string,
 ): { organizationId: string; subscriptionId: string } | undefined {
   const parts = subject.split('.');
-  if (parts.length !== 3 || (parts[0] !== 'parked' && parts[0] !== 'circuits')) return undefined;
+  if (parts.length !== 3 || !['parked', 'circuits', 'ordered'].includes(parts[0]!)) return undefined;
   return { organizationId: parts[1]!, subscriptionId: parts[2]! };
 }
 

@@ -21,6 +21,18 @@ export function isSignatureScheme(value: unknown): value is SignatureScheme {
   return typeof value === 'string' && (SIGNATURE_SCHEMES as readonly string[]).includes(value);
 }
 
+/**
+ * How a subscription's deliveries are ordered: `none` (the default) delivers each dispatch as
+ * soon as it can; `subject` delivers the events that share an envelope `subject` one after
+ * another, in the order EVENTS stored them (docs/architecture.md §6).
+ */
+export const ORDERINGS = ['none', 'subject'] as const;
+export type Ordering = (typeof ORDERINGS)[number];
+
+export function isOrdering(value: unknown): value is Ordering {
+  return typeof value === 'string' && (ORDERINGS as readonly string[]).includes(value);
+}
+
 export interface RetryPolicy {
   /** Durations after the first attempt, such as ["5s", "5m"]. */
   schedule: string[];
@@ -44,6 +56,7 @@ export interface SubscriptionState {
   /** MongoDB-style query on the event (sift); null delivers every event the patterns select. */
   filter: Record<string, unknown> | null;
   signature: SignatureScheme;
+  ordering: Ordering;
   secrets: EncryptedSecret[];
   disabledReason: string | null;
   createdAt: string;
@@ -57,11 +70,11 @@ export interface FactMetadata {
 }
 
 /**
- * `subscription.changed` version 2 added `filter` and `signature`; version 1 facts (still the
- * last fact of subscriptions unchanged since) are upcast at decode time.
+ * `subscription.changed` version 2 added `filter` and `signature`, version 3 `ordering`; older
+ * facts (still the last fact of subscriptions unchanged since) are upcast at decode time.
  */
 export type SubscriptionFact =
-  | { type: 'subscription.changed'; version: 2; data: SubscriptionState; metadata: FactMetadata }
+  | { type: 'subscription.changed'; version: 3; data: SubscriptionState; metadata: FactMetadata }
   | {
       type: 'subscription.deleted';
       version: 1;
@@ -69,11 +82,11 @@ export type SubscriptionFact =
       metadata: FactMetadata;
     };
 
-/** A version 1 state: no filter, HMAC signing. */
+/** A version 1 state has no filter and signs with HMAC; a version 1 or 2 state is unordered. */
 export function upcastSubscriptionState(
   version: number,
   data: Record<string, unknown>,
 ): Record<string, unknown> {
-  if (version >= 2) return data;
-  return { ...data, filter: null, signature: 'hmac' };
+  const v2 = version >= 2 ? data : { ...data, filter: null, signature: 'hmac' };
+  return 'ordering' in v2 ? v2 : { ...v2, ordering: 'none' };
 }

@@ -13,10 +13,18 @@ describe('streamConfigs', () => {
 
   it("declares the architecture's streams and the dispatcher's on file storage, discarding the oldest", () => {
     expect(Object.keys(byName).sort()).toEqual(
-      [STREAMS.deliveries, STREAMS.events, STREAMS.subscriptions, STREAMS.parked, STREAMS.circuits].sort(),
+      [
+        STREAMS.deliveries,
+        STREAMS.events,
+        STREAMS.subscriptions,
+        STREAMS.parked,
+        STREAMS.circuits,
+        STREAMS.ordered,
+      ].sort(),
     );
     for (const config of configs) {
-      const retention = config.name === STREAMS.parked ? 'workqueue' : 'limits';
+      const workQueue = config.name === STREAMS.parked || config.name === STREAMS.ordered;
+      const retention = workQueue ? 'workqueue' : 'limits';
       expect(config).toMatchObject({ retention, storage: 'file', discard: 'old', num_replicas: 3 });
       expect(config.duplicate_window).toBe(ms(120_000));
     }
@@ -36,6 +44,7 @@ describe('streamConfigs', () => {
     // A parked entry lives no longer than the fact it points at.
     expect(byName[STREAMS.parked]).toMatchObject({ subjects: ['parked.>'], max_age: ms(30 * 86_400_000) });
     expect(byName[STREAMS.circuits]).toMatchObject({ subjects: ['circuits.>'], max_msgs_per_subject: 1 });
+    expect(byName[STREAMS.ordered]).toMatchObject({ subjects: ['ordered.>'], max_age: ms(30 * 86_400_000) });
   });
 
   it('never asks for a duplicate window longer than the max age', () => {

@@ -27,7 +27,7 @@ export const DUPLICATE_WINDOW_MS = 2 * 60_000;
 
 const STREAM_NAME_IN_USE = 10058;
 
-/** The streams of docs/architecture.md §2: EVENTS, SUBSCRIPTIONS, DELIVERIES, PARKED and CIRCUITS. */
+/** The streams of docs/architecture.md §2: EVENTS, SUBSCRIPTIONS, DELIVERIES, PARKED, CIRCUITS and ORDERED. */
 export function streamConfigs(options: StreamProvisioning): DesiredStream[] {
   const common = (maxAgeMs: number) => ({
     retention: RetentionPolicy.Limits,
@@ -60,6 +60,13 @@ export function streamConfigs(options: StreamProvisioning): DesiredStream[] {
       subjects: [subjects.allCircuits()],
       ...common(0),
       max_msgs_per_subject: 1,
+    },
+    {
+      name: STREAMS.ordered,
+      subjects: [subjects.allOrdered()],
+      ...common(options.deliveriesMaxAgeMs),
+      // An entry is removed once its dispatch has its terminal fact.
+      retention: RetentionPolicy.Workqueue,
     },
   ];
 }

@@ -8,6 +8,8 @@ export interface ReceivedRequest {
   headers: Record<string, string>;
   body: string;
   receivedAt: number;
+  /** The status answered, once a status was answered. */
+  status?: number;
 }
 
 /** What a route does with a request. */
@@ -21,7 +23,8 @@ export type Behaviour =
   | { kind: 'trickle'; bytesPerSecond: number; totalBytes: number }
   | { kind: 'sequence'; steps: Behaviour[] }
   | { kind: 'cycle'; steps: Behaviour[] }
-  | { kind: 'notify'; then: Behaviour; hooks: NotifyHooks };
+  | { kind: 'notify'; then: Behaviour; hooks: NotifyHooks }
+  | { kind: 'chance'; probability: number; then: Behaviour; otherwise: Behaviour; random: () => number };
 
 /** Called around a response: when the request is in and before a byte is answered, and once the answer is sent. */
 export interface NotifyHooks {
@@ -60,6 +63,13 @@ export const behaviours = {
    * Behaves as `then`, calling `onRequest` before answering and `onAnswered` once the response is
    * handed to the network (a test freezes the sender in the first and kills it in the second).
    */
+  /** `then` for a share `probability` of the requests, drawn by `random`, `otherwise` for the rest. */
+  chance: (
+    probability: number,
+    then: Behaviour,
+    otherwise: Behaviour = behaviours.ok(),
+    random: () => number = Math.random,
+  ): Behaviour => ({ kind: 'chance', probability, then, otherwise, random }),
   notify: (hooks: NotifyHooks, then: Behaviour = behaviours.ok()): Behaviour => ({
     kind: 'notify',
     then,
@@ -97,6 +107,7 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
   ): void => {
     switch (behaviour.kind) {
       case 'status':
+        received.status = behaviour.status;
         res.writeHead(behaviour.status, { 'content-type': 'application/json', ...(behaviour.headers ?? {}) });
         res.end(behaviour.body ?? '');
         return;
@@ -165,6 +176,15 @@ export async function startReceiver(options: { defaultBehaviour?: Behaviour } = 
         act(step ?? behaviours.ok(), req, res, index, received);
         return;
       }
+      case 'chance':
+        act(
+          behaviour.random() < behaviour.probability ? behaviour.then : behaviour.otherwise,
+          req,
+          res,
+          index,
+          received,
+        );
+        return;
       case 'notify':
         behaviour.hooks.onRequest?.(received);
         res.once('finish', () => behaviour.hooks.onAnswered?.(received));

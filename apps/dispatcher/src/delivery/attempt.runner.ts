@@ -1,7 +1,13 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Context } from '@opentelemetry/api';
 import type { DeliveryFact, Dispatch, DispatchRef } from '@hookstream/contracts';
-import { Outcome, Publisher, type HandlerContext, type HandlerOutcome } from '@hookstream/messaging';
+import {
+  Outcome,
+  Publisher,
+  type HandlerContext,
+  type HandlerOutcome,
+  type PublishResult,
+} from '@hookstream/messaging';
 import { activeTracer, traceparentOf, type Logger } from '@hookstream/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
@@ -9,6 +15,7 @@ import { DispatcherMetrics, statusClass, type AttemptOutcomeLabel } from '../dis
 import { Disabler } from '../disabling/disabler.service';
 import type { Route } from '../routing/route';
 import { RoutingService } from '../routing/routing.service';
+import type { DeliveryOutcome } from '@hookstream/webhooks';
 import { abandonedFact, decideAttempt, type AttemptReport } from './attempt.outcome';
 import { buildRequest, loggedHeaders } from './attempt.request';
 import { endAttemptSpan, startAttemptSpan } from './attempt.tracing';
@@ -41,6 +48,27 @@ interface Exchange {
   result: HttpResult;
   startedAtMs: number;
   traceparent: string | undefined;
+}
+
+/**
+ * One attempt of an ordered queue's head. `settled`: the dispatch has its terminal fact;
+ * `retry`: the attempt failed and the next one is due at `dueAtMs`, carried by the fact at
+ * `factSeq`; `wait`: nothing was sent (the endpoint is saturated, or the subscription not known
+ * yet), try again shortly; `interrupted`: shutdown cut it off.
+ */
+export type OrderedAttempt =
+  | { kind: 'settled' }
+  /** This attempt had been made before (by an owner that crashed) and its outcome is the stored one at `factSeq`. */
+  | { kind: 'repeated'; factSeq: number }
+  | { kind: 'retry'; dueAtMs: number; factSeq: number }
+  | { kind: 'wait' }
+  | { kind: 'interrupted' };
+
+interface Recorded {
+  outcome: DeliveryOutcome;
+  factSeq: number;
+  /** An outcome of this attempt was stored already: that one counts, not this one. */
+  duplicate: boolean;
 }
 
 /**
@@ -154,6 +182,29 @@ export class AttemptRunner implements OnApplicationShutdown {
     return outcome === 'refused' ? Outcome.nak(250) : outcome;
   }
 
+  /**
+   * An attempt of the head of an ordered queue (docs/delivery-flow.md, "Ordered delivery"). It
+   * waits for its endpoint's slot like a parked entry, never parks, and ignores the circuit: the
+   * head's own retry schedule paces a failing endpoint, and the keys behind it wait anyway.
+   */
+  async runOrdered(dispatch: Dispatch, attempt: number): Promise<OrderedAttempt> {
+    const found = this.routing.table.lookup(dispatch.subscriptionId);
+    // A route that cannot be delivered to fails the attempt, which may be retried like any other.
+    if (found.kind === 'found' && found.route.active && found.route.problem !== null)
+      return ordered(
+        await this.record(dispatch, found.route, problemReport(attempt, found.route.problem), false),
+      );
+    const checked = this.check(dispatch, attempt);
+    if (checked.kind === 'settled') {
+      const outcome = await checked.outcome;
+      return outcome.kind === 'nak' ? { kind: 'wait' } : { kind: 'settled' };
+    }
+    const sent = await this.send(dispatch, checked.route, attempt, true, false);
+    if (sent === 'refused') return { kind: 'wait' };
+    if (sent === 'interrupted') return { kind: 'interrupted' };
+    return ordered(sent);
+  }
+
   /** A retry over its subscription's share of the shared consumer waits on the endpoint's queue. */
   parkRetry(dispatch: Dispatch, attempt: number, source: AttemptSource): Promise<HandlerOutcome> {
     return this.park(dispatch, attempt, source, 'retry_share');
@@ -184,17 +235,8 @@ export class AttemptRunner implements OnApplicationShutdown {
       return settled(this.abandon(dispatch, 'inactive', why));
     }
     if (route.problem !== null) {
-      const report = {
-        attempt,
-        startedAtMs: Date.now(),
-        durationMs: 0,
-        status: null,
-        retryAfter: null,
-        responseBody: null,
-        error: route.problem,
-        requestHeaders: null,
-      };
-      return settled(this.record(dispatch, route, report, false));
+      const report = problemReport(attempt, route.problem);
+      return settled(this.record(dispatch, route, report, false).then(() => Outcome.ack()));
     }
     return { kind: 'route', route };
   }
@@ -206,15 +248,27 @@ export class AttemptRunner implements OnApplicationShutdown {
     patient: boolean,
     probe: boolean,
   ): Promise<HandlerOutcome | 'refused'> {
+    const sent = await this.send(dispatch, route, attempt, patient, probe);
+    if (sent === 'refused') return sent;
+    return sent === 'interrupted' ? Outcome.nak() : Outcome.ack();
+  }
+
+  private async send(
+    dispatch: Dispatch,
+    route: Route,
+    attempt: number,
+    patient: boolean,
+    probe: boolean,
+  ): Promise<Recorded | 'refused' | 'interrupted'> {
     if (!(await this.gate.enter(route.origin, Date.now(), patient))) return 'refused';
     let holdsGlobal = false;
     let exchange: Exchange;
     try {
       await this.gate.acquire(route.organizationId);
       holdsGlobal = true;
-      if (this.interrupted) return Outcome.nak();
+      if (this.interrupted) return 'interrupted';
       exchange = await this.exchange(dispatch, route, attempt, undefined);
-      if (exchange.result.interrupted) return Outcome.nak();
+      if (exchange.result.interrupted) return 'interrupted';
     } finally {
       this.gate.leave(route.origin, holdsGlobal, Date.now());
     }
@@ -283,12 +337,12 @@ export class AttemptRunner implements OnApplicationShutdown {
     probe: boolean,
     first = false,
     traceparent?: string,
-  ): Promise<HandlerOutcome> {
+  ): Promise<Recorded> {
     const now = new Date();
     const schedule = route.retryScheduleMs ?? this.config.retryScheduleMs;
     const { outcome, fact } = decideAttempt(dispatch, report, schedule, now, Math.random, first);
     this.health.observe(route.origin, report.durationMs, outcome.kind !== 'delivered');
-    await this.publish(fact, traceparent);
+    const { seq: factSeq, duplicate } = await this.publish(fact, traceparent);
     const label: AttemptOutcomeLabel = OUTCOME_LABEL[outcome.kind];
     const statusLabel = statusClass(report.status);
     this.metrics.attempts.inc({ outcome: label, status_class: statusLabel });
@@ -316,7 +370,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     const key = { subscriptionId: route.id, organizationId: route.organizationId };
     const failure = report.error ?? (report.status === null ? null : `HTTP ${report.status}`);
     this.circuits.observe(key, outcome.kind === 'delivered', failure, probe);
-    return Outcome.ack();
+    return { outcome, factSeq, duplicate };
   }
 
   private async abandon(dispatch: DispatchRef, reason: string, message: string): Promise<HandlerOutcome> {
@@ -335,8 +389,29 @@ export class AttemptRunner implements OnApplicationShutdown {
   }
 
   /** `traceparent`: the span that produced the fact, which the projector's batch span links to. */
-  private async publish(fact: DeliveryFact, traceparent?: string): Promise<void> {
+  private async publish(fact: DeliveryFact, traceparent?: string): Promise<PublishResult> {
     const { subject, payload, msgId, headers } = factItem(fact, traceparent);
-    await this.publisher.publish(subject, payload, { msgId, headers });
+    return this.publisher.publish(subject, payload, { msgId, headers });
   }
+}
+
+function problemReport(attempt: number, problem: string): AttemptReport {
+  return {
+    attempt,
+    startedAtMs: Date.now(),
+    durationMs: 0,
+    status: null,
+    retryAfter: null,
+    responseBody: null,
+    error: problem,
+    requestHeaders: null,
+  };
+}
+
+function ordered(recorded: Recorded): OrderedAttempt {
+  const { outcome, factSeq, duplicate } = recorded;
+  if (duplicate) return { kind: 'repeated', factSeq };
+  return outcome.kind === 'retry'
+    ? { kind: 'retry', dueAtMs: Date.now() + outcome.delayMs, factSeq }
+    : { kind: 'settled' };
 }

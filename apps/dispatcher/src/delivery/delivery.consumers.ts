@@ -70,6 +70,8 @@ export class DeliveryConsumers {
   private async attempt(msg: JsMsg, context: HandlerContext): Promise<HandlerOutcome> {
     const fact = decodeDeliveryFact(msg.data);
     if (fact?.type !== 'dispatch.created') return Outcome.term('not a dispatch.created fact');
+    // Its subscription's ordered queue attempts it (docs/delivery-flow.md, "Ordered delivery").
+    if (fact.data.orderingKey !== undefined) return Outcome.ack();
     const created = fact.data.createdAt;
     return this.attempts.run(fact.data, 1, context, {
       factSeq: msg.seq,
@@ -82,6 +84,8 @@ export class DeliveryConsumers {
     const fact = decodeDeliveryFact(msg.data);
     if (fact?.type !== 'dispatch.attempted') return Outcome.term('not a dispatch.attempted fact');
     const { dispatch, attempt } = fact.data;
+    // The head of an ordered queue waits for its retry there, in place.
+    if (dispatch.orderingKey !== undefined) return Outcome.ack();
     const source = {
       factSeq: msg.seq,
       dueAt: attempt.nextAttemptAt ?? new Date().toISOString(),

@@ -120,10 +120,12 @@ export class FanoutConsumer {
       return Outcome.term(`${code}: ${message}`);
     }
     if (check.filtered > 0) this.metrics.dispatchesFiltered.inc(check.filtered);
-    if (check.routes.length === 0) return Outcome.ack();
+    // Subscriptions delivered in order per key take their dispatches from OrderedFanout.
+    const routes = check.routes.filter((route) => route.state.ordering !== 'subject');
+    if (routes.length === 0) return Outcome.ack();
     const spanTrace = span && traceparentOf(span);
     const dispatchTrace = traceparent ?? spanTrace;
-    const plan = planFanout(check.envelope, check.routes, {
+    const plan = planFanout(check.envelope, routes, {
       publishedAt: msg.time.toISOString(),
       createdAt: new Date().toISOString(),
       ...(dispatchTrace ? { traceparent: dispatchTrace } : {}),

@@ -1,5 +1,8 @@
+import type { Logger } from '@hookstream/platform';
 import {
   dispatchIdOf,
+  TRACEPARENT_HEADER,
+  validTraceparent,
   factMessageIds,
   type DeliveryFact,
   type Dispatch,
@@ -71,4 +74,27 @@ export function planFanout(
     });
   }
   return { facts, unrenderable };
+}
+
+/**
+ * The plan for an event as stored on EVENTS (its time and headers), dispatches created now; a
+ * subscription whose body cannot be rendered is logged. Only a well-formed trace context goes onto
+ * outbound requests; anything else is dropped.
+ */
+export function planStoredEvent(
+  event: EventEnvelope,
+  routes: readonly Route[],
+  stored: { time: Date; headers?: { get(name: string): string } },
+  logger: Logger,
+): FanoutPlan {
+  const traceparent = validTraceparent(stored.headers?.get(TRACEPARENT_HEADER));
+  const plan = planFanout(event, routes, {
+    publishedAt: stored.time.toISOString(),
+    createdAt: new Date().toISOString(),
+    ...(traceparent ? { traceparent } : {}),
+  });
+  for (const { route, error } of plan.unrenderable) {
+    logger.error({ eventId: event.id, subscriptionId: route.id, error }, 'body could not be rendered');
+  }
+  return plan;
 }

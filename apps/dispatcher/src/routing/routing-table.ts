@@ -24,6 +24,11 @@ export class RoutingTable {
   /** Disabled here, waiting for the subscriptions service to record it: survives until a newer state. */
   private readonly disabledHere = new Map<string, { reason: string; stateUpdatedAtMs: number }>();
 
+  /** Every subscription held, deleted ones excepted. */
+  routes(): IterableIterator<Route> {
+    return this.byId.values();
+  }
+
   get size(): number {
     return this.byId.size;
   }

@@ -39,12 +39,13 @@ describe('decodeSubscriptionFact', () => {
     expect(deleted.ok && deleted.fact.data.id).toBe('wh_1');
   });
 
-  it('upcasts a version 1 state (no filter, HMAC) and reads version 2 with its filter and scheme', () => {
+  it('upcasts a version 1 state (no filter, HMAC, unordered) and reads version 2 unordered', () => {
     const v1 = decodeSubscriptionFact(encode({ type: 'subscription.changed', version: 1, data, metadata }));
-    expect(v1.ok && v1.fact.version).toBe(2);
+    expect(v1.ok && v1.fact.version).toBe(3);
     expect(v1.ok && v1.fact.type === 'subscription.changed' && v1.fact.data).toMatchObject({
       filter: null,
       signature: 'hmac',
+      ordering: 'none',
     });
     const v2data = {
       ...data,
@@ -55,12 +56,24 @@ describe('decodeSubscriptionFact', () => {
     const v2 = decodeSubscriptionFact(
       encode({ type: 'subscription.changed', version: 2, data: v2data, metadata }),
     );
-    expect(v2.ok && v2.fact.data).toEqual(v2data);
+    expect(v2.ok && v2.fact.data).toEqual({ ...v2data, ordering: 'none' });
+  });
+
+  it('reads version 3 with its ordering and refuses an unknown one', () => {
+    const v3data = { ...data, filter: null, signature: 'hmac', ordering: 'subject' };
+    const v3 = decodeSubscriptionFact(
+      encode({ type: 'subscription.changed', version: 3, data: v3data, metadata }),
+    );
+    expect(v3.ok && v3.fact.data).toEqual(v3data);
+    const unknown = decodeSubscriptionFact(
+      encode({ type: 'subscription.changed', version: 3, data: { ...v3data, ordering: 'key' }, metadata }),
+    );
+    expect(unknown).toEqual({ ok: false, reason: 'ordering is unknown' });
   });
 
   it.each([
     ['not JSON', Buffer.from('{')],
-    ['another version', encode({ type: 'subscription.changed', version: 3, data, metadata })],
+    ['another version', encode({ type: 'subscription.changed', version: 4, data, metadata })],
     [
       'a filter that is not an object',
       encode({

@@ -1,4 +1,5 @@
 import {
+  isOrdering,
   isProfile,
   isSignatureScheme,
   upcastSubscriptionState,
@@ -45,6 +46,7 @@ function stateProblem(data: Record<string, unknown>): string | null {
     return 'secrets must be a list of encrypted secrets';
   if (data.filter !== null && !isRecord(data.filter)) return 'filter must be an object or null';
   if (!isSignatureScheme(data.signature)) return 'signature is unknown';
+  if (!isOrdering(data.ordering)) return 'ordering is unknown';
   if (!isStringOrNull(data.disabledReason)) return 'disabledReason must be a string or null';
   if (!isString(data.updatedAt) || Number.isNaN(Date.parse(data.updatedAt)))
     return 'updatedAt must be a date';
@@ -69,10 +71,11 @@ export function decodeSubscriptionFact(raw: Uint8Array): DecodedSubscriptionFact
   }
   if (value.type !== 'subscription.changed')
     return { ok: false, reason: `unknown fact type ${String(value.type)}` };
-  if (value.version !== 1 && value.version !== 2) return { ok: false, reason: 'not a fact' };
+  if (value.version !== 1 && value.version !== 2 && value.version !== 3)
+    return { ok: false, reason: 'not a fact' };
   const data = upcastSubscriptionState(value.version, value.data);
   const problem = stateProblem(data);
   if (problem !== null) return { ok: false, reason: problem };
   const fact = value as unknown as Extract<SubscriptionFact, { type: 'subscription.changed' }>;
-  return { ok: true, fact: { ...fact, version: 2, data: data as unknown as SubscriptionState } };
+  return { ok: true, fact: { ...fact, version: 3, data: data as unknown as SubscriptionState } };
 }

@@ -98,6 +98,7 @@ export class DispatcherHarness {
       metadata: {},
       filter: null,
       signature: 'hmac',
+      ordering: 'none',
       disabledReason: null,
       createdAt: now,
       updatedAt: now,
@@ -118,7 +119,7 @@ export class DispatcherHarness {
     const messageId = `${state.id}:${state.updatedAt}`;
     const fact: SubscriptionFact = {
       type: 'subscription.changed',
-      version: 2,
+      version: 3,
       data: state,
       metadata: { messageId, occurredAt: state.updatedAt },
     };

@@ -9,8 +9,8 @@ import {
   subscriptionBody,
 } from '../testing/subscriptions.fixture';
 
-/** Payload filters and ed25519 signing through the API (issue 18). */
-describe('subscription filters and signature schemes', () => {
+/** Payload filters, ed25519 signing and ordered delivery through the API. */
+describe('subscription filters, signature schemes and ordering', () => {
   let f: SubscriptionsFixture;
   let tenant: { key: string; organizationId: string };
 
@@ -53,7 +53,7 @@ describe('subscription filters and signature schemes', () => {
       const { id } = created.body;
       expect((await f.call('GET', `/webhooks/${id}`, { key: tenant.key })).body.filter).toEqual(filter);
       const fact = await lastFact(id);
-      expect(fact.version).toBe(2);
+      expect(fact.version).toBe(3);
       expect(fact.data.filter).toEqual(filter);
       const cleared = await f.call('PATCH', `/webhooks/${id}`, { key: tenant.key, body: { filter: null } });
       expect(cleared.body.filter).toBeNull();
@@ -289,6 +289,85 @@ describe('subscription filters and signature schemes', () => {
           { name: 'g', url: 'https://example.com/h', events: ['*'], signature: 'ed25519', profile: 'apify' },
           { key: tenant.key },
         ),
+      ).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
+    });
+  });
+
+  describe('ordering', () => {
+    it('defaults to none, is stored, returned and published as version 3, and changes back', async () => {
+      const plain = await create({});
+      expect(plain.body.ordering).toBe('none');
+      const created = await create({ ordering: 'subject' });
+      expect(created.status).toBe(201);
+      expect(created.body.ordering).toBe('subject');
+      const { id } = created.body;
+      expect((await f.call('GET', `/webhooks/${id}`, { key: tenant.key })).body.ordering).toBe('subject');
+      const fact = await lastFact(id);
+      expect([fact.version, fact.data.ordering]).toEqual([3, 'subject']);
+      const listed = await f.call('GET', '/webhooks', { key: tenant.key });
+      const items = listed.body.items as Array<{ id: string; ordering: string }>;
+      expect(items.find((item) => item.id === id)?.ordering).toBe('subject');
+      const changed = await f.call('PATCH', `/webhooks/${id}`, {
+        key: tenant.key,
+        body: { ordering: 'none' },
+      });
+      expect(changed.body.ordering).toBe('none');
+      expect((await lastFact(id, (last) => last.data.ordering === 'none')).data.ordering).toBe('none');
+    });
+
+    it.each([
+      ['an unknown value', 'key'],
+      ['another type', true],
+      ['null', null],
+    ])('refuses %s with a 400 naming the field', async (_what, ordering) => {
+      const reply = await create({ ordering });
+      expect(reply.status).toBe(400);
+      expect(reply.body.error.type).toBe('validation_failed');
+      expect(reply.body.error.fields).toEqual([
+        { path: 'ordering', message: expect.stringContaining('ordering') },
+      ]);
+      const { id } = (await create({})).body;
+      const patch = await f.call('PATCH', `/webhooks/${id}`, { key: tenant.key, body: { ordering } });
+      expect([patch.status, patch.body.error.fields[0].path]).toEqual([400, 'ordering']);
+    });
+
+    it('works over gRPC: Create, Get and Update carry it; an unknown value is INVALID_ARGUMENT', async () => {
+      const call = f.grpc('Subscriptions');
+      const created = await call(
+        'Create',
+        {
+          name: 'ordered',
+          url: 'https://example.com/h',
+          events: ['workflow.completed'],
+          ordering: 'subject',
+        },
+        { key: tenant.key },
+      );
+      expect(created.ordering).toBe('subject');
+      expect((await call('Get', { id: created.id }, { key: tenant.key })).ordering).toBe('subject');
+      const updated = await call('Update', { id: created.id, ordering: 'none' }, { key: tenant.key });
+      expect(updated.ordering).toBe('none');
+      expect((await f.call('GET', `/webhooks/${created.id}`, { key: tenant.key })).body.ordering).toBe(
+        'none',
+      );
+      const plain = await call(
+        'Create',
+        { name: 'plain', url: 'https://example.com/h', events: ['workflow.completed'] },
+        { key: tenant.key },
+      );
+      expect(plain.ordering).toBe('none');
+      await expect(
+        call(
+          'Create',
+          { name: 'g', url: 'https://example.com/h', events: ['*'], ordering: 'fifo' },
+          { key: tenant.key },
+        ),
+      ).rejects.toMatchObject({
+        code: GrpcStatus.INVALID_ARGUMENT,
+        details: expect.stringContaining('ordering'),
+      });
+      await expect(
+        call('Update', { id: created.id, ordering: 'fifo' }, { key: tenant.key }),
       ).rejects.toMatchObject({ code: GrpcStatus.INVALID_ARGUMENT });
     });
   });

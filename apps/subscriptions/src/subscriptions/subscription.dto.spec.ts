@@ -20,6 +20,7 @@ describe('subscription DTO mapping', () => {
       metadata: {},
       filter: null,
       signature: 'hmac',
+      ordering: 'none',
     });
   });
 

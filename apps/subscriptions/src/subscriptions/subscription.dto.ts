@@ -16,7 +16,14 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PROFILES, SIGNATURE_SCHEMES, type Profile, type SignatureScheme } from '@hookstream/contracts';
+import {
+  ORDERINGS,
+  PROFILES,
+  SIGNATURE_SCHEMES,
+  type Ordering,
+  type Profile,
+  type SignatureScheme,
+} from '@hookstream/contracts';
 import { Verbatim } from '@hookstream/platform';
 import { Present } from '../common/validation';
 import type { SubscriptionDraft, SubscriptionPatch } from './subscription.state';
@@ -119,6 +126,16 @@ class SubscriptionFieldsDto {
   @IsIn(SIGNATURE_SCHEMES)
   signature?: SignatureScheme;
 
+  @ApiPropertyOptional({
+    enum: ORDERINGS,
+    default: 'none',
+    description:
+      '`none`: each dispatch is delivered as soon as it can be. `subject`: events with the same envelope `subject` are delivered one after another in the order they were stored, a failing one holding back only its own subject until it succeeds or finally fails; events without a subject are ordered among themselves.',
+  })
+  @Present()
+  @IsIn(ORDERINGS)
+  ordering?: Ordering;
+
   @ApiPropertyOptional({ description: 'Signing secret (write-only), whsec_<base64> or 8-255 characters.' })
   @Present()
   @IsString()
@@ -190,6 +207,7 @@ export function toDraft(dto: CreateSubscriptionDto): SubscriptionDraft {
     metadata: dto.metadata ?? {},
     filter: dto.filter ?? null,
     signature: dto.signature ?? 'hmac',
+    ordering: dto.ordering ?? 'none',
   };
 }
 
@@ -209,5 +227,6 @@ export function toPatch(dto: UpdateSubscriptionDto): SubscriptionPatch {
   if (dto.metadata !== undefined) patch.metadata = dto.metadata;
   if (dto.filter !== undefined) patch.filter = dto.filter;
   if (dto.signature !== undefined) patch.signature = dto.signature;
+  if (dto.ordering !== undefined) patch.ordering = dto.ordering;
   return patch;
 }

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type {
   EncryptedSecret,
+  Ordering,
   Profile,
   RetryPolicy,
   SignatureScheme,
@@ -52,6 +53,9 @@ export class SubscriptionEntity {
   @Column('text')
   signature: SignatureScheme;
 
+  @Column('text')
+  ordering: Ordering;
+
   @Column('jsonb')
   secrets: EncryptedSecret[];
 
@@ -81,6 +85,7 @@ export function toState(row: SubscriptionEntity): SubscriptionState {
     metadata: row.metadata,
     filter: row.filter,
     signature: row.signature,
+    ordering: row.ordering,
     secrets: row.secrets,
     disabledReason: row.disabledReason,
     createdAt: row.createdAt.toISOString(),

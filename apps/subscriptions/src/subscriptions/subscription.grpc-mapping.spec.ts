@@ -43,9 +43,11 @@ describe('gRPC subscription mapping', () => {
         headers: {},
         filter_json: '{"data.status":"FAILED"}',
         signature: 'ed25519',
+        ordering: 'subject',
       }),
-    ).toMatchObject({ filter: { 'data.status': 'FAILED' }, signature: 'ed25519' });
+    ).toMatchObject({ filter: { 'data.status': 'FAILED' }, signature: 'ed25519', ordering: 'subject' });
     expect(fromUpdateRequest({ ...update, filter_json: '' })).toEqual({ filter: null });
+    expect(fromUpdateRequest({ ...update, ordering: 'none' })).toEqual({ ordering: 'none' });
     expect(() => fromUpdateRequest({ ...update, filter_json: '"x"' })).toThrow('filter_json');
   });
 
@@ -71,6 +73,7 @@ describe('gRPC subscription mapping', () => {
       filter: null,
       signature: 'hmac',
       publicKey: null,
+      ordering: 'none',
       disabledReason: null,
       createdAt: 't',
       updatedAt: 't',
@@ -88,7 +91,9 @@ describe('gRPC subscription mapping', () => {
       created_at: 't',
       updated_at: 't',
       signature: 'hmac',
+      ordering: 'none',
     });
+    expect(toGrpcSubscription({ ...response, ordering: 'subject' })).toMatchObject({ ordering: 'subject' });
     expect(
       toGrpcSubscription({ ...response, filter: { type: 'x' }, signature: 'ed25519', publicKey: 'whpk_k' }),
     ).toMatchObject({ filter_json: '{"type":"x"}', signature: 'ed25519', public_key: 'whpk_k' });

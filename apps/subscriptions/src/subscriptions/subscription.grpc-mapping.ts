@@ -21,6 +21,7 @@ export interface GrpcCreateRequest {
   metadata_json?: string;
   filter_json?: string;
   signature?: string;
+  ordering?: string;
 }
 
 export interface GrpcUpdateRequest {
@@ -39,6 +40,7 @@ export interface GrpcUpdateRequest {
   metadata_json?: string;
   filter_json?: string;
   signature?: string;
+  ordering?: string;
 }
 
 export interface GrpcSubscription {
@@ -58,6 +60,7 @@ export interface GrpcSubscription {
   filter_json?: string;
   signature: string;
   public_key?: string;
+  ordering: string;
   created_at: string;
   updated_at: string;
   secret?: string;
@@ -92,6 +95,7 @@ export function fromCreateRequest(request: GrpcCreateRequest): Record<string, un
     filter:
       request.filter_json === undefined ? undefined : parseJsonObject('filter_json', request.filter_json),
     signature: request.signature,
+    ordering: request.ordering,
   });
 }
 
@@ -125,6 +129,7 @@ export function fromUpdateRequest(request: GrpcUpdateRequest): Record<string, un
           ? null
           : parseJsonObject('filter_json', request.filter_json),
     signature: request.signature,
+    ordering: request.ordering,
   });
 }
 
@@ -142,6 +147,7 @@ export function toGrpcSubscription(response: SubscriptionResponse): GrpcSubscrip
     created_at: response.createdAt,
     updated_at: response.updatedAt,
     signature: response.signature,
+    ordering: response.ordering,
   };
   if (response.filter !== null) message.filter_json = JSON.stringify(response.filter);
   if (response.publicKey !== null) message.public_key = response.publicKey;

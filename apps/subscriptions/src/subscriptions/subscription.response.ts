@@ -1,7 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  ORDERINGS,
   PROFILES,
   SIGNATURE_SCHEMES,
+  type Ordering,
   type Profile,
   type SignatureScheme,
   type SubscriptionState,
@@ -43,6 +45,13 @@ export class SubscriptionResponse {
       'With `signature: "ed25519"`: the `whpk_` public key that verifies the `v1a` signatures (the current key; during a rotation the previous one signs too). null for HMAC.',
   })
   publicKey: string | null;
+  @ApiProperty({
+    enum: ORDERINGS,
+    example: 'none',
+    description:
+      '`subject`: events with the same envelope `subject` are delivered one after another, in the order they were stored.',
+  })
+  ordering: Ordering;
   @ApiProperty({ type: String, nullable: true, example: null }) disabledReason: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.000Z' }) createdAt: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.000Z' }) updatedAt: string;
@@ -89,6 +98,7 @@ export function toResponse(state: SubscriptionState, secret?: string): Subscript
     filter: state.filter,
     signature: state.signature,
     publicKey: currentPublicKey(state.secrets),
+    ordering: state.ordering,
     disabledReason: state.disabledReason,
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,

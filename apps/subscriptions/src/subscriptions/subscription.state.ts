@@ -16,6 +16,7 @@ export type SubscriptionDraft = Pick<
   | 'metadata'
   | 'filter'
   | 'signature'
+  | 'ordering'
 >;
 
 /** A partial update: absent fields keep their value; null clears a nullable one. */
@@ -69,7 +70,7 @@ export function disableState(state: SubscriptionState, reason: string, now: Date
 export function changedFact(state: SubscriptionState, messageId: string, now: Date): SubscriptionFact {
   return {
     type: 'subscription.changed',
-    version: 2,
+    version: 3,
     data: state,
     metadata: { messageId, occurredAt: now.toISOString() },
   };
