@@ -21,6 +21,23 @@ export function isSignatureScheme(value: unknown): value is SignatureScheme {
   return typeof value === 'string' && (SIGNATURE_SCHEMES as readonly string[]).includes(value);
 }
 
+/** Requests per second an endpoint accepts, across every dispatcher replica together. */
+export interface RateLimit {
+  perSecond: number;
+}
+
+export const RATE_LIMIT_PER_SECOND = { min: 1, max: 10_000 } as const;
+
+export function isRateLimit(value: unknown): value is RateLimit {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const perSecond = (value as Record<string, unknown>).perSecond;
+  return (
+    Number.isInteger(perSecond) &&
+    (perSecond as number) >= RATE_LIMIT_PER_SECOND.min &&
+    (perSecond as number) <= RATE_LIMIT_PER_SECOND.max
+  );
+}
+
 export interface RetryPolicy {
   /** Durations after the first attempt, such as ["5s", "5m"]. */
   schedule: string[];
@@ -44,6 +61,8 @@ export interface SubscriptionState {
   /** MongoDB-style query on the event (sift); null delivers every event the patterns select. */
   filter: Record<string, unknown> | null;
   signature: SignatureScheme;
+  /** Requests per second across the replicas; null sends as fast as the endpoint answers. */
+  rateLimit: RateLimit | null;
   secrets: EncryptedSecret[];
   disabledReason: string | null;
   createdAt: string;
@@ -57,11 +76,11 @@ export interface FactMetadata {
 }
 
 /**
- * `subscription.changed` version 2 added `filter` and `signature`; version 1 facts (still the
- * last fact of subscriptions unchanged since) are upcast at decode time.
+ * `subscription.changed` version 2 added `filter` and `signature`, version 3 `rateLimit`; older
+ * facts (still the last fact of subscriptions unchanged since) are upcast at decode time.
  */
 export type SubscriptionFact =
-  | { type: 'subscription.changed'; version: 2; data: SubscriptionState; metadata: FactMetadata }
+  | { type: 'subscription.changed'; version: 3; data: SubscriptionState; metadata: FactMetadata }
   | {
       type: 'subscription.deleted';
       version: 1;
@@ -69,11 +88,19 @@ export type SubscriptionFact =
       metadata: FactMetadata;
     };
 
-/** A version 1 state: no filter, HMAC signing. */
+/** The newest `subscription.changed` version; older ones are upcast by upcastSubscriptionState. */
+export const SUBSCRIPTION_CHANGED_VERSION = 3;
+
+/**
+ * An older state in the newest shape: version 1 had no filter and HMAC signing, versions 1 and 2
+ * no rate limit. A field the state already carries is kept.
+ */
 export function upcastSubscriptionState(
   version: number,
   data: Record<string, unknown>,
 ): Record<string, unknown> {
-  if (version >= 2) return data;
-  return { ...data, filter: null, signature: 'hmac' };
+  let state = data;
+  if (version < 2) state = { ...state, filter: null, signature: 'hmac' };
+  if (version < 3 && state.rateLimit === undefined) state = { ...state, rateLimit: null };
+  return state;
 }

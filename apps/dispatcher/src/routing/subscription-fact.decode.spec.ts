@@ -41,10 +41,11 @@ describe('decodeSubscriptionFact', () => {
 
   it('upcasts a version 1 state (no filter, HMAC) and reads version 2 with its filter and scheme', () => {
     const v1 = decodeSubscriptionFact(encode({ type: 'subscription.changed', version: 1, data, metadata }));
-    expect(v1.ok && v1.fact.version).toBe(2);
+    expect(v1.ok && v1.fact.version).toBe(3);
     expect(v1.ok && v1.fact.type === 'subscription.changed' && v1.fact.data).toMatchObject({
       filter: null,
       signature: 'hmac',
+      rateLimit: null,
     });
     const v2data = {
       ...data,
@@ -55,12 +56,29 @@ describe('decodeSubscriptionFact', () => {
     const v2 = decodeSubscriptionFact(
       encode({ type: 'subscription.changed', version: 2, data: v2data, metadata }),
     );
-    expect(v2.ok && v2.fact.data).toEqual(v2data);
+    expect(v2.ok && v2.fact.data).toEqual({ ...v2data, rateLimit: null });
+  });
+
+  it('reads version 3 with its rate limit', () => {
+    const v3data = { ...data, filter: null, signature: 'hmac', rateLimit: { perSecond: 20 } };
+    const v3 = decodeSubscriptionFact(
+      encode({ type: 'subscription.changed', version: 3, data: v3data, metadata }),
+    );
+    expect(v3.ok && v3.fact.data).toEqual(v3data);
   });
 
   it.each([
     ['not JSON', Buffer.from('{')],
-    ['another version', encode({ type: 'subscription.changed', version: 3, data, metadata })],
+    ['another version', encode({ type: 'subscription.changed', version: 4, data, metadata })],
+    ...[0, 10_001, 2.5, '20'].map((perSecond): [string, Uint8Array] => [
+      `a rate limit of ${JSON.stringify(perSecond)} per second`,
+      encode({
+        type: 'subscription.changed',
+        version: 3,
+        data: { ...data, filter: null, signature: 'hmac', rateLimit: { perSecond } },
+        metadata,
+      }),
+    ]),
     [
       'a filter that is not an object',
       encode({

@@ -1,6 +1,8 @@
 import {
   isProfile,
+  isRateLimit,
   isSignatureScheme,
+  SUBSCRIPTION_CHANGED_VERSION,
   upcastSubscriptionState,
   type SubscriptionFact,
   type SubscriptionState,
@@ -45,6 +47,8 @@ function stateProblem(data: Record<string, unknown>): string | null {
     return 'secrets must be a list of encrypted secrets';
   if (data.filter !== null && !isRecord(data.filter)) return 'filter must be an object or null';
   if (!isSignatureScheme(data.signature)) return 'signature is unknown';
+  if (data.rateLimit !== null && !isRateLimit(data.rateLimit))
+    return 'rateLimit must be null or {perSecond: 1-10000}';
   if (!isStringOrNull(data.disabledReason)) return 'disabledReason must be a string or null';
   if (!isString(data.updatedAt) || Number.isNaN(Date.parse(data.updatedAt)))
     return 'updatedAt must be a date';
@@ -69,10 +73,19 @@ export function decodeSubscriptionFact(raw: Uint8Array): DecodedSubscriptionFact
   }
   if (value.type !== 'subscription.changed')
     return { ok: false, reason: `unknown fact type ${String(value.type)}` };
-  if (value.version !== 1 && value.version !== 2) return { ok: false, reason: 'not a fact' };
+  if (
+    typeof value.version !== 'number' ||
+    !Number.isInteger(value.version) ||
+    value.version < 1 ||
+    value.version > SUBSCRIPTION_CHANGED_VERSION
+  )
+    return { ok: false, reason: 'not a fact' };
   const data = upcastSubscriptionState(value.version, value.data);
   const problem = stateProblem(data);
   if (problem !== null) return { ok: false, reason: problem };
   const fact = value as unknown as Extract<SubscriptionFact, { type: 'subscription.changed' }>;
-  return { ok: true, fact: { ...fact, version: 2, data: data as unknown as SubscriptionState } };
+  return {
+    ok: true,
+    fact: { ...fact, version: SUBSCRIPTION_CHANGED_VERSION, data: data as unknown as SubscriptionState },
+  };
 }

@@ -91,6 +91,7 @@ export class DispatcherHarness {
       metadata: {},
       filter: null,
       signature: 'hmac',
+      rateLimit: null,
       disabledReason: null,
       createdAt: now,
       updatedAt: now,
@@ -111,7 +112,7 @@ export class DispatcherHarness {
     const messageId = `${state.id}:${state.updatedAt}`;
     const fact: SubscriptionFact = {
       type: 'subscription.changed',
-      version: 2,
+      version: 3,
       data: state,
       metadata: { messageId, occurredAt: state.updatedAt },
     };

@@ -20,6 +20,7 @@ describe('subscription DTO mapping', () => {
       metadata: {},
       filter: null,
       signature: 'hmac',
+      rateLimit: null,
     });
   });
 
@@ -38,6 +39,7 @@ describe('subscription DTO mapping', () => {
       validateSync(plainToInstance(UpdateSubscriptionDto, plain)).map((e) => e.property);
     expect(errors({ name: null })).toEqual(['name']);
     expect(errors({ events: null })).toEqual(['events']);
+    expect(errors({ rateLimit: null })).toEqual([]);
     expect(errors({ headers: null })).toEqual(['headers']);
     expect(errors({ payloadTemplate: null, retryPolicy: null, timeoutMs: null })).toEqual([]);
   });

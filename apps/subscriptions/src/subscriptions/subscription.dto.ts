@@ -16,7 +16,13 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { PROFILES, SIGNATURE_SCHEMES, type Profile, type SignatureScheme } from '@hookstream/contracts';
+import {
+  PROFILES,
+  RATE_LIMIT_PER_SECOND,
+  SIGNATURE_SCHEMES,
+  type Profile,
+  type SignatureScheme,
+} from '@hookstream/contracts';
 import { Verbatim } from '@hookstream/platform';
 import { Present } from '../common/validation';
 import type { SubscriptionDraft, SubscriptionPatch } from './subscription.state';
@@ -36,6 +42,20 @@ export class RetryPolicyDto {
   @ArrayMaxSize(50)
   @IsString({ each: true })
   schedule: string[];
+}
+
+export class RateLimitDto {
+  @ApiProperty({
+    type: 'integer',
+    minimum: RATE_LIMIT_PER_SECOND.min,
+    maximum: RATE_LIMIT_PER_SECOND.max,
+    example: 20,
+    description: 'Requests per second to the endpoint, across every dispatcher together.',
+  })
+  @IsInt()
+  @Min(RATE_LIMIT_PER_SECOND.min)
+  @Max(RATE_LIMIT_PER_SECOND.max)
+  perSecond: number;
 }
 
 /** Fields shared by create and update; on update every field is optional. */
@@ -119,6 +139,18 @@ class SubscriptionFieldsDto {
   @IsIn(SIGNATURE_SCHEMES)
   signature?: SignatureScheme;
 
+  @ApiPropertyOptional({
+    type: RateLimitDto,
+    nullable: true,
+    description:
+      'Caps the requests sent to the endpoint; deliveries beyond it wait (not failed, not counted as attempts). null: no limit (429 and 503 answers still slow the endpoint down).',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto | null;
+
   @ApiPropertyOptional({ description: 'Signing secret (write-only), whsec_<base64> or 8-255 characters.' })
   @Present()
   @IsString()
@@ -190,6 +222,7 @@ export function toDraft(dto: CreateSubscriptionDto): SubscriptionDraft {
     metadata: dto.metadata ?? {},
     filter: dto.filter ?? null,
     signature: dto.signature ?? 'hmac',
+    rateLimit: dto.rateLimit ? { perSecond: dto.rateLimit.perSecond } : null,
   };
 }
 
@@ -209,5 +242,7 @@ export function toPatch(dto: UpdateSubscriptionDto): SubscriptionPatch {
   if (dto.metadata !== undefined) patch.metadata = dto.metadata;
   if (dto.filter !== undefined) patch.filter = dto.filter;
   if (dto.signature !== undefined) patch.signature = dto.signature;
+  if (dto.rateLimit !== undefined)
+    patch.rateLimit = dto.rateLimit === null ? null : { perSecond: dto.rateLimit.perSecond };
   return patch;
 }

@@ -52,6 +52,10 @@ export class SubscriptionEntity {
   @Column('text')
   signature: SignatureScheme;
 
+  /** rateLimit.perSecond; null for no limit. */
+  @Column('integer', { name: 'rate_limit_per_second', nullable: true })
+  rateLimitPerSecond: number | null;
+
   @Column('jsonb')
   secrets: EncryptedSecret[];
 
@@ -81,6 +85,7 @@ export function toState(row: SubscriptionEntity): SubscriptionState {
     metadata: row.metadata,
     filter: row.filter,
     signature: row.signature,
+    rateLimit: row.rateLimitPerSecond === null ? null : { perSecond: row.rateLimitPerSecond },
     secrets: row.secrets,
     disabledReason: row.disabledReason,
     createdAt: row.createdAt.toISOString(),
@@ -89,8 +94,10 @@ export function toState(row: SubscriptionEntity): SubscriptionState {
 }
 
 export function toRow(state: SubscriptionState): SubscriptionEntity {
+  const { rateLimit, ...columns } = state;
   return Object.assign(new SubscriptionEntity(), {
-    ...state,
+    ...columns,
+    rateLimitPerSecond: rateLimit?.perSecond ?? null,
     createdAt: new Date(state.createdAt),
     updatedAt: new Date(state.updatedAt),
   });

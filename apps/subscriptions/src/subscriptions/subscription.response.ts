@@ -6,7 +6,7 @@ import {
   type SignatureScheme,
   type SubscriptionState,
 } from '@hookstream/contracts';
-import { RetryPolicyDto } from './subscription.dto';
+import { RateLimitDto, RetryPolicyDto } from './subscription.dto';
 import { currentPublicKey } from './subscription.secrets';
 
 /** A subscription as clients see it: never any secret, except `secret` on create and rotate. */
@@ -43,6 +43,13 @@ export class SubscriptionResponse {
       'With `signature: "ed25519"`: the `whpk_` public key that verifies the `v1a` signatures (the current key; during a rotation the previous one signs too). null for HMAC.',
   })
   publicKey: string | null;
+  @ApiProperty({
+    type: RateLimitDto,
+    nullable: true,
+    example: { perSecond: 20 },
+    description: 'Requests per second to the endpoint across every dispatcher; null for no limit.',
+  })
+  rateLimit: RateLimitDto | null;
   @ApiProperty({ type: String, nullable: true, example: null }) disabledReason: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.000Z' }) createdAt: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.000Z' }) updatedAt: string;
@@ -89,6 +96,7 @@ export function toResponse(state: SubscriptionState, secret?: string): Subscript
     filter: state.filter,
     signature: state.signature,
     publicKey: currentPublicKey(state.secrets),
+    rateLimit: state.rateLimit,
     disabledReason: state.disabledReason,
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,

@@ -17,6 +17,7 @@ const created = createState({
     metadata: { k: 'v' },
     filter: { 'data.status': 'FAILED' },
     signature: 'hmac',
+    rateLimit: { perSecond: 20 },
   },
   secrets: [{ ciphertext: 'c', expiresAt: null }],
   now: new Date('2026-11-23T10:00:00.000Z'),
@@ -73,7 +74,7 @@ describe('subscription state', () => {
   it('builds versioned facts carrying the outbox id as message id', () => {
     expect(changedFact(created, 'obx_1', later)).toEqual({
       type: 'subscription.changed',
-      version: 2,
+      version: 3,
       data: created,
       metadata: { messageId: 'obx_1', occurredAt: later.toISOString() },
     });

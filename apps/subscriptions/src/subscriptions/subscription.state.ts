@@ -1,4 +1,9 @@
-import type { EncryptedSecret, SubscriptionFact, SubscriptionState } from '@hookstream/contracts';
+import {
+  SUBSCRIPTION_CHANGED_VERSION,
+  type EncryptedSecret,
+  type SubscriptionFact,
+  type SubscriptionState,
+} from '@hookstream/contracts';
 import { liveSecrets } from './subscription.secrets';
 
 /** The fields a caller chooses when creating a subscription (already validated). */
@@ -16,6 +21,7 @@ export type SubscriptionDraft = Pick<
   | 'metadata'
   | 'filter'
   | 'signature'
+  | 'rateLimit'
 >;
 
 /** A partial update: absent fields keep their value; null clears a nullable one. */
@@ -69,7 +75,7 @@ export function disableState(state: SubscriptionState, reason: string, now: Date
 export function changedFact(state: SubscriptionState, messageId: string, now: Date): SubscriptionFact {
   return {
     type: 'subscription.changed',
-    version: 2,
+    version: SUBSCRIPTION_CHANGED_VERSION,
     data: state,
     metadata: { messageId, occurredAt: now.toISOString() },
   };
