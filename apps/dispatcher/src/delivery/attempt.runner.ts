@@ -90,7 +90,8 @@ export class AttemptRunner implements OnApplicationShutdown {
     if (this.circuits.isOpen(route.id)) return this.park(dispatch, attempt, source, 'circuit_open');
     if (this.queues.hasBacklog(route.id)) return this.park(dispatch, attempt, source, 'backlog');
     // Beyond the endpoint's rate: its own queue delivers it in order, at the rate.
-    if (!(await this.throttle.admit(route, false))) return this.park(dispatch, attempt, source, 'throttled');
+    if (!(await this.throttle.admit(route, 'parked')))
+      return this.park(dispatch, attempt, source, 'throttled');
     const outcome = await this.attempt(dispatch, route, attempt, false, false);
     if (outcome !== 'refused') return outcome;
     this.metrics.endpointSaturated.inc();
@@ -115,7 +116,7 @@ export class AttemptRunner implements OnApplicationShutdown {
       health: this.health.of(route.origin),
     });
     if (decision === 'hand_off' || this.interrupted) return 'hand_off';
-    if (!this.throttle.admitNow(route)) return 'hand_off';
+    if (!(await this.throttle.admit(route, 'fanout'))) return 'hand_off';
     if (!this.gate.tryEnter(route.origin, Date.now())) return 'hand_off';
     let report: AttemptReport;
     try {
@@ -143,7 +144,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     // The circuit opened while this entry was on its way: it waits for the probe.
     if (!probe && this.circuits.isOpen(checked.route.id)) return Outcome.nak(1_000);
     // Its slot did not come in time: it goes back to the queue, not counted as an attempt.
-    if (!(await this.throttle.admit(checked.route, true))) return Outcome.nak(250);
+    if (!(await this.throttle.admit(checked.route, 'queue'))) return Outcome.nak(250);
     const outcome = await this.attempt(dispatch, checked.route, attempt, true, probe);
     return outcome === 'refused' ? Outcome.nak(250) : outcome;
   }

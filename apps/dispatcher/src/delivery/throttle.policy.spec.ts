@@ -88,7 +88,8 @@ describe('effectiveRate', () => {
   it('throttles an endpoint without a limit for a while after its cut, then lets it go', () => {
     const backoff = { cutAtMs: T0, cutRate: 8, pauseUntilMs: T0 + 100 };
     expect(effectiveRate(null, backoff, T0)).toBe(8);
-    expect(effectiveRate(null, backoff, T0 + 10_000)).toBe(16);
+    expect(effectiveRate(null, backoff, T0 + 10_000)).toBe(18);
+    expect(effectiveRate(null, { ...backoff, cutRate: 40 }, T0 + 10_000)).toBe(80);
     expect(effectiveRate(null, backoff, T0 + UNLIMITED_BACKOFF_MS)).toBeNull();
     expect(backoffActive(null, backoff, T0 + UNLIMITED_BACKOFF_MS - 1)).toBe(true);
     expect(backoffActive(null, backoff, T0 + UNLIMITED_BACKOFF_MS)).toBe(false);

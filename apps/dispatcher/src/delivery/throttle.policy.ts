@@ -27,7 +27,7 @@ export const CLAIM_AHEAD_MS = 250;
 export const HORIZON_MS = 1_000;
 /** A limited endpoint's cut rate climbs back by its limit per this time: at most this long back to the limit. */
 export const RECOVERY_MS = 10_000;
-/** An endpoint without a limit is throttled this long after its last cut, climbing by a tenth of the cut rate per second. */
+/** An endpoint without a limit is throttled this long after its last cut, climbing by one request per second each second (more when the cut rate is high). */
 export const UNLIMITED_BACKOFF_MS = 30_000;
 /** Answers within this time of a cut are one overload: the rate is cut at most once per period. */
 export const CUT_INTERVAL_MS = 1_000;
@@ -39,7 +39,7 @@ export const MAX_PAUSE_MS = 60_000;
 /**
  * Requests per second the endpoint takes now; null when it is not throttled at all. A cut climbs
  * back additively: by a tenth of the limit per second, or without a limit by a tenth of the cut rate
- * per second until UNLIMITED_BACKOFF_MS have passed.
+ * (at least one request) per second until UNLIMITED_BACKOFF_MS have passed.
  */
 export function effectiveRate(
   limit: number | null,
@@ -50,7 +50,7 @@ export function effectiveRate(
   const elapsedMs = Math.max(0, nowMs - backoff.cutAtMs);
   if (limit === null) {
     if (elapsedMs >= UNLIMITED_BACKOFF_MS && nowMs >= backoff.pauseUntilMs) return null;
-    return backoff.cutRate * (1 + elapsedMs / 10_000);
+    return backoff.cutRate + (Math.max(1, backoff.cutRate / 10) * elapsedMs) / 1000;
   }
   return Math.min(limit, backoff.cutRate + (limit * elapsedMs) / RECOVERY_MS);
 }

@@ -18,7 +18,7 @@ import {
 } from './throttle.policy';
 import { ThrottleStore, type KnownRecord } from './throttle.store';
 
-/** A slot may be used this early (timers are not exact) ... */
+/** A slot is used without a timer when it is this close (timers are not exact) ... */
 const EARLY_MS = 5;
 /** ... and this late; an unused slot older than this is dropped, never sent in a burst later. */
 const LATE_MS = 100;
@@ -43,6 +43,8 @@ interface EndpointSlots {
   waiters: Waiter[];
   claiming: boolean;
   retryTimer?: NodeJS.Timeout;
+  /** No slot is to be had before this (the shared record said so): impatient waiters leave at once. */
+  freeAtMs: number;
   known?: KnownRecord;
   /** Requests this replica sent in the current and the previous second: its sending rate. */
   windowStartMs: number;
@@ -104,31 +106,20 @@ export class Throttle {
   }
 
   /**
-   * For the fan-out's first attempt: true when the endpoint is not throttled, or this replica holds
-   * a slot due now; never waits, never claims (a throttled dispatch is handed off instead).
-   */
-  admitNow(route: Route): boolean {
-    const nowMs = Date.now();
-    if (!this.limited(route, nowMs)) return true;
-    const admitted = this.tryTake(route, nowMs) !== undefined;
-    if (!admitted) this.metrics.throttled.inc({ path: 'fanout' });
-    return admitted;
-  }
-
-  /**
    * Waits for the endpoint's next slot and resolves true at its time; false when the delivery
-   * should go back to its queue instead. A shared consumer's delivery (not `patient`) waits only
-   * for a slot due within a moment, so it never holds the consumer; a parked queue's drain waits
-   * its turn.
+   * goes elsewhere instead: the fan-out hands it off, a shared consumer parks it (both wait only
+   * for a slot due within a moment, so neither holds a shared consumer), a parked queue's drain
+   * (`queue`, waiting its turn) puts it back.
    */
-  async admit(route: Route, patient: boolean): Promise<boolean> {
+  async admit(route: Route, path: 'fanout' | 'parked' | 'queue'): Promise<boolean> {
     const nowMs = Date.now();
     if (!this.limited(route, nowMs)) return true;
-    const slot = patient
-      ? await this.take(route, PATIENT_MS)
-      : await this.take(route, SHARED_PATIENCE_MS, nowMs + SHARED_WAIT_MS);
+    const slot =
+      path === 'queue'
+        ? await this.take(route, PATIENT_MS)
+        : await this.take(route, SHARED_PATIENCE_MS, nowMs + SHARED_WAIT_MS);
     if (slot === null) {
-      this.metrics.throttled.inc({ path: patient ? 'queue' : 'parked' });
+      this.metrics.throttled.inc({ path });
       return false;
     }
     const waitMs = slot - Date.now();
@@ -136,21 +127,13 @@ export class Throttle {
     return true;
   }
 
-  /** Deliveries of the endpoint's parked queue taken at once: enough for its rate, not a queue of waiters. */
+  /**
+   * Deliveries of a limited endpoint's parked queue taken at once: two seconds of its limit, not a
+   * crowd of waiters (a back-off, which passes, leaves it as it is).
+   */
   drainConcurrency(route: Route, concurrency: number): number {
-    const rate = this.rateOf(route, Date.now());
-    return rate === null ? concurrency : Math.max(1, Math.min(concurrency, Math.ceil(rate * 2)));
-  }
-
-  /** A slot due now that this replica already holds, without waiting; never ahead of a waiting delivery. */
-  private tryTake(route: Route, nowMs: number): number | undefined {
-    const endpoint = this.endpoints.get(route.id);
-    if (!endpoint || endpoint.waiters.length > 0) return undefined;
-    this.dropStale(endpoint, nowMs);
-    const first = endpoint.slots[0];
-    if (first === undefined || first > nowMs + EARLY_MS) return undefined;
-    endpoint.slots.shift();
-    return first;
+    const limit = route.ratePerSecond;
+    return limit === null ? concurrency : Math.max(1, Math.min(concurrency, Math.ceil(limit * 2)));
   }
 
   /**
@@ -217,6 +200,12 @@ export class Throttle {
       endpoint.slots.shift();
       this.settle(waiter, slot);
     }
+    if (endpoint.slots.length === 0 && endpoint.freeAtMs > nowMs) {
+      for (const waiter of endpoint.waiters.filter((w) => w.latestMs < endpoint.freeAtMs)) {
+        endpoint.waiters.splice(endpoint.waiters.indexOf(waiter), 1);
+        this.settle(waiter, null);
+      }
+    }
     if (endpoint.waiters.length === 0 || endpoint.claiming || endpoint.retryTimer) return;
     endpoint.claiming = true;
     void this.claim(route, endpoint).finally(() => {
@@ -239,9 +228,11 @@ export class Throttle {
       );
       endpoint.known = known;
       if ('slots' in claim) {
+        endpoint.freeAtMs = 0;
         endpoint.slots.push(...claim.slots);
         return;
       }
+      endpoint.freeAtMs = Date.now() + claim.waitMs;
       this.retryLater(route, endpoint, claim.waitMs);
     } catch (error) {
       endpoint.known = undefined;
@@ -270,7 +261,15 @@ export class Throttle {
   private endpoint(subscriptionId: string, nowMs: number): EndpointSlots {
     let endpoint = this.endpoints.get(subscriptionId);
     if (!endpoint) {
-      endpoint = { slots: [], waiters: [], claiming: false, windowStartMs: nowMs, sentNow: 0, sentBefore: 0 };
+      endpoint = {
+        slots: [],
+        waiters: [],
+        claiming: false,
+        freeAtMs: 0,
+        windowStartMs: nowMs,
+        sentNow: 0,
+        sentBefore: 0,
+      };
       this.endpoints.set(subscriptionId, endpoint);
     }
     return endpoint;
