@@ -53,7 +53,7 @@ describe('subscription filters and signature schemes', () => {
       const { id } = created.body;
       expect((await f.call('GET', `/webhooks/${id}`, { key: tenant.key })).body.filter).toEqual(filter);
       const fact = await lastFact(id);
-      expect(fact.version).toBe(2);
+      expect(fact.version).toBe(3);
       expect(fact.data.filter).toEqual(filter);
       const cleared = await f.call('PATCH', `/webhooks/${id}`, { key: tenant.key, body: { filter: null } });
       expect(cleared.body.filter).toBeNull();
