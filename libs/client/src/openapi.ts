@@ -512,6 +512,13 @@ export interface components {
              */
             schedule: string[];
         };
+        RateLimitDto: {
+            /**
+             * @description Requests per second to the endpoint, across every dispatcher together.
+             * @example 20
+             */
+            perSecond: number;
+        };
         CreateSubscriptionDto: {
             /**
              * @description Wire format of bodies and signature headers.
@@ -557,6 +564,8 @@ export interface components {
              * @enum {string}
              */
             signature?: "hmac" | "ed25519";
+            /** @description Caps the requests sent to the endpoint; deliveries beyond it wait (not failed, not counted as attempts). null: no limit (429 and 503 answers still slow the endpoint down). */
+            rateLimit?: components["schemas"]["RateLimitDto"] | null;
             /** @description Signing secret (write-only), whsec_<base64> or 8-255 characters. */
             secret?: string;
             /** @default true */
@@ -636,6 +645,13 @@ export interface components {
              * @example null
              */
             publicKey: string | null;
+            /**
+             * @description Requests per second to the endpoint across every dispatcher; null for no limit.
+             * @example {
+             *       "perSecond": 20
+             *     }
+             */
+            rateLimit: components["schemas"]["RateLimitDto"] | null;
             /** @example null */
             disabledReason: string | null;
             /**
@@ -727,6 +743,8 @@ export interface components {
              * @enum {string}
              */
             signature?: "hmac" | "ed25519";
+            /** @description Caps the requests sent to the endpoint; deliveries beyond it wait (not failed, not counted as attempts). null: no limit (429 and 503 answers still slow the endpoint down). */
+            rateLimit?: components["schemas"]["RateLimitDto"] | null;
             /** @description Signing secret (write-only), whsec_<base64> or 8-255 characters. */
             secret?: string;
             /** @default true */
@@ -1616,6 +1634,9 @@ export interface operations {
                      *           },
                      *           "signature": "hmac",
                      *           "publicKey": null,
+                     *           "rateLimit": {
+                     *             "perSecond": 20
+                     *           },
                      *           "disabledReason": null,
                      *           "createdAt": "2026-11-23T10:00:00.000Z",
                      *           "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1672,6 +1693,9 @@ export interface operations {
                  *         }
                  *       },
                  *       "signature": "hmac",
+                 *       "rateLimit": {
+                 *         "perSecond": 20
+                 *       },
                  *       "active": true,
                  *       "name": "Order workflows",
                  *       "url": "https://example.com/webhooks",
@@ -1715,6 +1739,9 @@ export interface operations {
                      *       },
                      *       "signature": "hmac",
                      *       "publicKey": null,
+                     *       "rateLimit": {
+                     *         "perSecond": 20
+                     *       },
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1779,6 +1806,9 @@ export interface operations {
                      *       },
                      *       "signature": "hmac",
                      *       "publicKey": null,
+                     *       "rateLimit": {
+                     *         "perSecond": 20
+                     *       },
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1857,6 +1887,9 @@ export interface operations {
                  *         }
                  *       },
                  *       "signature": "hmac",
+                 *       "rateLimit": {
+                 *         "perSecond": 20
+                 *       },
                  *       "active": true,
                  *       "name": "Order workflows",
                  *       "url": "https://example.com/webhooks",
@@ -1900,6 +1933,9 @@ export interface operations {
                      *       },
                      *       "signature": "hmac",
                      *       "publicKey": null,
+                     *       "rateLimit": {
+                     *         "perSecond": 20
+                     *       },
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -2058,6 +2094,9 @@ export interface operations {
                      *       },
                      *       "signature": "hmac",
                      *       "publicKey": null,
+                     *       "rateLimit": {
+                     *         "perSecond": 20
+                     *       },
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
