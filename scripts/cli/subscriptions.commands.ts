@@ -30,6 +30,7 @@ export interface Subscription {
   filter: Record<string, unknown> | null;
   signature: 'hmac' | 'ed25519';
   publicKey: string | null;
+  rateLimit: { perSecond: number } | null;
   disabledReason: string | null;
   createdAt: string;
   updatedAt: string;
@@ -58,6 +59,7 @@ interface FieldOptions {
   metadata?: string;
   filter?: string;
   signature?: string;
+  rateLimit?: string;
 }
 
 interface UpdateOptions extends FieldOptions {
@@ -68,6 +70,7 @@ interface UpdateOptions extends FieldOptions {
   clearTimeout?: boolean;
   clearHeaders?: boolean;
   clearFilter?: boolean;
+  clearRateLimit?: boolean;
 }
 
 const byId = (id: string): string => `/webhooks/${encodeURIComponent(id)}`;
@@ -93,10 +96,8 @@ function withFieldOptions(command: Command): Command {
       '--filter <json>',
       'payload filter: a MongoDB-style query on the event, such as \'{"data.status":"FAILED"}\'',
     )
-    .option(
-      '--signature <scheme>',
-      'hmac (v1, shared secret) or ed25519 (v1a, public key; standard profile)',
-    );
+    .option('--signature <scheme>', 'hmac (v1, shared secret) or ed25519 (v1a, public key; standard profile)')
+    .option('--rate-limit <per-second>', 'at most this many requests per second to the endpoint (1-10000)');
 }
 
 async function fieldsOf(options: FieldOptions): Promise<Record<string, unknown>> {
@@ -113,6 +114,8 @@ async function fieldsOf(options: FieldOptions): Promise<Record<string, unknown>>
   if (options.metadata !== undefined) body.metadata = parseJson(options.metadata, '--metadata');
   if (options.filter !== undefined) body.filter = parseJson(options.filter, '--filter');
   if (options.signature !== undefined) body.signature = options.signature;
+  if (options.rateLimit !== undefined)
+    body.rateLimit = { perSecond: parseInteger(options.rateLimit, '--rate-limit') };
   return body;
 }
 
@@ -132,6 +135,7 @@ export function renderSubscription(s: Subscription): string {
     ['filter', s.filter ?? 'none (every selected event)'],
     ['signature', s.signature],
     ['public key', s.publicKey],
+    ['rate limit', s.rateLimit ? `${s.rateLimit.perSecond}/s` : 'none'],
     ['organization', s.organizationId],
     ['created', s.createdAt],
     ['updated', s.updatedAt],
@@ -199,6 +203,7 @@ export function registerSubscriptionCommands(program: Command): void {
     .option('--clear-timeout', 'use the service timeout')
     .option('--clear-headers', 'remove every custom header')
     .option('--clear-filter', 'deliver every event the patterns select')
+    .option('--clear-rate-limit', 'no rate limit (429 and 503 answers still slow the endpoint down)')
     .action(
       action<UpdateOptions>(async ({ api, out }, [id], options) => {
         const body = await fieldsOf(options);
@@ -210,6 +215,11 @@ export function registerSubscriptionCommands(program: Command): void {
         if (options.clearTimeout) body.timeoutMs = null;
         if (options.clearHeaders) body.headers = {};
         if (options.clearFilter) body.filter = null;
+        if (options.clearRateLimit) {
+          if (options.rateLimit !== undefined)
+            throw usageError('--rate-limit and --clear-rate-limit exclude each other');
+          body.rateLimit = null;
+        }
         if (Object.keys(body).length === 0) throw usageError('nothing to update: pass at least one option');
         out.result(await api.call<Subscription>('PATCH', byId(id!), { body }), renderSubscription);
       }),
