@@ -1,7 +1,7 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { subjects, type SubscriptionState } from '@hookstream/contracts';
-import { waitFor } from '@hookstream/testing';
 import {
+  lastSubscriptionFact,
+  type PublishedFact,
   type SubscriptionsFixture,
   startSubscriptionsFixture,
   subscriptionBody,
@@ -20,20 +20,8 @@ describe('subscription rate limits', () => {
     await f?.dispose();
   });
 
-  type Fact = { version: number; data: SubscriptionState };
-
-  async function lastFact(id: string, shows: (fact: Fact) => boolean): Promise<Fact> {
-    const subject = subjects.subscription(tenant.organizationId, id);
-    let fact: Fact | undefined;
-    await waitFor(`the fact of ${id} on SUBSCRIPTIONS`, async () => {
-      const msg = await f.jsm.streams
-        .getMessage('SUBSCRIPTIONS', { last_by_subj: subject })
-        .catch(() => null);
-      fact = msg ? (JSON.parse(msg.string()) as Fact) : undefined;
-      return fact !== undefined && shows(fact);
-    });
-    return fact!;
-  }
+  const lastFact = (id: string, shows: (fact: PublishedFact) => boolean) =>
+    lastSubscriptionFact(f, tenant.organizationId, id, shows);
 
   it('is stored, shown by GET /webhooks/:id and published in a version 3 fact; null removes it', async () => {
     const created = await f.call('POST', '/webhooks', {
