@@ -34,8 +34,11 @@ describe('claimSlots', () => {
   });
 
   it('never claims beyond the horizon: says how long until a slot is free', () => {
-    expect(claimSlots({ nextMs: T0 + HORIZON_MS + 300 }, T0, 20, 5)).toEqual({ waitMs: 300 });
-    const edge = claimSlots({ nextMs: T0 + HORIZON_MS - 60 }, T0, 20, 5);
+    expect(claimSlots({ nextMs: T0 + HORIZON_MS + 300 }, T0, 20, 1)).toEqual({ waitMs: 300 });
+    expect(claimSlots({ nextMs: T0 + HORIZON_MS + 300 }, T0, 20, 5)).toEqual({ waitMs: 500 });
+    // Two slots would fit now, but a claim waits until its whole batch does.
+    expect(claimSlots({ nextMs: T0 + HORIZON_MS - 60 }, T0, 20, 5)).toEqual({ waitMs: 140 });
+    const edge = claimSlots({ nextMs: T0 + HORIZON_MS - 60 }, T0, 20, 2);
     expect('slots' in edge && edge.slots).toEqual([T0 + HORIZON_MS - 60, T0 + HORIZON_MS - 10]);
   });
 

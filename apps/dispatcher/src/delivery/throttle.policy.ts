@@ -91,7 +91,7 @@ export type Claim = { slots: number[]; record: SlotRecord } | { waitMs: number }
 /**
  * Claims up to `want` consecutive slots at `rate` per second, starting at the next free slot but
  * never before now or the end of a pause: at most CLAIM_AHEAD_MS worth and none beyond
- * HORIZON_MS from now. `waitMs` when every slot within the horizon is taken already.
+ * HORIZON_MS from now. `waitMs` until the slots wanted fit within the horizon.
  */
 export function claimSlots(
   record: SlotRecord | null,
@@ -102,10 +102,12 @@ export function claimSlots(
 ): Claim {
   const intervalMs = 1000 / rate;
   const startMs = Math.max(record?.nextMs ?? 0, nowMs, pauseUntilMs);
-  const room = Math.floor((nowMs + HORIZON_MS - startMs) / intervalMs) + 1;
-  if (room <= 0) return { waitMs: Math.max(1, Math.ceil(startMs - HORIZON_MS - nowMs)) };
   const batch = Math.max(1, Math.floor(CLAIM_AHEAD_MS / intervalMs));
-  const count = Math.max(1, Math.min(want, batch, room));
+  const count = Math.max(1, Math.min(want, batch));
+  // Wait until the whole batch fits within the horizon: a busy endpoint's horizon is always
+  // nearly full, and claiming the one slot that just came free would cost a write per delivery.
+  const fitsAtMs = startMs - HORIZON_MS + (count - 1) * intervalMs;
+  if (fitsAtMs > nowMs) return { waitMs: Math.max(1, Math.ceil(fitsAtMs - nowMs)) };
   const slots = Array.from({ length: count }, (_, i) => startMs + i * intervalMs);
   return { slots, record: { nextMs: startMs + count * intervalMs } };
 }

@@ -220,7 +220,11 @@ export class Throttle {
     const nowMs = Date.now();
     const rate = this.rateOf(route, nowMs);
     const pauseUntilMs = this.backoffs.get(route.id)?.pauseUntilMs ?? 0;
-    const want = endpoint.waiters.length;
+    // A drain has a backlog behind its waiter: a whole batch will be used, so one write serves
+    // several deliveries. The shared consumers' deliveries claim only what waits now.
+    const want = endpoint.waiters.some((waiter) => waiter.latestMs === Infinity)
+      ? Number.MAX_SAFE_INTEGER
+      : endpoint.waiters.length;
     try {
       const { claim, known } = await store.claim(route.id, endpoint.known, (record) =>
         // Not throttled any more (a back-off ended): one slot now lets the waiting deliveries go.
