@@ -31,6 +31,7 @@ export interface Subscription {
   signature: 'hmac' | 'ed25519';
   publicKey: string | null;
   ordering: 'none' | 'subject';
+  rateLimit: { perSecond: number } | null;
   disabledReason: string | null;
   createdAt: string;
   updatedAt: string;
@@ -60,6 +61,7 @@ interface FieldOptions {
   filter?: string;
   signature?: string;
   ordering?: string;
+  rateLimit?: string;
 }
 
 interface UpdateOptions extends FieldOptions {
@@ -70,6 +72,7 @@ interface UpdateOptions extends FieldOptions {
   clearTimeout?: boolean;
   clearHeaders?: boolean;
   clearFilter?: boolean;
+  clearRateLimit?: boolean;
 }
 
 const byId = (id: string): string => `/webhooks/${encodeURIComponent(id)}`;
@@ -99,7 +102,8 @@ function withFieldOptions(command: Command): Command {
     .option(
       '--ordering <ordering>',
       'none, or subject: events with the same subject are delivered one after another, in order',
-    );
+    )
+    .option('--rate-limit <per-second>', 'at most this many requests per second to the endpoint (1-10000)');
 }
 
 async function fieldsOf(options: FieldOptions): Promise<Record<string, unknown>> {
@@ -117,6 +121,8 @@ async function fieldsOf(options: FieldOptions): Promise<Record<string, unknown>>
   if (options.filter !== undefined) body.filter = parseJson(options.filter, '--filter');
   if (options.signature !== undefined) body.signature = options.signature;
   if (options.ordering !== undefined) body.ordering = options.ordering;
+  if (options.rateLimit !== undefined)
+    body.rateLimit = { perSecond: parseInteger(options.rateLimit, '--rate-limit') };
   return body;
 }
 
@@ -137,6 +143,7 @@ export function renderSubscription(s: Subscription): string {
     ['signature', s.signature],
     ['public key', s.publicKey],
     ['ordering', s.ordering === 'subject' ? 'by subject' : 'none'],
+    ['rate limit', s.rateLimit ? `${s.rateLimit.perSecond}/s` : 'none'],
     ['organization', s.organizationId],
     ['created', s.createdAt],
     ['updated', s.updatedAt],
@@ -204,6 +211,7 @@ export function registerSubscriptionCommands(program: Command): void {
     .option('--clear-timeout', 'use the service timeout')
     .option('--clear-headers', 'remove every custom header')
     .option('--clear-filter', 'deliver every event the patterns select')
+    .option('--clear-rate-limit', 'no rate limit (429 and 503 answers still slow the endpoint down)')
     .action(
       action<UpdateOptions>(async ({ api, out }, [id], options) => {
         const body = await fieldsOf(options);
@@ -215,6 +223,11 @@ export function registerSubscriptionCommands(program: Command): void {
         if (options.clearTimeout) body.timeoutMs = null;
         if (options.clearHeaders) body.headers = {};
         if (options.clearFilter) body.filter = null;
+        if (options.clearRateLimit) {
+          if (options.rateLimit !== undefined)
+            throw usageError('--rate-limit and --clear-rate-limit exclude each other');
+          body.rateLimit = null;
+        }
         if (Object.keys(body).length === 0) throw usageError('nothing to update: pass at least one option');
         out.result(await api.call<Subscription>('PATCH', byId(id!), { body }), renderSubscription);
       }),

@@ -15,7 +15,7 @@ function verifiesWith(publicKey: string, request: ReceivedRequest): boolean {
   });
 }
 
-/** Payload filters and ed25519 signatures, from the API to the receiver (issue 18). */
+/** Payload filters, ed25519 signatures and rate limits, from the API to the receiver. */
 describe('delivery controls across the three services', () => {
   let stack: Stack;
   let receiver: Receiver;
@@ -121,5 +121,30 @@ describe('delivery controls across the three services', () => {
       [kept.id, true],
       [dropped.id, false],
     ]);
+  });
+
+  it('sends no faster than the rate limit set through the API, and delivers everything', async () => {
+    const limited = await tenant.call<{ id: string; rateLimit: { perSecond: number } }>('POST', '/webhooks', {
+      name: 'limited',
+      url: `${receiver.url}/limited`,
+      events: ['workflow.completed'],
+      rateLimit: { perSecond: 5 },
+    });
+    expect(limited.status).toBe(201);
+    const shown = await tenant.call<{ rateLimit: unknown }>('GET', `/webhooks/${limited.body.id}`);
+    expect(shown.body.rateLimit).toEqual({ perSecond: 5 });
+    await publishUntilDelivered('/limited', 'warm-up');
+
+    const events = Array.from({ length: 20 }, () => event('burst'));
+    expect((await tenant.call('POST', '/events', { events })).status).toBe(202);
+    const ids = events.map((e) => dispatchIdOf(e.id, limited.body.id));
+    const delivered = () => new Set(receiver.requestsTo('/limited').map((r) => r.headers['webhook-id']));
+    await waitFor('the burst delivered', async () => ids.every((id) => delivered().has(id)), 30_000);
+    const arrivals = receiver
+      .requestsTo('/limited')
+      .filter((r) => ids.includes(r.headers['webhook-id']!))
+      .map((r) => r.receivedAt);
+    // 20 requests at 5/s take 3.8 s; unthrottled they would arrive within a few milliseconds.
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual(3_000);
   });
 });

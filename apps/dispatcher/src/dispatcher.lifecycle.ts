@@ -12,6 +12,7 @@ import { AttemptRunner } from './delivery/attempt.runner';
 import { ATTEMPTS_DURABLE, DeliveryConsumers, RETRIES_DURABLE } from './delivery/delivery.consumers';
 import { EndpointCircuits } from './delivery/endpoint-circuits';
 import { ParkedDrains } from './delivery/parked-drains';
+import { Throttle } from './delivery/throttle.service';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from './dispatcher.config';
 import { DISPATCHER_LOGGER } from './dispatcher.logger';
 import { DispatcherMetrics } from './dispatcher.metrics';
@@ -50,6 +51,7 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
     private readonly drains: ParkedDrains,
     private readonly orderedFanout: OrderedFanout,
     private readonly orderedQueues: OrderedQueues,
+    private readonly throttle: Throttle,
     private readonly health: HealthRegistry,
     private readonly metrics: DispatcherMetrics,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
@@ -70,7 +72,7 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
 
   private async start(): Promise<void> {
     // The table and the circuits first: a dispatch must never meet either while it is loading.
-    await Promise.all([this.routing.start(), this.circuits.start()]);
+    await Promise.all([this.routing.start(), this.circuits.start(), this.throttle.start()]);
     if (this.stopping) return;
     await this.drains.start();
     await Promise.all([this.orderedFanout.start(), this.orderedQueues.start()]);
@@ -86,6 +88,8 @@ export class DispatcherLifecycle implements OnApplicationBootstrap, BeforeApplic
     this.stopping = true;
     this.ready = false;
     clearInterval(this.gaugeTimer);
+    // Deliveries waiting for their endpoint's rate go back to their queues at once.
+    this.throttle.stop();
     const grace = this.config.shutdownGraceMs;
     const interrupt = setTimeout(
       () => {

@@ -30,8 +30,19 @@ export class DispatcherMetrics {
   readonly circuitTransitions;
   readonly circuitsOpen;
   readonly parkedQueues;
+  readonly throttled;
+  readonly rateCuts;
 
   constructor(metrics: Metrics) {
+    this.throttled = metrics.counter<'path'>({
+      name: 'hookstream_delivery_throttled_total',
+      help: "Deliveries that waited for their endpoint's rate: handed off by the fan-out, parked, or put back on their queue",
+      labelNames: ['path'],
+    });
+    this.rateCuts = metrics.counter({
+      name: 'hookstream_delivery_rate_cuts_total',
+      help: "Endpoints' rates halved after a 429 or 503 answer",
+    });
     this.dispatchesCreated = metrics.counter({
       name: 'hookstream_dispatches_created_total',
       help: 'Dispatches created by the fan-out (one per event and matching subscription)',

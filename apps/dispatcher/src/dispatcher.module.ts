@@ -6,6 +6,7 @@ import { AttemptRunner } from './delivery/attempt.runner';
 import { DeliveryConsumers } from './delivery/delivery.consumers';
 import { EndpointCircuits } from './delivery/endpoint-circuits';
 import { ParkedDrains } from './delivery/parked-drains';
+import { Throttle } from './delivery/throttle.service';
 import { ParkedQueues } from './delivery/parked-queues';
 import { Disabler, FAILURE_HISTORY } from './disabling/disabler.service';
 import { FailureHistory } from './disabling/failure-history';
@@ -53,6 +54,7 @@ export class DispatcherModule {
         ParkedQueues,
         AttemptRunner,
         ParkedDrains,
+        Throttle,
         DeliveryConsumers,
         FanoutConsumer,
         OrderingLeases,

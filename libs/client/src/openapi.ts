@@ -512,6 +512,13 @@ export interface components {
              */
             schedule: string[];
         };
+        RateLimitDto: {
+            /**
+             * @description Requests per second to the endpoint, across every dispatcher together.
+             * @example 20
+             */
+            perSecond: number;
+        };
         CreateSubscriptionDto: {
             /**
              * @description Wire format of bodies and signature headers.
@@ -563,6 +570,8 @@ export interface components {
              * @enum {string}
              */
             ordering?: "none" | "subject";
+            /** @description Caps the requests sent to the endpoint; deliveries beyond it wait (not failed, not counted as attempts). null: no limit (429 and 503 answers still slow the endpoint down). */
+            rateLimit?: components["schemas"]["RateLimitDto"] | null;
             /** @description Signing secret (write-only), whsec_<base64> or 8-255 characters. */
             secret?: string;
             /** @default true */
@@ -648,6 +657,13 @@ export interface components {
              * @enum {string}
              */
             ordering: "none" | "subject";
+            /**
+             * @description Requests per second to the endpoint across every dispatcher; null for no limit.
+             * @example {
+             *       "perSecond": 20
+             *     }
+             */
+            rateLimit: components["schemas"]["RateLimitDto"] | null;
             /** @example null */
             disabledReason: string | null;
             /**
@@ -745,6 +761,8 @@ export interface components {
              * @enum {string}
              */
             ordering?: "none" | "subject";
+            /** @description Caps the requests sent to the endpoint; deliveries beyond it wait (not failed, not counted as attempts). null: no limit (429 and 503 answers still slow the endpoint down). */
+            rateLimit?: components["schemas"]["RateLimitDto"] | null;
             /** @description Signing secret (write-only), whsec_<base64> or 8-255 characters. */
             secret?: string;
             /** @default true */
@@ -1635,6 +1653,9 @@ export interface operations {
                      *           "signature": "hmac",
                      *           "publicKey": null,
                      *           "ordering": "none",
+                     *           "rateLimit": {
+                     *             "perSecond": 20
+                     *           },
                      *           "disabledReason": null,
                      *           "createdAt": "2026-11-23T10:00:00.000Z",
                      *           "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1692,6 +1713,9 @@ export interface operations {
                  *       },
                  *       "signature": "hmac",
                  *       "ordering": "none",
+                 *       "rateLimit": {
+                 *         "perSecond": 20
+                 *       },
                  *       "active": true,
                  *       "name": "Order workflows",
                  *       "url": "https://example.com/webhooks",
@@ -1736,6 +1760,9 @@ export interface operations {
                      *       "signature": "hmac",
                      *       "publicKey": null,
                      *       "ordering": "none",
+                     *       "rateLimit": {
+                     *         "perSecond": 20
+                     *       },
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1801,6 +1828,9 @@ export interface operations {
                      *       "signature": "hmac",
                      *       "publicKey": null,
                      *       "ordering": "none",
+                     *       "rateLimit": {
+                     *         "perSecond": 20
+                     *       },
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -1880,6 +1910,9 @@ export interface operations {
                  *       },
                  *       "signature": "hmac",
                  *       "ordering": "none",
+                 *       "rateLimit": {
+                 *         "perSecond": 20
+                 *       },
                  *       "active": true,
                  *       "name": "Order workflows",
                  *       "url": "https://example.com/webhooks",
@@ -1924,6 +1957,9 @@ export interface operations {
                      *       "signature": "hmac",
                      *       "publicKey": null,
                      *       "ordering": "none",
+                     *       "rateLimit": {
+                     *         "perSecond": 20
+                     *       },
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",
@@ -2083,6 +2119,9 @@ export interface operations {
                      *       "signature": "hmac",
                      *       "publicKey": null,
                      *       "ordering": "none",
+                     *       "rateLimit": {
+                     *         "perSecond": 20
+                     *       },
                      *       "disabledReason": null,
                      *       "createdAt": "2026-11-23T10:00:00.000Z",
                      *       "updatedAt": "2026-11-23T10:00:00.000Z",

@@ -33,6 +33,23 @@ export function isOrdering(value: unknown): value is Ordering {
   return typeof value === 'string' && (ORDERINGS as readonly string[]).includes(value);
 }
 
+/** Requests per second an endpoint accepts, across every dispatcher replica together. */
+export interface RateLimit {
+  perSecond: number;
+}
+
+export const RATE_LIMIT_PER_SECOND = { min: 1, max: 10_000 } as const;
+
+export function isRateLimit(value: unknown): value is RateLimit {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const perSecond = (value as Record<string, unknown>).perSecond;
+  return (
+    Number.isInteger(perSecond) &&
+    (perSecond as number) >= RATE_LIMIT_PER_SECOND.min &&
+    (perSecond as number) <= RATE_LIMIT_PER_SECOND.max
+  );
+}
+
 export interface RetryPolicy {
   /** Durations after the first attempt, such as ["5s", "5m"]. */
   schedule: string[];
@@ -57,6 +74,8 @@ export interface SubscriptionState {
   filter: Record<string, unknown> | null;
   signature: SignatureScheme;
   ordering: Ordering;
+  /** Requests per second across the replicas; null sends as fast as the endpoint answers. */
+  rateLimit: RateLimit | null;
   secrets: EncryptedSecret[];
   disabledReason: string | null;
   createdAt: string;
@@ -70,8 +89,9 @@ export interface FactMetadata {
 }
 
 /**
- * `subscription.changed` version 2 added `filter` and `signature`, version 3 `ordering`; older
- * facts (still the last fact of subscriptions unchanged since) are upcast at decode time.
+ * `subscription.changed` version 2 added `filter` and `signature`, version 3 `ordering` and
+ * `rateLimit`; older facts (still the last fact of subscriptions unchanged since) are upcast at
+ * decode time.
  */
 export type SubscriptionFact =
   | { type: 'subscription.changed'; version: 3; data: SubscriptionState; metadata: FactMetadata }
@@ -82,11 +102,20 @@ export type SubscriptionFact =
       metadata: FactMetadata;
     };
 
-/** A version 1 state has no filter and signs with HMAC; a version 1 or 2 state is unordered. */
+/** The newest `subscription.changed` version; older ones are upcast by upcastSubscriptionState. */
+export const SUBSCRIPTION_CHANGED_VERSION = 3;
+
+/**
+ * An older state in the newest shape: version 1 had no filter and HMAC signing, versions 1 and 2
+ * no ordering and no rate limit. A field the state already carries is kept.
+ */
 export function upcastSubscriptionState(
   version: number,
   data: Record<string, unknown>,
 ): Record<string, unknown> {
-  const v2 = version >= 2 ? data : { ...data, filter: null, signature: 'hmac' };
-  return 'ordering' in v2 ? v2 : { ...v2, ordering: 'none' };
+  let state = data;
+  if (version < 2) state = { ...state, filter: null, signature: 'hmac' };
+  if (version < 3 && state.rateLimit === undefined) state = { ...state, rateLimit: null };
+  if (!('ordering' in state)) state = { ...state, ordering: 'none' };
+  return state;
 }

@@ -26,6 +26,7 @@ import { factItem } from './fact.items';
 import { HttpSender, type HttpRequest, type HttpResult } from './http-sender';
 import { OriginPools } from './origin-pools';
 import { ParkedQueues, type AttemptSource, type ParkReason } from './parked-queues';
+import { Throttle } from './throttle.service';
 
 /** A dispatch naming a subscription this process has not seen yet waits this long for the routing table. */
 const UNKNOWN_SUBSCRIPTION_PATIENCE_MS = 30_000;
@@ -92,6 +93,7 @@ export class AttemptRunner implements OnApplicationShutdown {
     private readonly metrics: DispatcherMetrics,
     private readonly circuits: EndpointCircuits,
     private readonly queues: ParkedQueues,
+    private readonly throttle: Throttle,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
     @Inject(DISPATCHER_LOGGER) private readonly logger: Logger,
   ) {
@@ -126,6 +128,9 @@ export class AttemptRunner implements OnApplicationShutdown {
     const route = checked.route;
     if (this.circuits.isOpen(route.id)) return this.park(dispatch, attempt, source, 'circuit_open');
     if (this.queues.hasBacklog(route.id)) return this.park(dispatch, attempt, source, 'backlog');
+    // Beyond the endpoint's rate: its own queue delivers it in order, at the rate.
+    if (!(await this.throttle.admit(route, 'parked')))
+      return this.park(dispatch, attempt, source, 'throttled');
     const outcome = await this.attempt(dispatch, route, attempt, false, false);
     if (outcome !== 'refused') return outcome;
     this.metrics.endpointSaturated.inc();
@@ -154,6 +159,7 @@ export class AttemptRunner implements OnApplicationShutdown {
       health: this.health.of(route.origin),
     });
     if (decision === 'hand_off' || this.interrupted) return 'hand_off';
+    if (!(await this.throttle.admit(route, 'fanout'))) return 'hand_off';
     if (!this.gate.tryEnter(route.origin, Date.now())) return 'hand_off';
     let exchange: Exchange;
     try {
@@ -178,6 +184,8 @@ export class AttemptRunner implements OnApplicationShutdown {
     if (checked.kind === 'settled') return checked.outcome;
     // The circuit opened while this entry was on its way: it waits for the probe.
     if (!probe && this.circuits.isOpen(checked.route.id)) return Outcome.nak(1_000);
+    // Its slot did not come in time: it goes back to the queue, not counted as an attempt.
+    if (!(await this.throttle.admit(checked.route, 'queue'))) return Outcome.nak(250);
     const outcome = await this.attempt(dispatch, checked.route, attempt, true, probe);
     return outcome === 'refused' ? Outcome.nak(250) : outcome;
   }
@@ -323,6 +331,7 @@ export class AttemptRunner implements OnApplicationShutdown {
   /** Cuts off attempts still running when the shutdown grace ends: they are handed back, not recorded. */
   interruptAll(): number {
     this.interrupted = true;
+    this.throttle.stop();
     return this.sender.abortAll();
   }
 
@@ -342,6 +351,8 @@ export class AttemptRunner implements OnApplicationShutdown {
     const schedule = route.retryScheduleMs ?? this.config.retryScheduleMs;
     const { outcome, fact } = decideAttempt(dispatch, report, schedule, now, Math.random, first);
     this.health.observe(route.origin, report.durationMs, outcome.kind !== 'delivered');
+    if (report.requestHeaders !== null)
+      this.throttle.observe(route, report.status, report.retryAfter, now.getTime());
     const { seq: factSeq, duplicate } = await this.publish(fact, traceparent);
     const label: AttemptOutcomeLabel = OUTCOME_LABEL[outcome.kind];
     const statusLabel = statusClass(report.status);

@@ -23,11 +23,13 @@ import {
 import type { Logger } from '@hookstream/platform';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
+import type { Route } from '../routing/route';
 import { RoutingService } from '../routing/routing.service';
 import { AttemptRunner } from './attempt.runner';
 import { drainAction, scheduleEndsAtMs } from './drain.policy';
 import { EndpointCircuits } from './endpoint-circuits';
 import { ParkedQueues } from './parked-queues';
+import { Throttle } from './throttle.service';
 
 const TICK_MS = 250;
 const SCAN_MS = 5_000;
@@ -66,6 +68,7 @@ export class ParkedDrains {
     private readonly circuits: EndpointCircuits,
     private readonly routing: RoutingService,
     private readonly attempts: AttemptRunner,
+    private readonly throttle: Throttle,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(DISPATCHER_CONFIG) private readonly config: DispatcherConfig,
@@ -115,7 +118,7 @@ export class ParkedDrains {
         circuitOpen: this.circuits.isOpen(drain.subscriptionId),
         probeAllowed: () => this.circuits.takeProbe(drain.subscriptionId, nowMs),
       });
-      if (action === 'drain') this.run(drain);
+      if (action === 'drain') this.run(drain, route);
       else this.hold(drain);
       if (action === 'probe') void this.probe(drain);
       const status = drain.loop?.status();
@@ -125,12 +128,16 @@ export class ParkedDrains {
     }
   }
 
-  private run(drain: Drain): void {
+  private run(drain: Drain, route: Route | null): void {
     if (drain.loop) return;
+    // A throttled endpoint's queue takes what its rate sends in a moment, not a crowd of waiters.
+    const concurrency = route
+      ? this.throttle.drainConcurrency(route, this.config.endpointConcurrency)
+      : this.config.endpointConcurrency;
     drain.loop = this.consumers.start({
       ...this.queueSpec(drain),
-      concurrency: this.config.endpointConcurrency,
-      maxBuffered: Math.min(this.config.endpointConcurrency, 32),
+      concurrency,
+      maxBuffered: Math.min(concurrency, 32),
       handler: (msg, context) => this.handle(msg, context),
     });
   }

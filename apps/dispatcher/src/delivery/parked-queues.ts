@@ -78,7 +78,7 @@ export class ParkedQueues {
 }
 
 /** Why a dispatch was parked; only `saturated` leaves the endpoint's new work on the direct path. */
-export type ParkReason = 'circuit_open' | 'backlog' | 'saturated' | 'retry_share';
+export type ParkReason = 'circuit_open' | 'backlog' | 'saturated' | 'retry_share' | 'throttled';
 
 function refOnly(ref: DispatchRef): DispatchRef {
   const { dispatchId, round, organizationId, subscriptionId, eventId, eventType, test } = ref;

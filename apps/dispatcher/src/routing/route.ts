@@ -30,6 +30,8 @@ export interface Route {
   readonly disabledReason: string | null;
   /** The payload filter, compiled once per state; null selects every event the patterns select. */
   readonly filter: FilterTester | null;
+  /** Requests per second across the replicas; null when only the endpoint's answers throttle it. */
+  readonly ratePerSecond: number | null;
 }
 
 export interface RouteBuilder {
@@ -101,6 +103,7 @@ export function toRoute(state: SubscriptionState, builder: RouteBuilder): Route 
     active: state.active,
     disabledReason: state.disabledReason,
     filter,
+    ratePerSecond: state.rateLimit?.perSecond ?? null,
   };
 }
 

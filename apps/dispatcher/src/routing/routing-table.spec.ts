@@ -33,6 +33,7 @@ function state(overrides: Partial<SubscriptionState> = {}): SubscriptionState {
     filter: null,
     signature: 'hmac',
     ordering: 'none',
+    rateLimit: null,
     secrets: [{ ciphertext: encryptSecret('whsec_current', key), expiresAt: null }],
     disabledReason: null,
     createdAt: '2026-01-01T00:00:00.000Z',

@@ -46,6 +46,7 @@ describe('decodeSubscriptionFact', () => {
       filter: null,
       signature: 'hmac',
       ordering: 'none',
+      rateLimit: null,
     });
     const v2data = {
       ...data,
@@ -56,11 +57,25 @@ describe('decodeSubscriptionFact', () => {
     const v2 = decodeSubscriptionFact(
       encode({ type: 'subscription.changed', version: 2, data: v2data, metadata }),
     );
-    expect(v2.ok && v2.fact.data).toEqual({ ...v2data, ordering: 'none' });
+    expect(v2.ok && v2.fact.data).toEqual({ ...v2data, ordering: 'none', rateLimit: null });
+  });
+
+  it('reads version 3 with its rate limit', () => {
+    const v3data = {
+      ...data,
+      filter: null,
+      signature: 'hmac',
+      ordering: 'none',
+      rateLimit: { perSecond: 20 },
+    };
+    const v3 = decodeSubscriptionFact(
+      encode({ type: 'subscription.changed', version: 3, data: v3data, metadata }),
+    );
+    expect(v3.ok && v3.fact.data).toEqual(v3data);
   });
 
   it('reads version 3 with its ordering and refuses an unknown one', () => {
-    const v3data = { ...data, filter: null, signature: 'hmac', ordering: 'subject' };
+    const v3data = { ...data, filter: null, signature: 'hmac', ordering: 'subject', rateLimit: null };
     const v3 = decodeSubscriptionFact(
       encode({ type: 'subscription.changed', version: 3, data: v3data, metadata }),
     );
@@ -74,6 +89,15 @@ describe('decodeSubscriptionFact', () => {
   it.each([
     ['not JSON', Buffer.from('{')],
     ['another version', encode({ type: 'subscription.changed', version: 4, data, metadata })],
+    ...[0, 10_001, 2.5, '20'].map((perSecond): [string, Uint8Array] => [
+      `a rate limit of ${JSON.stringify(perSecond)} per second`,
+      encode({
+        type: 'subscription.changed',
+        version: 3,
+        data: { ...data, filter: null, signature: 'hmac', rateLimit: { perSecond } },
+        metadata,
+      }),
+    ]),
     [
       'a filter that is not an object',
       encode({

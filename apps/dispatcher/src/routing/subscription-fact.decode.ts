@@ -1,7 +1,9 @@
 import {
   isOrdering,
   isProfile,
+  isRateLimit,
   isSignatureScheme,
+  SUBSCRIPTION_CHANGED_VERSION,
   upcastSubscriptionState,
   type SubscriptionFact,
   type SubscriptionState,
@@ -47,6 +49,8 @@ function stateProblem(data: Record<string, unknown>): string | null {
   if (data.filter !== null && !isRecord(data.filter)) return 'filter must be an object or null';
   if (!isSignatureScheme(data.signature)) return 'signature is unknown';
   if (!isOrdering(data.ordering)) return 'ordering is unknown';
+  if (data.rateLimit !== null && !isRateLimit(data.rateLimit))
+    return 'rateLimit must be null or {perSecond: 1-10000}';
   if (!isStringOrNull(data.disabledReason)) return 'disabledReason must be a string or null';
   if (!isString(data.updatedAt) || Number.isNaN(Date.parse(data.updatedAt)))
     return 'updatedAt must be a date';
@@ -71,11 +75,19 @@ export function decodeSubscriptionFact(raw: Uint8Array): DecodedSubscriptionFact
   }
   if (value.type !== 'subscription.changed')
     return { ok: false, reason: `unknown fact type ${String(value.type)}` };
-  if (value.version !== 1 && value.version !== 2 && value.version !== 3)
+  if (
+    typeof value.version !== 'number' ||
+    !Number.isInteger(value.version) ||
+    value.version < 1 ||
+    value.version > SUBSCRIPTION_CHANGED_VERSION
+  )
     return { ok: false, reason: 'not a fact' };
   const data = upcastSubscriptionState(value.version, value.data);
   const problem = stateProblem(data);
   if (problem !== null) return { ok: false, reason: problem };
   const fact = value as unknown as Extract<SubscriptionFact, { type: 'subscription.changed' }>;
-  return { ok: true, fact: { ...fact, version: 3, data: data as unknown as SubscriptionState } };
+  return {
+    ok: true,
+    fact: { ...fact, version: SUBSCRIPTION_CHANGED_VERSION, data: data as unknown as SubscriptionState },
+  };
 }

@@ -99,6 +99,7 @@ export class DispatcherHarness {
       filter: null,
       signature: 'hmac',
       ordering: 'none',
+      rateLimit: null,
       disabledReason: null,
       createdAt: now,
       updatedAt: now,

@@ -1,8 +1,9 @@
 import { status as GrpcStatus } from '@grpc/grpc-js';
-import { sampleDataOf, subjects, type SubscriptionState } from '@hookstream/contracts';
-import { waitFor } from '@hookstream/testing';
+import { sampleDataOf, type SubscriptionState } from '@hookstream/contracts';
 import { decryptSecret, publicKeyOf } from '@hookstream/webhooks';
 import {
+  lastSubscriptionFact,
+  type PublishedFact,
   SECRETS_KEY,
   type SubscriptionsFixture,
   startSubscriptionsFixture,
@@ -25,21 +26,10 @@ describe('subscription filters, signature schemes and ordering', () => {
   const create = (overrides: Record<string, unknown>, key = tenant.key) =>
     f.call('POST', '/webhooks', { key, body: subscriptionBody(overrides) });
 
-  type Fact = { version: number; data: SubscriptionState };
+  type Fact = PublishedFact;
 
-  /** The outbox relays a change shortly after it commits: the last fact once it shows the change. */
-  async function lastFact(id: string, shows: (fact: Fact) => boolean = () => true): Promise<Fact> {
-    const subject = subjects.subscription(tenant.organizationId, id);
-    let fact: Fact | undefined;
-    await waitFor(`the fact of ${id} on SUBSCRIPTIONS`, async () => {
-      const msg = await f.jsm.streams
-        .getMessage('SUBSCRIPTIONS', { last_by_subj: subject })
-        .catch(() => null);
-      fact = msg ? (JSON.parse(msg.string()) as Fact) : undefined;
-      return fact !== undefined && shows(fact);
-    });
-    return fact!;
-  }
+  const lastFact = (id: string, shows?: (fact: Fact) => boolean): Promise<Fact> =>
+    lastSubscriptionFact(f, tenant.organizationId, id, shows);
 
   const factWithSecrets = async (id: string, count: number): Promise<SubscriptionState> =>
     (await lastFact(id, (fact) => fact.data.secrets.length === count)).data;

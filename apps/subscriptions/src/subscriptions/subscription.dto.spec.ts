@@ -21,6 +21,7 @@ describe('subscription DTO mapping', () => {
       filter: null,
       signature: 'hmac',
       ordering: 'none',
+      rateLimit: null,
     });
   });
 
@@ -39,6 +40,7 @@ describe('subscription DTO mapping', () => {
       validateSync(plainToInstance(UpdateSubscriptionDto, plain)).map((e) => e.property);
     expect(errors({ name: null })).toEqual(['name']);
     expect(errors({ events: null })).toEqual(['events']);
+    expect(errors({ rateLimit: null })).toEqual([]);
     expect(errors({ headers: null })).toEqual(['headers']);
     expect(errors({ payloadTemplate: null, retryPolicy: null, timeoutMs: null })).toEqual([]);
   });

@@ -19,6 +19,7 @@ import {
 import {
   ORDERINGS,
   PROFILES,
+  RATE_LIMIT_PER_SECOND,
   SIGNATURE_SCHEMES,
   type Ordering,
   type Profile,
@@ -43,6 +44,20 @@ export class RetryPolicyDto {
   @ArrayMaxSize(50)
   @IsString({ each: true })
   schedule: string[];
+}
+
+export class RateLimitDto {
+  @ApiProperty({
+    type: 'integer',
+    minimum: RATE_LIMIT_PER_SECOND.min,
+    maximum: RATE_LIMIT_PER_SECOND.max,
+    example: 20,
+    description: 'Requests per second to the endpoint, across every dispatcher together.',
+  })
+  @IsInt()
+  @Min(RATE_LIMIT_PER_SECOND.min)
+  @Max(RATE_LIMIT_PER_SECOND.max)
+  perSecond: number;
 }
 
 /** Fields shared by create and update; on update every field is optional. */
@@ -136,6 +151,18 @@ class SubscriptionFieldsDto {
   @IsIn(ORDERINGS)
   ordering?: Ordering;
 
+  @ApiPropertyOptional({
+    type: RateLimitDto,
+    nullable: true,
+    description:
+      'Caps the requests sent to the endpoint; deliveries beyond it wait (not failed, not counted as attempts). null: no limit (429 and 503 answers still slow the endpoint down).',
+  })
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => RateLimitDto)
+  rateLimit?: RateLimitDto | null;
+
   @ApiPropertyOptional({ description: 'Signing secret (write-only), whsec_<base64> or 8-255 characters.' })
   @Present()
   @IsString()
@@ -208,6 +235,7 @@ export function toDraft(dto: CreateSubscriptionDto): SubscriptionDraft {
     filter: dto.filter ?? null,
     signature: dto.signature ?? 'hmac',
     ordering: dto.ordering ?? 'none',
+    rateLimit: dto.rateLimit ? { perSecond: dto.rateLimit.perSecond } : null,
   };
 }
 
@@ -228,5 +256,7 @@ export function toPatch(dto: UpdateSubscriptionDto): SubscriptionPatch {
   if (dto.filter !== undefined) patch.filter = dto.filter;
   if (dto.signature !== undefined) patch.signature = dto.signature;
   if (dto.ordering !== undefined) patch.ordering = dto.ordering;
+  if (dto.rateLimit !== undefined)
+    patch.rateLimit = dto.rateLimit === null ? null : { perSecond: dto.rateLimit.perSecond };
   return patch;
 }

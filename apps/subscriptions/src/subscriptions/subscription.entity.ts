@@ -55,6 +55,9 @@ export class SubscriptionEntity {
 
   @Column('text')
   ordering: Ordering;
+  /** rateLimit.perSecond; null for no limit. */
+  @Column('integer', { name: 'rate_limit_per_second', nullable: true })
+  rateLimitPerSecond: number | null;
 
   @Column('jsonb')
   secrets: EncryptedSecret[];
@@ -86,6 +89,7 @@ export function toState(row: SubscriptionEntity): SubscriptionState {
     filter: row.filter,
     signature: row.signature,
     ordering: row.ordering,
+    rateLimit: row.rateLimitPerSecond === null ? null : { perSecond: row.rateLimitPerSecond },
     secrets: row.secrets,
     disabledReason: row.disabledReason,
     createdAt: row.createdAt.toISOString(),
@@ -94,8 +98,10 @@ export function toState(row: SubscriptionEntity): SubscriptionState {
 }
 
 export function toRow(state: SubscriptionState): SubscriptionEntity {
+  const { rateLimit, ...columns } = state;
   return Object.assign(new SubscriptionEntity(), {
-    ...state,
+    ...columns,
+    rateLimitPerSecond: rateLimit?.perSecond ?? null,
     createdAt: new Date(state.createdAt),
     updatedAt: new Date(state.updatedAt),
   });

@@ -51,6 +51,19 @@ describe('gRPC subscription mapping', () => {
     expect(() => fromUpdateRequest({ ...update, filter_json: '"x"' })).toThrow('filter_json');
   });
 
+  it('carries the rate limit; clear_rate_limit removes it, and not together with a new one', () => {
+    expect(
+      fromCreateRequest({ name: 'n', url: 'u', events: ['*'], headers: {}, rate_limit: { per_second: 20 } }),
+    ).toMatchObject({ rateLimit: { perSecond: 20 } });
+    expect(fromUpdateRequest({ ...update, rate_limit: { per_second: 5 } })).toEqual({
+      rateLimit: { perSecond: 5 },
+    });
+    expect(fromUpdateRequest({ ...update, clear_rate_limit: true })).toEqual({ rateLimit: null });
+    expect(() =>
+      fromUpdateRequest({ ...update, clear_rate_limit: true, rate_limit: { per_second: 5 } }),
+    ).toThrow('clear_rate_limit');
+  });
+
   it('refuses metadata that is not a JSON object', () => {
     expect(() => fromUpdateRequest({ ...update, metadata_json: '[]' })).toThrow(DomainError);
     expect(() => fromUpdateRequest({ ...update, metadata_json: '{' })).toThrow('metadata_json');
@@ -74,6 +87,7 @@ describe('gRPC subscription mapping', () => {
       signature: 'hmac',
       publicKey: null,
       ordering: 'none',
+      rateLimit: null,
       disabledReason: null,
       createdAt: 't',
       updatedAt: 't',
@@ -97,6 +111,9 @@ describe('gRPC subscription mapping', () => {
     expect(
       toGrpcSubscription({ ...response, filter: { type: 'x' }, signature: 'ed25519', publicKey: 'whpk_k' }),
     ).toMatchObject({ filter_json: '{"type":"x"}', signature: 'ed25519', public_key: 'whpk_k' });
+    expect(toGrpcSubscription({ ...response, rateLimit: { perSecond: 20 } })).toMatchObject({
+      rate_limit: { per_second: 20 },
+    });
     expect(toGrpcSubscription({ ...response, secret: 's', timeoutMs: 5 })).toMatchObject({
       secret: 's',
       timeout_ms: 5,

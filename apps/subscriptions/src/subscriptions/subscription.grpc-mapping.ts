@@ -1,3 +1,4 @@
+import { validationFailed } from '@hookstream/platform';
 import { defined, parseJsonObject } from '../common/grpc';
 import type { CircuitResponse } from './subscription-circuits.service';
 import type { SubscriptionResponse } from './subscription.response';
@@ -5,6 +6,10 @@ import type { SubscriptionResponse } from './subscription.response';
 /** hookstream.v1 messages as @grpc/proto-loader hands them over (keepCase, defaults, oneofs). */
 export interface GrpcRetryPolicy {
   schedule: string[];
+}
+
+export interface GrpcRateLimit {
+  per_second: number;
 }
 
 export interface GrpcCreateRequest {
@@ -22,6 +27,7 @@ export interface GrpcCreateRequest {
   filter_json?: string;
   signature?: string;
   ordering?: string;
+  rate_limit?: GrpcRateLimit;
 }
 
 export interface GrpcUpdateRequest {
@@ -41,6 +47,8 @@ export interface GrpcUpdateRequest {
   filter_json?: string;
   signature?: string;
   ordering?: string;
+  rate_limit?: GrpcRateLimit;
+  clear_rate_limit?: boolean;
 }
 
 export interface GrpcSubscription {
@@ -65,6 +73,7 @@ export interface GrpcSubscription {
   updated_at: string;
   secret?: string;
   circuit?: GrpcCircuit;
+  rate_limit?: GrpcRateLimit;
 }
 
 export interface GrpcCircuit {
@@ -96,6 +105,7 @@ export function fromCreateRequest(request: GrpcCreateRequest): Record<string, un
       request.filter_json === undefined ? undefined : parseJsonObject('filter_json', request.filter_json),
     signature: request.signature,
     ordering: request.ordering,
+    rateLimit: request.rate_limit ? { perSecond: request.rate_limit.per_second } : undefined,
   });
 }
 
@@ -130,7 +140,16 @@ export function fromUpdateRequest(request: GrpcUpdateRequest): Record<string, un
           : parseJsonObject('filter_json', request.filter_json),
     signature: request.signature,
     ordering: request.ordering,
+    rateLimit: updatedRateLimit(request),
   });
+}
+
+/** Absent: unchanged; `clear_rate_limit`: null (no limit); both at once is refused, as it means nothing. */
+function updatedRateLimit(request: GrpcUpdateRequest): { perSecond: number } | null | undefined {
+  if (request.clear_rate_limit && request.rate_limit)
+    throw validationFailed('rate_limit and clear_rate_limit cannot be sent together');
+  if (request.clear_rate_limit) return null;
+  return request.rate_limit ? { perSecond: request.rate_limit.per_second } : undefined;
 }
 
 export function toGrpcSubscription(response: SubscriptionResponse): GrpcSubscription {
@@ -157,6 +176,7 @@ export function toGrpcSubscription(response: SubscriptionResponse): GrpcSubscrip
   if (response.disabledReason !== null) message.disabled_reason = response.disabledReason;
   if (response.secret !== undefined) message.secret = response.secret;
   if (response.circuit !== undefined) message.circuit = toGrpcCircuit(response.circuit);
+  if (response.rateLimit !== null) message.rate_limit = { per_second: response.rateLimit.perSecond };
   return message;
 }
 

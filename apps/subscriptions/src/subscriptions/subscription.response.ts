@@ -8,7 +8,7 @@ import {
   type SignatureScheme,
   type SubscriptionState,
 } from '@hookstream/contracts';
-import { RetryPolicyDto } from './subscription.dto';
+import { RateLimitDto, RetryPolicyDto } from './subscription.dto';
 import { currentPublicKey } from './subscription.secrets';
 
 /** A subscription as clients see it: never any secret, except `secret` on create and rotate. */
@@ -52,6 +52,13 @@ export class SubscriptionResponse {
       '`subject`: events with the same envelope `subject` are delivered one after another, in the order they were stored.',
   })
   ordering: Ordering;
+  @ApiProperty({
+    type: RateLimitDto,
+    nullable: true,
+    example: { perSecond: 20 },
+    description: 'Requests per second to the endpoint across every dispatcher; null for no limit.',
+  })
+  rateLimit: RateLimitDto | null;
   @ApiProperty({ type: String, nullable: true, example: null }) disabledReason: string | null;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.000Z' }) createdAt: string;
   @ApiProperty({ format: 'date-time', example: '2026-11-23T10:00:00.000Z' }) updatedAt: string;
@@ -99,6 +106,7 @@ export function toResponse(state: SubscriptionState, secret?: string): Subscript
     signature: state.signature,
     publicKey: currentPublicKey(state.secrets),
     ordering: state.ordering,
+    rateLimit: state.rateLimit,
     disabledReason: state.disabledReason,
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,

@@ -18,6 +18,7 @@ const created = createState({
     filter: { 'data.status': 'FAILED' },
     signature: 'hmac',
     ordering: 'none',
+    rateLimit: { perSecond: 20 },
   },
   secrets: [{ ciphertext: 'c', expiresAt: null }],
   now: new Date('2026-11-23T10:00:00.000Z'),

@@ -1,4 +1,9 @@
-import type { EncryptedSecret, SubscriptionFact, SubscriptionState } from '@hookstream/contracts';
+import {
+  SUBSCRIPTION_CHANGED_VERSION,
+  type EncryptedSecret,
+  type SubscriptionFact,
+  type SubscriptionState,
+} from '@hookstream/contracts';
 import { liveSecrets } from './subscription.secrets';
 
 /** The fields a caller chooses when creating a subscription (already validated). */
@@ -17,6 +22,7 @@ export type SubscriptionDraft = Pick<
   | 'filter'
   | 'signature'
   | 'ordering'
+  | 'rateLimit'
 >;
 
 /** A partial update: absent fields keep their value; null clears a nullable one. */
@@ -70,7 +76,7 @@ export function disableState(state: SubscriptionState, reason: string, now: Date
 export function changedFact(state: SubscriptionState, messageId: string, now: Date): SubscriptionFact {
   return {
     type: 'subscription.changed',
-    version: 3,
+    version: SUBSCRIPTION_CHANGED_VERSION,
     data: state,
     metadata: { messageId, occurredAt: now.toISOString() },
   };

@@ -7,7 +7,8 @@ import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { connect as nodeConnect } from '@nats-io/transport-node';
 import { Client as PgClient } from 'pg';
 import { request } from 'undici';
-import { REPO_ROOT, startNats, startPostgres, startService } from '@hookstream/testing';
+import { subjects, type SubscriptionState } from '@hookstream/contracts';
+import { REPO_ROOT, startNats, startPostgres, startService, waitFor } from '@hookstream/testing';
 import type { NatsServer, PostgresServer, RunningService } from '@hookstream/testing';
 
 export const ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -172,4 +173,26 @@ export async function startSubscriptionsFixture(
 /** A valid subscription body; override any field. */
 export function subscriptionBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return { name: 'Orders', url: 'https://example.com/hooks', events: ['workflow.completed'], ...overrides };
+}
+
+export interface PublishedFact {
+  version: number;
+  data: SubscriptionState;
+}
+
+/** The outbox relays a change shortly after it commits: the subscription's last fact on SUBSCRIPTIONS once it shows the change. */
+export async function lastSubscriptionFact(
+  f: Pick<SubscriptionsFixture, 'jsm'>,
+  organizationId: string,
+  id: string,
+  shows: (fact: PublishedFact) => boolean = () => true,
+): Promise<PublishedFact> {
+  const subject = subjects.subscription(organizationId, id);
+  let fact: PublishedFact | undefined;
+  await waitFor(`the fact of ${id} on SUBSCRIPTIONS`, async () => {
+    const msg = await f.jsm.streams.getMessage('SUBSCRIPTIONS', { last_by_subj: subject }).catch(() => null);
+    fact = msg ? (JSON.parse(msg.string()) as PublishedFact) : undefined;
+    return fact !== undefined && shows(fact);
+  });
+  return fact!;
 }
