@@ -15,6 +15,7 @@ import { HandlerSlots } from './handler-slots';
 import { errorMessage, type MessagingLogger } from './logger';
 import type { TurnBatch } from './turn-batch';
 import { TurnSlice, yieldTurn } from './turn-slice';
+import { YoungHandlers } from './young-handlers';
 
 export interface ConsumerLoopDeps {
   js: JetStreamClient;
@@ -33,6 +34,8 @@ interface Waiting {
 
 /** Handlers started in one turn of the event loop before the pump lets I/O in (TurnSlice). */
 const START_SLICE_MS = 4;
+/** A handler running longer than this waits on I/O: it no longer counts against its key's share. */
+const YOUNG_HANDLER_MS = 250;
 type State = 'starting' | 'consuming' | 'recovering' | 'stopping' | 'stopped';
 
 /** One durable pull consumer: creates it, pulls with bounded concurrency, recovers, stops gracefully. */
@@ -196,13 +199,8 @@ export class ConsumerLoop implements RunningConsumer {
     let wakeStarter: (() => void) | undefined;
     let wakePuller: (() => void) | undefined;
     const perKey = fairness.perKey ?? Number.POSITIVE_INFINITY;
-    const running = new Map<string, number>();
-    const finished = (key: string): void => {
-      const left = (running.get(key) ?? 1) - 1;
-      if (left > 0) running.set(key, left);
-      else running.delete(key);
-      wakeStarter?.();
-    };
+    const young = new YoungHandlers(YOUNG_HANDLER_MS);
+    let recheck: NodeJS.Timeout | undefined;
     const slice = new TurnSlice(START_SLICE_MS);
     const starter = (async () => {
       for (;;) {
@@ -212,9 +210,17 @@ export class ConsumerLoop implements RunningConsumer {
         if (slice.overdue()) await yieldTurn();
         let next: { key: string; item: Waiting } | undefined;
         for (;;) {
-          next = takeFairly(ahead, running, perKey, pulled || full());
+          next = takeFairly(ahead, (key) => young.count(key), perKey, pulled || full());
           if (next || (ahead.size === 0 && pulled)) break;
-          // Nothing waits, or only keys at their share: a new message or a finished handler wakes this.
+          // Only keys at their share wait: their handlers age out of it even if none finishes.
+          if (ahead.size > 0 && recheck === undefined) {
+            recheck = setTimeout(() => {
+              recheck = undefined;
+              wakeStarter?.();
+            }, YOUNG_HANDLER_MS);
+            recheck.unref();
+          }
+          // A new message, a finished handler or the recheck wakes this.
           await new Promise<void>((resolve) => (wakeStarter = resolve));
         }
         wakeStarter = undefined;
@@ -231,8 +237,11 @@ export class ConsumerLoop implements RunningConsumer {
           continue;
         }
         const key = next.key;
-        running.set(key, (running.get(key) ?? 0) + 1);
-        void handleMessage(this.handling, msg).finally(() => finished(key));
+        const started = young.start(key);
+        void handleMessage(this.handling, msg).finally(() => {
+          young.finish(key, started);
+          wakeStarter?.();
+        });
       }
     })();
     try {
@@ -250,6 +259,7 @@ export class ConsumerLoop implements RunningConsumer {
       wakeStarter?.();
       await starter;
       clearInterval(keepAlive);
+      clearTimeout(recheck);
     }
   }
 

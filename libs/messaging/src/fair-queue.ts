@@ -42,16 +42,16 @@ export class FairQueue<T> {
 }
 
 /**
- * Which waiting key starts next: keys below `perKey` handlers in flight are served in turn; a key
- * at its share waits while others are served, unless the look-ahead is full and nothing else
- * waits, so that it never stalls the pull behind it (a soft share, not a hard limit).
+ * Which waiting key starts next: keys with fewer than `perKey` handlers busy are served in turn;
+ * a key at its share waits while others are served, unless the look-ahead is full, so that it
+ * never stalls the pull behind it (a soft share, not a hard limit).
  */
 export function takeFairly<T>(
   queue: FairQueue<T>,
-  inFlight: ReadonlyMap<string, number>,
+  busy: (key: string) => number,
   perKey: number,
   lookAheadFull: boolean,
 ): { key: string; item: T } | undefined {
-  const taken = queue.shift((key) => (inFlight.get(key) ?? 0) < perKey);
+  const taken = queue.shift((key) => busy(key) < perKey);
   return taken ?? (lookAheadFull ? queue.shift() : undefined);
 }
