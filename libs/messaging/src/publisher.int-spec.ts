@@ -42,6 +42,7 @@ describe('streams and publisher (real nats-server)', () => {
       STREAMS.deliveries,
       STREAMS.parked,
       STREAMS.circuits,
+      STREAMS.ordered,
     ]);
 
     await provisionStreams(jsm, { replicas: 1, eventsMaxAgeMs: 3 * DAY, deliveriesMaxAgeMs: 30 * DAY });
