@@ -1,4 +1,9 @@
-import { decodeEnvelope, parseEventSubject, type EventEnvelope } from '@hookstream/contracts';
+import {
+  decodeEnvelope,
+  parseEventSubject,
+  type EventCatalog,
+  type EventEnvelope,
+} from '@hookstream/contracts';
 import { filterDocument, type FilterDocument } from '@hookstream/webhooks';
 import type { Route } from '../routing/route';
 
@@ -37,6 +42,19 @@ export interface EventCheckDeps {
   /** Active subscriptions selecting the type. */
   matching(organizationId: string, type: string): readonly Route[];
   maxEventBytes: number;
+}
+
+/** The checks' inputs from the event catalog and the routing table as it is at each call. */
+export function eventCheckDeps(
+  catalog: EventCatalog,
+  routing: { readonly table: Pick<EventCheckDeps, 'matching'> },
+  maxEventBytes: number,
+): EventCheckDeps {
+  return {
+    validate: (organizationId, type, data) => catalog.validate(organizationId, type, data),
+    matching: (organizationId, type) => routing.table.matching(organizationId, type),
+    maxEventBytes,
+  };
 }
 
 /**

@@ -23,7 +23,7 @@ import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
 import { DispatcherMetrics } from '../dispatcher.metrics';
 import { RoutingService } from '../routing/routing.service';
-import { checkEvent, type EventCheckDeps } from './fanout.check';
+import { checkEvent, eventCheckDeps, type EventCheckDeps } from './fanout.check';
 import { planFanout } from './fanout.plan';
 import { describeFanout, startFanoutSpan } from './fanout.tracing';
 
@@ -57,11 +57,7 @@ export class FanoutConsumer {
     @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
     @Inject(DISPATCHER_LOGGER) private readonly logger: Logger,
   ) {
-    this.deps = {
-      validate: (organizationId, type, data) => this.catalog.validate(organizationId, type, data),
-      matching: (organizationId, type) => this.routing.table.matching(organizationId, type),
-      maxEventBytes: config.maxEventBytes,
-    };
+    this.deps = eventCheckDeps(this.catalog, this.routing, config.maxEventBytes);
     this.fastPath = config.fastPath;
   }
 

@@ -14,7 +14,7 @@ import { factItem, refOfDispatch } from '../delivery/fact.items';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
 import { DispatcherMetrics } from '../dispatcher.metrics';
-import { checkEvent, type EventCheckDeps } from '../fanout/fanout.check';
+import { checkEvent, eventCheckDeps, type EventCheckDeps } from '../fanout/fanout.check';
 import { planStoredEvent } from '../fanout/fanout.plan';
 import { RoutingService } from '../routing/routing.service';
 import { leaseStanding } from './lease.policy';
@@ -54,11 +54,7 @@ export class OrderedFanout {
     @Inject(DISPATCHER_CONFIG) config: DispatcherConfig,
     @Inject(DISPATCHER_LOGGER) private readonly logger: Logger,
   ) {
-    this.deps = {
-      validate: (organizationId, type, data) => this.catalog.validate(organizationId, type, data),
-      matching: (organizationId, type) => this.routing.table.matching(organizationId, type),
-      maxEventBytes: config.maxEventBytes,
-    };
+    this.deps = eventCheckDeps(this.catalog, this.routing, config.maxEventBytes);
   }
 
   /** Takes the lease when it is free (awaited once, so a first start has its checkpoint). */
