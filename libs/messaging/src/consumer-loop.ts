@@ -12,6 +12,7 @@ import { consumerSignal } from './consumer-signals';
 import { ensureDurableConsumer } from './durable-consumer';
 import { FairQueue, takeFairly } from './fair-queue';
 import { HandlerSlots } from './handler-slots';
+import { KeepAlives } from './keep-alives';
 import { errorMessage, type MessagingLogger } from './logger';
 import type { TurnBatch } from './turn-batch';
 import { TurnSlice, yieldTurn } from './turn-slice';
@@ -26,14 +27,10 @@ export interface ConsumerLoopDeps {
   onStopped?: () => void;
 }
 
-/** A message pulled ahead of a free handler, and when the server last heard it is being worked on. */
-interface Waiting {
-  msg: JsMsg;
-  touchedAt: number;
-}
-
 /** Handlers started in one turn of the event loop before the pump lets I/O in (TurnSlice). */
 const START_SLICE_MS = 4;
+/** How often messages waiting in the look-ahead are looked at for a keep-alive. */
+const KEEP_ALIVE_TICK_MS = 50;
 /** A handler running longer than this waits on I/O: it no longer counts against its key's share. */
 const YOUNG_HANDLER_MS = 250;
 type State = 'starting' | 'consuming' | 'recovering' | 'stopping' | 'stopped';
@@ -174,25 +171,22 @@ export class ConsumerLoop implements RunningConsumer {
     messages: ConsumerMessages,
     fairness: NonNullable<ConsumerSpec['fairness']>,
   ): Promise<void> {
-    const ahead = new FairQueue<Waiting>();
+    const ahead = new FairQueue<JsMsg>();
     const maxBytes = fairness.lookAheadBytes ?? Number.POSITIVE_INFINITY;
     let bytes = 0;
     const full = (): boolean => ahead.size >= fairness.lookAhead || bytes >= maxBytes;
-    const workingAfterMs = Math.max(10, Math.floor(this.spec.ackWaitMs / 3));
+    // Messages waiting in the look-ahead are kept alive like running ones, a few at every tick.
+    const waiting = new KeepAlives<JsMsg>(Math.max(10, Math.floor(this.spec.ackWaitMs / 3)));
     const keepAlive = setInterval(
-      () => {
-        const now = Date.now();
-        for (const waiting of ahead) {
-          if (now - waiting.touchedAt < workingAfterMs) continue;
-          waiting.touchedAt = now;
+      () =>
+        waiting.touchDue((msg) => {
           try {
-            waiting.msg.working();
+            msg.working();
           } catch {
             // Connection closed: the message is redelivered after ack wait, the best left to do.
           }
-        }
-      },
-      Math.max(20, Math.floor(workingAfterMs / 2)),
+        }, waiting.budget(KEEP_ALIVE_TICK_MS)),
+      KEEP_ALIVE_TICK_MS,
     );
     keepAlive.unref();
     let pulled = false;
@@ -208,7 +202,7 @@ export class ConsumerLoop implements RunningConsumer {
         // Starting handlers is synchronous work (decode, validate, render) in one turn of the
         // event loop: yield now and then, so that sockets are read and other work goes on.
         if (slice.overdue()) await yieldTurn();
-        let next: { key: string; item: Waiting } | undefined;
+        let next: { key: string; item: JsMsg } | undefined;
         for (;;) {
           next = takeFairly(ahead, (key) => young.count(key), perKey, pulled || full());
           if (next || (ahead.size === 0 && pulled)) break;
@@ -224,8 +218,11 @@ export class ConsumerLoop implements RunningConsumer {
           await new Promise<void>((resolve) => (wakeStarter = resolve));
         }
         wakeStarter = undefined;
-        const msg = next?.item.msg;
-        if (msg) bytes -= msg.data.length;
+        const msg = next?.item;
+        if (msg) {
+          bytes -= msg.data.length;
+          waiting.delete(msg);
+        }
         wakePuller?.();
         if (!next || !msg) {
           if (slot) this.slots.release();
@@ -248,7 +245,8 @@ export class ConsumerLoop implements RunningConsumer {
       for await (const msg of messages) {
         this.lastMessageAt = new Date();
         this.alive(messages);
-        ahead.push(fairness.key(msg.subject), { msg, touchedAt: Date.now() });
+        ahead.push(fairness.key(msg.subject), msg);
+        waiting.add(msg);
         bytes += msg.data.length;
         wakeStarter?.();
         while (full()) await new Promise<void>((resolve) => (wakePuller = resolve));

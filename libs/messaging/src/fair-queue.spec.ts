@@ -25,6 +25,22 @@ describe('FairQueue', () => {
     expect(queue.size).toBe(2);
     expect(drain(queue)).toEqual(['a1', 'a2']);
   });
+
+  it('keeps a large backlog in order while it is taken from and added to, and lists what waits', () => {
+    const queue = new FairQueue<string>();
+    const taken: string[] = [];
+    let pushed = 0;
+    for (; pushed < 5_000; pushed++) queue.push('a', `a${pushed}`);
+    // Taking and adding in turns crosses the queue's compaction points many times.
+    for (let round = 0; round < 3_000; round++) {
+      taken.push(queue.shift()!.item, queue.shift()!.item);
+      queue.push('a', `a${pushed++}`);
+    }
+    expect([...queue]).toEqual(Array.from({ length: queue.size }, (_, i) => `a${6_000 + i}`));
+    taken.push(...drain(queue));
+    expect(taken).toEqual(Array.from({ length: pushed }, (_, i) => `a${i}`));
+    expect(queue.size).toBe(0);
+  });
 });
 
 describe('takeFairly', () => {

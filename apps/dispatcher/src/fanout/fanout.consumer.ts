@@ -34,6 +34,14 @@ export const FANOUT_DURABLE = 'dispatcher-fanout';
  * that a burst's continuations never queue long in front of another organization's event.
  */
 export const FANOUT_PER_ORGANIZATION = 32;
+/**
+ * Events pulled ahead of the handlers. An organization's backlog within it does not delay the
+ * others' events; beyond it the stream is FIFO. Each waiting event costs its bytes in memory and
+ * a keep-alive to the server every third of the ack wait, so it is bounded by count and by bytes.
+ */
+export const FANOUT_LOOK_AHEAD = 65_536;
+export const FANOUT_LOOK_AHEAD_BYTES = 128 * 1024 * 1024;
+const FANOUT_CONCURRENCY = 256;
 
 /**
  * EVENTS → dispatches: one durable consumer shared by the replicas. Each dispatch's first attempt
@@ -68,15 +76,15 @@ export class FanoutConsumer {
       filterSubject: subjects.allEvents(),
       ackWaitMs: 30_000,
       // Room for the look-ahead below, the buffer and the handlers.
-      maxAckPending: 16_384,
+      maxAckPending: FANOUT_LOOK_AHEAD + 4 * FANOUT_CONCURRENCY,
       // Each handler mostly waits for stream acknowledgements: many at once keep the publishes pipelined.
-      concurrency: 256,
+      concurrency: FANOUT_CONCURRENCY,
       // One organization's burst of events does not hold everyone else's behind it in the stream,
       // nor crowd the event loop: its events run FANOUT_PER_ORGANIZATION at a time while others wait.
       fairness: {
         key: organizationOfSubject,
-        lookAhead: 8_192,
-        lookAheadBytes: 64 * 1024 * 1024,
+        lookAhead: FANOUT_LOOK_AHEAD,
+        lookAheadBytes: FANOUT_LOOK_AHEAD_BYTES,
         perKey: FANOUT_PER_ORGANIZATION,
       },
       handler: (msg) => this.handle(msg),
