@@ -1,4 +1,8 @@
 import type { EventEnvelope } from './envelope';
+import { factMessageIds } from './ids';
+import { DISPATCH_ID_HEADER, FACT_TYPE_HEADER, subjects } from './streams';
+import { TRACEPARENT_HEADER } from './trace';
+import type { WireMessage } from './wire';
 
 /** Identifies one round of one dispatch; a round is the original delivery, a replay or a manual retry. */
 export interface DispatchRef {
@@ -94,6 +98,7 @@ export type DeliveryFact =
     };
 
 export type DeliveryFactType = DeliveryFact['type'];
+export type DispatchCreatedFact = Extract<DeliveryFact, { type: 'dispatch.created' }>;
 
 export function factKindOf(fact: DeliveryFact): 'created' | 'attempted' | 'succeeded' | 'failed' {
   switch (fact.type) {
@@ -106,6 +111,19 @@ export function factKindOf(fact: DeliveryFact): 'created' | 'attempted' | 'succe
     case 'dispatch.failed':
       return 'failed';
   }
+}
+
+/** The identifying part of a dispatch, without the event and body that only `created` and `attempted` carry. */
+export function refOfDispatch(dispatch: DispatchRef): DispatchRef {
+  return {
+    dispatchId: dispatch.dispatchId,
+    round: dispatch.round,
+    organizationId: dispatch.organizationId,
+    subscriptionId: dispatch.subscriptionId,
+    eventId: dispatch.eventId,
+    eventType: dispatch.eventType,
+    test: dispatch.test,
+  };
 }
 
 export function refOf(fact: DeliveryFact): DispatchRef {
@@ -134,4 +152,98 @@ export function decodeDeliveryFact(raw: Uint8Array): DeliveryFact | undefined {
   if (typeof fact.type !== 'string' || !known.includes(fact.type) || fact.version !== 1) return undefined;
   if (typeof fact.data !== 'object' || fact.data === null) return undefined;
   return value as DeliveryFact;
+}
+
+/** Starts a round of a dispatch; its message id makes a repeated publish of the round a no-op. */
+export function dispatchCreated(dispatch: Dispatch, occurredAt: string): DispatchCreatedFact {
+  return {
+    type: 'dispatch.created',
+    version: 1,
+    data: dispatch,
+    metadata: { messageId: factMessageIds.created(dispatch.dispatchId, dispatch.round), occurredAt },
+  };
+}
+
+/** attempted, succeeded and failed share the message id of their attempt: one attempt, one outcome. */
+const attemptMeta = (dispatch: DispatchRef, attempt: Attempt, occurredAt: string): FactMeta => ({
+  messageId: factMessageIds.attempt(dispatch.dispatchId, dispatch.round, attempt.attempt),
+  occurredAt,
+});
+
+export function dispatchAttempted(dispatch: Dispatch, attempt: Attempt, occurredAt: string): DeliveryFact {
+  return {
+    type: 'dispatch.attempted',
+    version: 1,
+    data: { dispatch, attempt },
+    metadata: attemptMeta(dispatch, attempt, occurredAt),
+  };
+}
+
+/** `first`: no fact of this dispatch was published before (an attempt made at fan-out), so it carries the dispatch. */
+export function dispatchSucceeded(
+  dispatch: Dispatch,
+  attempt: Attempt,
+  occurredAt: string,
+  first = false,
+): DeliveryFact {
+  return {
+    type: 'dispatch.succeeded',
+    version: 1,
+    data: { ref: refOfDispatch(dispatch), attempt, ...(first ? { dispatch } : {}) },
+    metadata: attemptMeta(dispatch, attempt, occurredAt),
+  };
+}
+
+export function dispatchFailed(
+  dispatch: Dispatch,
+  attempt: Attempt,
+  reason: string,
+  occurredAt: string,
+  options: { disableSubscription?: boolean; first?: boolean } = {},
+): DeliveryFact {
+  return {
+    type: 'dispatch.failed',
+    version: 1,
+    data: {
+      ref: refOfDispatch(dispatch),
+      attempt,
+      reason,
+      ...(options.disableSubscription ? { disableSubscription: true } : {}),
+      ...(options.first ? { dispatch } : {}),
+    },
+    metadata: attemptMeta(dispatch, attempt, occurredAt),
+  };
+}
+
+/** A round ended without an HTTP attempt (the subscription is gone or disabled). */
+export function dispatchAbandoned(ref: DispatchRef, reason: string, occurredAt: string): DeliveryFact {
+  return {
+    type: 'dispatch.failed',
+    version: 1,
+    data: { ref: refOfDispatch(ref), attempt: null, reason },
+    metadata: { messageId: factMessageIds.abandoned(ref.dispatchId, ref.round), occurredAt },
+  };
+}
+
+export function deliveryFactSubject(fact: DeliveryFact): string {
+  const ref = refOf(fact);
+  return subjects.delivery(ref.organizationId, ref.subscriptionId, factKindOf(fact));
+}
+
+/**
+ * A fact ready to publish on DELIVERIES: its subject, its message id, the dispatch id and the
+ * fact's type beside the body, and the `traceparent` of the span that produced it when traced.
+ */
+export function deliveryFactMessage(fact: DeliveryFact, traceparent?: string): WireMessage {
+  const headers: Record<string, string> = {
+    [DISPATCH_ID_HEADER]: refOf(fact).dispatchId,
+    [FACT_TYPE_HEADER]: fact.type,
+  };
+  if (traceparent !== undefined) headers[TRACEPARENT_HEADER] = traceparent;
+  return {
+    subject: deliveryFactSubject(fact),
+    payload: JSON.stringify(fact),
+    msgId: fact.metadata.messageId,
+    headers,
+  };
 }

@@ -46,6 +46,11 @@ export const subjects = {
   eventFilter: (organizationId: string, pattern: string): string =>
     `events.${token(organizationId, 'organization id')}.${pattern === '*' ? '>' : pattern}`,
   allEvents: (): string => 'events.>',
+  /** Every organization's events of one type (`events.*.webhook.disabled`). */
+  eventsOfType: (type: string): string => {
+    if (!isEventType(type)) throw new Error(`event type "${type}" is not valid`);
+    return `events.*.${type}`;
+  },
   subscription: (organizationId: string, subscriptionId: string): string =>
     `subscriptions.${token(organizationId, 'organization id')}.${token(subscriptionId, 'subscription id')}`,
   allSubscriptions: (): string => 'subscriptions.>',

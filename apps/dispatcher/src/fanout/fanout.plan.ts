@@ -1,11 +1,11 @@
 import type { Logger } from '@hookstream/platform';
 import {
+  dispatchCreated,
   dispatchIdOf,
   TRACEPARENT_HEADER,
   validTraceparent,
-  factMessageIds,
-  type DeliveryFact,
   type Dispatch,
+  type DispatchCreatedFact,
   type EventEnvelope,
 } from '@hookstream/contracts';
 import { renderBody } from '@hookstream/webhooks';
@@ -20,10 +20,8 @@ export interface FanoutContext {
   traceparent?: string;
 }
 
-export type CreatedFact = Extract<DeliveryFact, { type: 'dispatch.created' }>;
-
 export interface FanoutPlan {
-  facts: CreatedFact[];
+  facts: DispatchCreatedFact[];
   /** Subscriptions whose body could not be rendered: logged, never retried (the template cannot change). */
   unrenderable: Array<{ route: Route; error: string }>;
 }
@@ -34,7 +32,7 @@ export function planFanout(
   routes: readonly Route[],
   context: FanoutContext,
 ): FanoutPlan {
-  const facts: CreatedFact[] = [];
+  const facts: DispatchCreatedFact[] = [];
   const unrenderable: FanoutPlan['unrenderable'] = [];
   for (const route of routes) {
     const dispatchId = dispatchIdOf(event.id, route.id);
@@ -66,12 +64,7 @@ export function planFanout(
       publishedAt: context.publishedAt,
     };
     if (context.traceparent !== undefined) dispatch.traceparent = context.traceparent;
-    facts.push({
-      type: 'dispatch.created',
-      version: 1,
-      data: dispatch,
-      metadata: { messageId: factMessageIds.created(dispatchId, ''), occurredAt: context.createdAt },
-    });
+    facts.push(dispatchCreated(dispatch, context.createdAt));
   }
   return { facts, unrenderable };
 }

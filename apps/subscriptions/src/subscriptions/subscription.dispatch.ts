@@ -1,22 +1,19 @@
 import {
-  DISPATCH_ID_HEADER,
-  FACT_TYPE_HEADER,
-  type DeliveryFact,
+  deliveryFactMessage,
+  dispatchCreated,
+  dispatchIdOf,
+  type DispatchCreatedFact,
   type EventEnvelope,
   type IdGenerator,
   type SubscriptionState,
-  dispatchIdOf,
-  factMessageIds,
-  subjects,
+  type WireMessage,
 } from '@hookstream/contracts';
 import { renderBody } from '@hookstream/webhooks';
 
-/** A `dispatch.created` fact ready to publish on DELIVERIES. */
+/** A `dispatch.created` fact and the message that publishes it on DELIVERIES. */
 export interface CreatedDispatch {
-  subject: string;
-  msgId: string;
-  headers: Record<string, string>;
-  fact: Extract<DeliveryFact, { type: 'dispatch.created' }>;
+  message: WireMessage;
+  fact: DispatchCreatedFact;
 }
 
 /**
@@ -46,30 +43,23 @@ export function createdDispatch(input: {
     createdAt,
     test,
   });
-  const msgId = factMessageIds.created(dispatchId, round);
-  return {
-    subject: subjects.delivery(subscription.organizationId, subscription.id, 'created'),
-    msgId,
-    headers: { [DISPATCH_ID_HEADER]: dispatchId, [FACT_TYPE_HEADER]: 'dispatch.created' },
-    fact: {
-      type: 'dispatch.created',
-      version: 1,
-      data: {
-        dispatchId,
-        round,
-        organizationId: subscription.organizationId,
-        subscriptionId: subscription.id,
-        eventId: event.id,
-        eventType: event.type,
-        test,
-        event,
-        body,
-        createdAt,
-        publishedAt: input.publishedAt,
-      },
-      metadata: { messageId: msgId, occurredAt: createdAt },
+  const fact = dispatchCreated(
+    {
+      dispatchId,
+      round,
+      organizationId: subscription.organizationId,
+      subscriptionId: subscription.id,
+      eventId: event.id,
+      eventType: event.type,
+      test,
+      event,
+      body,
+      createdAt,
+      publishedAt: input.publishedAt,
     },
-  };
+    createdAt,
+  );
+  return { message: deliveryFactMessage(fact), fact };
 }
 
 /** A test event: marked by its id (`evt_test_...`) and source, never stored on EVENTS. */
