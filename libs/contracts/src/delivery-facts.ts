@@ -1,17 +1,23 @@
 import type { EventEnvelope } from './envelope';
-import { factMessageIds } from './ids';
+import {
+  factMessageIds,
+  type DispatchId,
+  type EventId,
+  type OrganizationId,
+  type SubscriptionId,
+} from './ids';
 import { DISPATCH_ID_HEADER, FACT_TYPE_HEADER, subjects } from './streams';
 import { TRACEPARENT_HEADER } from './trace';
 import type { WireMessage } from './wire';
 
 /** Identifies one round of one dispatch; a round is the original delivery, a replay or a manual retry. */
 export interface DispatchRef {
-  dispatchId: string;
+  dispatchId: DispatchId;
   /** '' for the original delivery; a time-sortable `rnd_` id for each replay or manual retry, so later rounds sort later. */
   round: string;
-  organizationId: string;
-  subscriptionId: string;
-  eventId: string;
+  organizationId: OrganizationId;
+  subscriptionId: SubscriptionId;
+  eventId: EventId;
   eventType: string;
   /** A test delivery requested through POST /webhooks/:id/test. */
   test: boolean;

@@ -1,12 +1,13 @@
+import type { EventId, OrganizationId } from './ids';
 import { isEventType, isToken, subjects } from './streams';
 import { TRACEPARENT_HEADER } from './trace';
 import type { WireMessage } from './wire';
 
 /** The upstream event envelope (docs/architecture.md §3). */
 export interface EventEnvelope {
-  id: string;
+  id: EventId;
   type: string;
-  organizationId: string;
+  organizationId: OrganizationId;
   occurredAt: string;
   source?: string;
   subject?: string;

@@ -1,3 +1,4 @@
+import type { OrganizationId, SubscriptionId } from './ids';
 import type { Profile } from './profiles';
 import { subjects } from './streams';
 import type { WireMessage } from './wire';
@@ -59,8 +60,8 @@ export interface RetryPolicy {
 
 /** Full subscription state after each change (docs/architecture.md §2, SUBSCRIPTIONS stream). */
 export interface SubscriptionState {
-  id: string;
-  organizationId: string;
+  id: SubscriptionId;
+  organizationId: OrganizationId;
   name: string;
   url: string;
   events: string[];
@@ -100,7 +101,7 @@ export type SubscriptionFact =
   | {
       type: 'subscription.deleted';
       version: 1;
-      data: { id: string; organizationId: string; deletedAt: string };
+      data: { id: SubscriptionId; organizationId: OrganizationId; deletedAt: string };
       metadata: FactMetadata;
     };
 
@@ -137,7 +138,7 @@ export function subscriptionChanged(
 }
 
 export function subscriptionDeleted(
-  subscription: { id: string; organizationId: string },
+  subscription: { id: SubscriptionId; organizationId: OrganizationId },
   messageId: string,
   now: Date,
 ): SubscriptionFact {

@@ -1,4 +1,5 @@
 import { decodeEnvelope, eventMessage, type EventEnvelope } from './envelope';
+import type { OrganizationId, SubscriptionId } from './ids';
 import { parseEventSubject, subjects } from './streams';
 import type { WireMessage } from './wire';
 
@@ -10,15 +11,15 @@ import type { WireMessage } from './wire';
 export const WEBHOOK_DISABLED = 'webhook.disabled';
 
 export interface DisabledSubscription {
-  id: string;
-  organizationId: string;
+  id: SubscriptionId;
+  organizationId: OrganizationId;
   url: string;
   /** Last change of the subscription state that was disabled. */
   updatedAtMs: number;
 }
 
 export type WebhookDisabledData = {
-  subscriptionId: string;
+  subscriptionId: SubscriptionId;
   url: string;
   reason: string;
   disabledAt: string;
@@ -59,7 +60,13 @@ export function webhookDisabledMessage(event: EventEnvelope): WireMessage {
 export const WEBHOOK_DISABLED_FILTER = subjects.eventsOfType(WEBHOOK_DISABLED);
 
 export type DecodedWebhookDisabled =
-  | { ok: true; organizationId: string; subscriptionId: string; reason: string; event: EventEnvelope }
+  | {
+      ok: true;
+      organizationId: OrganizationId;
+      subscriptionId: SubscriptionId;
+      reason: string;
+      event: EventEnvelope;
+    }
   | { ok: false; reason: string };
 
 /** Decodes a `webhook.disabled` event into the change it asks for; never throws. */
