@@ -6,6 +6,7 @@ import {
   dispatchCreated,
   dispatchFailed,
   dispatchSucceeded,
+  newDispatch,
   refOfDispatch,
   type Attempt,
   type Dispatch,
@@ -46,6 +47,31 @@ const at = '2026-11-23T10:00:03.000Z';
 const ref = refOfDispatch(dispatch);
 
 describe('delivery facts', () => {
+  it('start a dispatch under the id derived from the event and the subscription, rendered under it', () => {
+    const started = newDispatch(
+      {
+        event: dispatch.event,
+        subscriptionId: 'wh_1',
+        round: 'rnd_1',
+        test: false,
+        createdAt: dispatch.createdAt,
+        publishedAt: dispatch.publishedAt,
+      },
+      (id) => `{"id":"${id}"}`,
+    );
+    expect(started).toEqual({ ...dispatch, body: `{"id":"${dispatchId}"}` });
+    expect(Object.keys(started)).toEqual(Object.keys(dispatch));
+    const traced = newDispatch(
+      {
+        ...started,
+        subscriptionId: 'wh_1',
+        traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      },
+      () => '{}',
+    );
+    expect(traced.traceparent).toMatch(/^00-/);
+  });
+
   it('start a round under its created message id', () => {
     expect(dispatchCreated(dispatch, at)).toEqual({
       type: 'dispatch.created',

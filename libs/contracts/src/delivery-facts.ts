@@ -1,5 +1,6 @@
 import type { EventEnvelope } from './envelope';
 import {
+  dispatchIdOf,
   factMessageIds,
   type DispatchId,
   type EventId,
@@ -158,6 +159,42 @@ export function decodeDeliveryFact(raw: Uint8Array): DeliveryFact | undefined {
   if (typeof fact.type !== 'string' || !known.includes(fact.type) || fact.version !== 1) return undefined;
   if (typeof fact.data !== 'object' || fact.data === null) return undefined;
   return value as DeliveryFact;
+}
+
+/**
+ * A round of the dispatch of an event to a subscription, as the fan-out, a replay or a test starts
+ * it. The dispatch id depends only on the event and the subscription, so a replay continues the
+ * original dispatch under a new round; `render` makes the body under that id (and may throw).
+ */
+export function newDispatch(
+  input: {
+    event: EventEnvelope;
+    subscriptionId: SubscriptionId;
+    round: string;
+    test: boolean;
+    createdAt: string;
+    publishedAt: string;
+    traceparent?: string;
+  },
+  render: (dispatchId: DispatchId) => string,
+): Dispatch {
+  const { event } = input;
+  const dispatchId = dispatchIdOf(event.id, input.subscriptionId);
+  const dispatch: Dispatch = {
+    dispatchId,
+    round: input.round,
+    organizationId: event.organizationId,
+    subscriptionId: input.subscriptionId,
+    eventId: event.id,
+    eventType: event.type,
+    test: input.test,
+    event,
+    body: render(dispatchId),
+    createdAt: input.createdAt,
+    publishedAt: input.publishedAt,
+  };
+  if (input.traceparent !== undefined) dispatch.traceparent = input.traceparent;
+  return dispatch;
 }
 
 /** Starts a round of a dispatch; its message id makes a repeated publish of the round a no-op. */

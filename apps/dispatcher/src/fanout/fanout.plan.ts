@@ -1,7 +1,7 @@
 import type { Logger } from '@hookstream/platform';
 import {
   dispatchCreated,
-  dispatchIdOf,
+  newDispatch,
   TRACEPARENT_HEADER,
   validTraceparent,
   type Dispatch,
@@ -35,35 +35,24 @@ export function planFanout(
   const facts: DispatchCreatedFact[] = [];
   const unrenderable: FanoutPlan['unrenderable'] = [];
   for (const route of routes) {
-    const dispatchId = dispatchIdOf(event.id, route.id);
-    let body: string;
+    let dispatch: Dispatch;
     try {
-      body = renderBody({
-        profile: route.state.profile,
-        event,
-        dispatchId,
-        subscriptionId: route.id,
-        payloadTemplate: route.state.payloadTemplate,
-        createdAt: context.createdAt,
-      });
+      dispatch = newDispatch(
+        { event, subscriptionId: route.id, round: '', test: false, ...context },
+        (dispatchId) =>
+          renderBody({
+            profile: route.state.profile,
+            event,
+            dispatchId,
+            subscriptionId: route.id,
+            payloadTemplate: route.state.payloadTemplate,
+            createdAt: context.createdAt,
+          }),
+      );
     } catch (error) {
       unrenderable.push({ route, error: (error as Error).message });
       continue;
     }
-    const dispatch: Dispatch = {
-      dispatchId,
-      round: '',
-      organizationId: event.organizationId,
-      subscriptionId: route.id,
-      eventId: event.id,
-      eventType: event.type,
-      test: false,
-      event,
-      body,
-      createdAt: context.createdAt,
-      publishedAt: context.publishedAt,
-    };
-    if (context.traceparent !== undefined) dispatch.traceparent = context.traceparent;
     facts.push(dispatchCreated(dispatch, context.createdAt));
   }
   return { facts, unrenderable };

@@ -1,7 +1,7 @@
 import {
   deliveryFactMessage,
   dispatchCreated,
-  dispatchIdOf,
+  newDispatch,
   type DispatchCreatedFact,
   type EventEnvelope,
   type IdGenerator,
@@ -18,9 +18,7 @@ export interface CreatedDispatch {
 
 /**
  * Starts a round of one (event, subscription) dispatch: the test and replay paths publish these
- * themselves (the dispatcher's fan-out does the same for live events). The dispatch id depends
- * only on the event and the subscription, so a replay continues the original dispatch under a
- * new round.
+ * themselves (the dispatcher's fan-out does the same for live events).
  */
 export function createdDispatch(input: {
   subscription: SubscriptionState;
@@ -32,33 +30,21 @@ export function createdDispatch(input: {
   publishedAt: string;
 }): CreatedDispatch {
   const { subscription, event, round, test } = input;
-  const dispatchId = dispatchIdOf(event.id, subscription.id);
   const createdAt = input.now.toISOString();
-  const body = renderBody({
-    profile: subscription.profile,
-    event,
-    dispatchId,
-    subscriptionId: subscription.id,
-    payloadTemplate: subscription.payloadTemplate,
-    createdAt,
-    test,
-  });
-  const fact = dispatchCreated(
-    {
-      dispatchId,
-      round,
-      organizationId: subscription.organizationId,
-      subscriptionId: subscription.id,
-      eventId: event.id,
-      eventType: event.type,
-      test,
-      event,
-      body,
-      createdAt,
-      publishedAt: input.publishedAt,
-    },
-    createdAt,
+  const dispatch = newDispatch(
+    { event, subscriptionId: subscription.id, round, test, createdAt, publishedAt: input.publishedAt },
+    (dispatchId) =>
+      renderBody({
+        profile: subscription.profile,
+        event,
+        dispatchId,
+        subscriptionId: subscription.id,
+        payloadTemplate: subscription.payloadTemplate,
+        createdAt,
+        test,
+      }),
   );
+  const fact = dispatchCreated(dispatch, createdAt);
   return { message: deliveryFactMessage(fact), fact };
 }
 
