@@ -30,9 +30,6 @@ const boundaries = [
   },
   {
     files: ['libs/contracts/**/*.ts', 'libs/webhooks/**/*.ts'],
-    // EventPublisher (a NATS client for upstream services) still lives in contracts; issue 19,
-    // part 1, moves it into a package of its own. Until then its folder is outside the pure zone.
-    ignores: ['libs/contracts/src/publisher/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [...LIBS_NEVER_IMPORT_APPS, ...PURE] }] },
   },
   ...APPS.map((app) => ({

@@ -1,7 +1,7 @@
 // Three projects: pure unit specs, integration specs against real servers
 // started by libs/testing, and black-box end-to-end specs across services.
 const moduleNameMapper = {
-  '^@hookstream/(contracts|messaging|testing|webhooks|platform|client)$': '<rootDir>/libs/$1/src',
+  '^@hookstream/(contracts|messaging|testing|webhooks|platform|client|publisher)$': '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] };
 const base = {

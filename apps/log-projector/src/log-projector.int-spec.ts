@@ -1,5 +1,14 @@
 import { request } from 'undici';
-import { attemptIdOf, factMessageIds, STREAMS, subjects } from '@hookstream/contracts';
+import {
+  attemptIdOf,
+  factMessageIds,
+  STREAMS,
+  subscriptionChanged,
+  subscriptionDeleted,
+  subscriptionFactMessage,
+  type SubscriptionFact,
+  type SubscriptionState,
+} from '@hookstream/contracts';
 import { waitFor, type RunningService } from '@hookstream/testing';
 import type { ApifyDispatch, ApifyList } from './dispatches/dispatch.dto';
 import type { LogPage } from './logs/log.dto';
@@ -140,9 +149,34 @@ describe('log-projector', () => {
   });
 
   it('answers an empty page for a subscription not delivered to yet, and 404 once it is deleted', async () => {
-    const subject = subjects.subscription(orgA, 'wh_quiet');
-    const fact = (type: string) => ({ type, version: 1, data: { id: 'wh_quiet', organizationId: orgA } });
-    await stack.publisher.publish(subject, fact('subscription.changed'), { msgId: 'wh_quiet:1' });
+    const now = new Date();
+    const state = (id: string): SubscriptionState => ({
+      id,
+      organizationId: orgA,
+      name: id,
+      url: 'https://example.com/hook',
+      events: ['*'],
+      active: true,
+      profile: 'standard',
+      payloadTemplate: null,
+      headers: {},
+      retryPolicy: null,
+      timeoutMs: null,
+      metadata: {},
+      filter: null,
+      signature: 'hmac',
+      ordering: 'none',
+      rateLimit: null,
+      secrets: [],
+      disabledReason: null,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    });
+    const publish = async (fact: SubscriptionFact) => {
+      const { subject, payload, msgId } = subscriptionFactMessage(fact);
+      await stack.publisher.publish(subject, payload, { msgId });
+    };
+    await publish(subscriptionChanged(state('wh_quiet'), 'wh_quiet:1', now));
     await waitFor('wh_quiet known', async () => (await api('/webhooks/wh_quiet/logs')).status === 200);
     expect((await api('/webhooks/wh_quiet/logs')).body).toEqual({
       items: [],
@@ -157,14 +191,10 @@ describe('log-projector', () => {
     expect((await api('/v2/webhooks/wh_quiet/dispatches', keyB)).status).toBe(404);
 
     // Deleted: unknown again, unless it has deliveries (a deleted subscription keeps its logs).
-    await stack.publisher.publish(subject, fact('subscription.deleted'), { msgId: 'wh_quiet:2' });
-    await stack.publisher.publish(subjects.subscription(orgA, 'wh_a1'), fact('subscription.deleted'), {
-      msgId: 'wh_a1:deleted',
-    });
+    await publish(subscriptionDeleted(state('wh_quiet'), 'wh_quiet:2', now));
+    await publish(subscriptionDeleted(state('wh_a1'), 'wh_a1:deleted', now));
     // Applied in stream order: once a later subscription is known, both deletions are too.
-    await stack.publisher.publish(subjects.subscription(orgA, 'wh_marker'), fact('subscription.changed'), {
-      msgId: 'wh_marker:1',
-    });
+    await publish(subscriptionChanged(state('wh_marker'), 'wh_marker:1', now));
     await waitFor('wh_marker known', async () => (await api('/webhooks/wh_marker/logs')).status === 200);
     expect((await api('/webhooks/wh_quiet/logs')).status).toBe(404);
     expect((await api('/webhooks/wh_a1/logs')).status).toBe(200);

@@ -1,4 +1,5 @@
 import type { DispatchRef } from './delivery-facts';
+import type { DispatchId, OrganizationId, SubscriptionId } from './ids';
 
 /**
  * An endpoint's circuit, one per subscription. `closed`: deliveries flow. `open`: the endpoint kept
@@ -8,8 +9,8 @@ import type { DispatchRef } from './delivery-facts';
 export type CircuitStateName = 'closed' | 'open';
 
 export interface CircuitRecord {
-  subscriptionId: string;
-  organizationId: string;
+  subscriptionId: SubscriptionId;
+  organizationId: OrganizationId;
   state: CircuitStateName;
   /** When the circuit entered this state. */
   since: string;
@@ -64,7 +65,7 @@ export function decodeParkedEntry(raw: Uint8Array): ParkedEntry | undefined {
 }
 
 /** Nats-Msg-Id of a park: the same attempt parked twice within the duplicate window is stored once. */
-export function parkedMessageId(dispatchId: string, round: string, attempt: number): string {
+export function parkedMessageId(dispatchId: DispatchId, round: string, attempt: number): string {
   return `${dispatchId}:${round}:parked:${attempt}`;
 }
 

@@ -1,13 +1,24 @@
 import type { EventEnvelope } from './envelope';
+import {
+  dispatchIdOf,
+  factMessageIds,
+  type DispatchId,
+  type EventId,
+  type OrganizationId,
+  type SubscriptionId,
+} from './ids';
+import { DISPATCH_ID_HEADER, FACT_TYPE_HEADER, subjects } from './streams';
+import { TRACEPARENT_HEADER } from './trace';
+import type { WireMessage } from './wire';
 
 /** Identifies one round of one dispatch; a round is the original delivery, a replay or a manual retry. */
 export interface DispatchRef {
-  dispatchId: string;
+  dispatchId: DispatchId;
   /** '' for the original delivery; a time-sortable `rnd_` id for each replay or manual retry, so later rounds sort later. */
   round: string;
-  organizationId: string;
-  subscriptionId: string;
-  eventId: string;
+  organizationId: OrganizationId;
+  subscriptionId: SubscriptionId;
+  eventId: EventId;
   eventType: string;
   /** A test delivery requested through POST /webhooks/:id/test. */
   test: boolean;
@@ -94,6 +105,7 @@ export type DeliveryFact =
     };
 
 export type DeliveryFactType = DeliveryFact['type'];
+export type DispatchCreatedFact = Extract<DeliveryFact, { type: 'dispatch.created' }>;
 
 export function factKindOf(fact: DeliveryFact): 'created' | 'attempted' | 'succeeded' | 'failed' {
   switch (fact.type) {
@@ -106,6 +118,19 @@ export function factKindOf(fact: DeliveryFact): 'created' | 'attempted' | 'succe
     case 'dispatch.failed':
       return 'failed';
   }
+}
+
+/** The identifying part of a dispatch, without the event and body that only `created` and `attempted` carry. */
+export function refOfDispatch(dispatch: DispatchRef): DispatchRef {
+  return {
+    dispatchId: dispatch.dispatchId,
+    round: dispatch.round,
+    organizationId: dispatch.organizationId,
+    subscriptionId: dispatch.subscriptionId,
+    eventId: dispatch.eventId,
+    eventType: dispatch.eventType,
+    test: dispatch.test,
+  };
 }
 
 export function refOf(fact: DeliveryFact): DispatchRef {
@@ -134,4 +159,134 @@ export function decodeDeliveryFact(raw: Uint8Array): DeliveryFact | undefined {
   if (typeof fact.type !== 'string' || !known.includes(fact.type) || fact.version !== 1) return undefined;
   if (typeof fact.data !== 'object' || fact.data === null) return undefined;
   return value as DeliveryFact;
+}
+
+/**
+ * A round of the dispatch of an event to a subscription, as the fan-out, a replay or a test starts
+ * it. The dispatch id depends only on the event and the subscription, so a replay continues the
+ * original dispatch under a new round; `render` makes the body under that id (and may throw).
+ */
+export function newDispatch(
+  input: {
+    event: EventEnvelope;
+    subscriptionId: SubscriptionId;
+    round: string;
+    test: boolean;
+    createdAt: string;
+    publishedAt: string;
+    traceparent?: string;
+  },
+  render: (dispatchId: DispatchId) => string,
+): Dispatch {
+  const { event } = input;
+  const dispatchId = dispatchIdOf(event.id, input.subscriptionId);
+  const dispatch: Dispatch = {
+    dispatchId,
+    round: input.round,
+    organizationId: event.organizationId,
+    subscriptionId: input.subscriptionId,
+    eventId: event.id,
+    eventType: event.type,
+    test: input.test,
+    event,
+    body: render(dispatchId),
+    createdAt: input.createdAt,
+    publishedAt: input.publishedAt,
+  };
+  if (input.traceparent !== undefined) dispatch.traceparent = input.traceparent;
+  return dispatch;
+}
+
+/** Starts a round of a dispatch; its message id makes a repeated publish of the round a no-op. */
+export function dispatchCreated(dispatch: Dispatch, occurredAt: string): DispatchCreatedFact {
+  return {
+    type: 'dispatch.created',
+    version: 1,
+    data: dispatch,
+    metadata: { messageId: factMessageIds.created(dispatch.dispatchId, dispatch.round), occurredAt },
+  };
+}
+
+/** attempted, succeeded and failed share the message id of their attempt: one attempt, one outcome. */
+const attemptMeta = (dispatch: DispatchRef, attempt: Attempt, occurredAt: string): FactMeta => ({
+  messageId: factMessageIds.attempt(dispatch.dispatchId, dispatch.round, attempt.attempt),
+  occurredAt,
+});
+
+export function dispatchAttempted(dispatch: Dispatch, attempt: Attempt, occurredAt: string): DeliveryFact {
+  return {
+    type: 'dispatch.attempted',
+    version: 1,
+    data: { dispatch, attempt },
+    metadata: attemptMeta(dispatch, attempt, occurredAt),
+  };
+}
+
+/** `first`: no fact of this dispatch was published before (an attempt made at fan-out), so it carries the dispatch. */
+export function dispatchSucceeded(
+  dispatch: Dispatch,
+  attempt: Attempt,
+  occurredAt: string,
+  first = false,
+): DeliveryFact {
+  return {
+    type: 'dispatch.succeeded',
+    version: 1,
+    data: { ref: refOfDispatch(dispatch), attempt, ...(first ? { dispatch } : {}) },
+    metadata: attemptMeta(dispatch, attempt, occurredAt),
+  };
+}
+
+export function dispatchFailed(
+  dispatch: Dispatch,
+  attempt: Attempt,
+  reason: string,
+  occurredAt: string,
+  options: { disableSubscription?: boolean; first?: boolean } = {},
+): DeliveryFact {
+  return {
+    type: 'dispatch.failed',
+    version: 1,
+    data: {
+      ref: refOfDispatch(dispatch),
+      attempt,
+      reason,
+      ...(options.disableSubscription ? { disableSubscription: true } : {}),
+      ...(options.first ? { dispatch } : {}),
+    },
+    metadata: attemptMeta(dispatch, attempt, occurredAt),
+  };
+}
+
+/** A round ended without an HTTP attempt (the subscription is gone or disabled). */
+export function dispatchAbandoned(ref: DispatchRef, reason: string, occurredAt: string): DeliveryFact {
+  return {
+    type: 'dispatch.failed',
+    version: 1,
+    data: { ref: refOfDispatch(ref), attempt: null, reason },
+    metadata: { messageId: factMessageIds.abandoned(ref.dispatchId, ref.round), occurredAt },
+  };
+}
+
+export function deliveryFactSubject(fact: DeliveryFact): string {
+  const ref = refOf(fact);
+  return subjects.delivery(ref.organizationId, ref.subscriptionId, factKindOf(fact));
+}
+
+/**
+ * A fact ready to publish on DELIVERIES: its subject, its message id, the dispatch id and the
+ * fact's type beside the body, and the `traceparent` of the span that produced it when traced.
+ */
+export function deliveryFactMessage(fact: DeliveryFact, traceparent?: string): WireMessage {
+  const headers: Record<string, string> = {
+    [DISPATCH_ID_HEADER]: refOf(fact).dispatchId,
+    [FACT_TYPE_HEADER]: fact.type,
+  };
+  if (traceparent !== undefined) headers[TRACEPARENT_HEADER] = traceparent;
+  return {
+    subject: deliveryFactSubject(fact),
+    payload: JSON.stringify(fact),
+    msgId: fact.metadata.messageId,
+    headers,
+  };
 }

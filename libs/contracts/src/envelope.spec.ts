@@ -1,4 +1,10 @@
-import { decodeEnvelope, DEFAULT_MAX_EVENT_BYTES, validateEnvelope, type EventEnvelope } from './envelope';
+import {
+  decodeEnvelope,
+  DEFAULT_MAX_EVENT_BYTES,
+  eventMessage,
+  validateEnvelope,
+  type EventEnvelope,
+} from './envelope';
 
 const envelope: EventEnvelope = {
   id: 'evt_01JD4V8Q6Y2M7N3B5C9X0ZKTRW',
@@ -157,5 +163,26 @@ describe('occurredAt', () => {
   });
   it('accepts a leap day', () => {
     expect(validateEnvelope({ ...base, occurredAt: '2028-02-29T00:00:00.000Z' }).ok).toBe(true);
+  });
+});
+
+describe('eventMessage', () => {
+  const event = {
+    id: 'evt_1',
+    type: 'workflow.completed',
+    organizationId: 'org_a',
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    data: {},
+  };
+
+  it('goes onto its organization and type subject under the event id, with its trace context when given', () => {
+    expect(eventMessage(event)).toEqual({
+      subject: 'events.org_a.workflow.completed',
+      payload: JSON.stringify(event),
+      msgId: 'evt_1',
+      headers: {},
+    });
+    const trace = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect(eventMessage(event, trace).headers).toEqual({ traceparent: trace });
   });
 });

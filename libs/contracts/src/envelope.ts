@@ -1,10 +1,13 @@
-import { isEventType, isToken } from './streams';
+import type { EventId, OrganizationId } from './ids';
+import { isEventType, isToken, subjects } from './streams';
+import { TRACEPARENT_HEADER } from './trace';
+import type { WireMessage } from './wire';
 
 /** The upstream event envelope (docs/architecture.md §3). */
 export interface EventEnvelope {
-  id: string;
+  id: EventId;
   type: string;
-  organizationId: string;
+  organizationId: OrganizationId;
   occurredAt: string;
   source?: string;
   subject?: string;
@@ -99,4 +102,17 @@ export function decodeEnvelope(
     };
   }
   return result;
+}
+
+/**
+ * An envelope ready to publish on EVENTS: its subject from the organization and the type, the
+ * event id as Nats-Msg-Id (a retried publish is stored once), and its trace context when it has one.
+ */
+export function eventMessage(envelope: EventEnvelope, traceparent?: string): WireMessage {
+  return {
+    subject: subjects.event(envelope.organizationId, envelope.type),
+    payload: JSON.stringify(envelope),
+    msgId: envelope.id,
+    headers: traceparent === undefined ? {} : { [TRACEPARENT_HEADER]: traceparent },
+  };
 }

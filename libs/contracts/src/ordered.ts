@@ -1,3 +1,4 @@
+import type { DispatchId } from './ids';
 import type { DispatchRef } from './delivery-facts';
 import type { EventEnvelope } from './envelope';
 
@@ -43,6 +44,6 @@ export function decodeOrderedEntry(raw: Uint8Array): OrderedEntry | undefined {
 }
 
 /** Nats-Msg-Id of an ordered entry: the same dispatch sequenced twice within the duplicate window is stored once. */
-export function orderedMessageId(dispatchId: string, round: string): string {
+export function orderedMessageId(dispatchId: DispatchId, round: string): string {
   return `${dispatchId}:${round}:ordered`;
 }

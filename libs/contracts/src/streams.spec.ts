@@ -47,6 +47,11 @@ describe('subjects', () => {
     expect(() => subjects.event('org_acme', 'workflow.*')).toThrow('event type "workflow.*" is not valid');
   });
 
+  it('filter one event type across organizations', () => {
+    expect(subjects.eventsOfType('webhook.disabled')).toBe('events.*.webhook.disabled');
+    expect(() => subjects.eventsOfType('webhook.*')).toThrow('event type "webhook.*" is not valid');
+  });
+
   it('map subscription patterns onto subject filters', () => {
     expect(subjects.eventFilter('org_acme', '*')).toBe('events.org_acme.>');
     expect(subjects.eventFilter('org_acme', 'workflow.*')).toBe('events.org_acme.workflow.*');

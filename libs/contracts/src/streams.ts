@@ -1,3 +1,5 @@
+import type { OrganizationId, SubscriptionId } from './ids';
+
 /**
  * JetStream layout (docs/architecture.md §2). Subjects are built here and nowhere else.
  */
@@ -38,31 +40,40 @@ function token(value: string, what: string): string {
 }
 
 export const subjects = {
-  event: (organizationId: string, type: string): string => {
+  event: (organizationId: OrganizationId, type: string): string => {
     if (!isEventType(type)) throw new Error(`event type "${type}" is not valid`);
     return `events.${token(organizationId, 'organization id')}.${type}`;
   },
   /** Filter for one organization's events matching a subscription pattern (`a.*`, `a.>`, `*`, exact). */
-  eventFilter: (organizationId: string, pattern: string): string =>
+  eventFilter: (organizationId: OrganizationId, pattern: string): string =>
     `events.${token(organizationId, 'organization id')}.${pattern === '*' ? '>' : pattern}`,
   allEvents: (): string => 'events.>',
-  subscription: (organizationId: string, subscriptionId: string): string =>
+  /** Every organization's events of one type (`events.*.webhook.disabled`). */
+  eventsOfType: (type: string): string => {
+    if (!isEventType(type)) throw new Error(`event type "${type}" is not valid`);
+    return `events.*.${type}`;
+  },
+  subscription: (organizationId: OrganizationId, subscriptionId: SubscriptionId): string =>
     `subscriptions.${token(organizationId, 'organization id')}.${token(subscriptionId, 'subscription id')}`,
   allSubscriptions: (): string => 'subscriptions.>',
-  delivery: (organizationId: string, subscriptionId: string, fact: DeliveryFactKind): string =>
+  delivery: (
+    organizationId: OrganizationId,
+    subscriptionId: SubscriptionId,
+    fact: DeliveryFactKind,
+  ): string =>
     `deliveries.${token(organizationId, 'organization id')}.${token(subscriptionId, 'subscription id')}.${fact}`,
   /** All facts of one kind, across organizations and subscriptions (one filter subject, NATS 2.9 compatible). */
   deliveriesOfKind: (fact: DeliveryFactKind): string => `deliveries.*.*.${fact}`,
-  deliveriesOfOrganization: (organizationId: string): string =>
+  deliveriesOfOrganization: (organizationId: OrganizationId): string =>
     `deliveries.${token(organizationId, 'organization id')}.>`,
   allDeliveries: (): string => 'deliveries.>',
-  parked: (organizationId: string, subscriptionId: string): string =>
+  parked: (organizationId: OrganizationId, subscriptionId: SubscriptionId): string =>
     `parked.${token(organizationId, 'organization id')}.${token(subscriptionId, 'subscription id')}`,
   allParked: (): string => 'parked.>',
-  circuit: (organizationId: string, subscriptionId: string): string =>
+  circuit: (organizationId: OrganizationId, subscriptionId: SubscriptionId): string =>
     `circuits.${token(organizationId, 'organization id')}.${token(subscriptionId, 'subscription id')}`,
   allCircuits: (): string => 'circuits.>',
-  ordered: (organizationId: string, subscriptionId: string): string =>
+  ordered: (organizationId: OrganizationId, subscriptionId: SubscriptionId): string =>
     `ordered.${token(organizationId, 'organization id')}.${token(subscriptionId, 'subscription id')}`,
   allOrdered: (): string => 'ordered.>',
 };
@@ -70,7 +81,7 @@ export const subjects = {
 /** Splits `parked.<org>.<sub>`, `circuits.<org>.<sub>` or `ordered.<org>.<sub>`; undefined for any other subject. */
 export function parseEndpointSubject(
   subject: string,
-): { organizationId: string; subscriptionId: string } | undefined {
+): { organizationId: OrganizationId; subscriptionId: SubscriptionId } | undefined {
   const parts = subject.split('.');
   if (parts.length !== 3 || !['parked', 'circuits', 'ordered'].includes(parts[0]!)) return undefined;
   return { organizationId: parts[1]!, subscriptionId: parts[2]! };
@@ -80,14 +91,16 @@ export function parseEndpointSubject(
  * The organization token of an `events.`, `deliveries.`, `parked.` or `circuits.` subject, without
  * splitting it: what the consumers' fair scheduling keys on, once per message.
  */
-export function organizationOfSubject(subject: string): string {
+export function organizationOfSubject(subject: string): OrganizationId {
   const start = subject.indexOf('.') + 1;
   const end = subject.indexOf('.', start);
   return end < 0 ? subject.slice(start) : subject.slice(start, end);
 }
 
 /** Splits `events.<org>.<type...>` into its parts; undefined when the subject is not an event subject. */
-export function parseEventSubject(subject: string): { organizationId: string; type: string } | undefined {
+export function parseEventSubject(
+  subject: string,
+): { organizationId: OrganizationId; type: string } | undefined {
   const parts = subject.split('.');
   if (parts.length < 3 || parts[0] !== 'events') return undefined;
   return { organizationId: parts[1]!, type: parts.slice(2).join('.') };
@@ -96,7 +109,7 @@ export function parseEventSubject(subject: string): { organizationId: string; ty
 /** Splits `subscriptions.<org>.<id>`; undefined when the subject is not a subscription subject. */
 export function parseSubscriptionSubject(
   subject: string,
-): { organizationId: string; subscriptionId: string } | undefined {
+): { organizationId: OrganizationId; subscriptionId: SubscriptionId } | undefined {
   const parts = subject.split('.');
   if (parts.length !== 3 || parts[0] !== 'subscriptions') return undefined;
   return { organizationId: parts[1]!, subscriptionId: parts[2]! };
@@ -105,7 +118,7 @@ export function parseSubscriptionSubject(
 /** Splits `deliveries.<org>.<sub>.<fact>`. */
 export function parseDeliverySubject(
   subject: string,
-): { organizationId: string; subscriptionId: string; fact: DeliveryFactKind } | undefined {
+): { organizationId: OrganizationId; subscriptionId: SubscriptionId; fact: DeliveryFactKind } | undefined {
   const parts = subject.split('.');
   if (parts.length !== 4 || parts[0] !== 'deliveries') return undefined;
   const fact = parts[3] as DeliveryFactKind;

@@ -1,4 +1,7 @@
+import type { OrganizationId, SubscriptionId } from './ids';
 import type { Profile } from './profiles';
+import { subjects } from './streams';
+import type { WireMessage } from './wire';
 
 /**
  * A secret as stored in Postgres and on SUBSCRIPTIONS: AES-256-GCM, never in clear. A shared
@@ -57,8 +60,8 @@ export interface RetryPolicy {
 
 /** Full subscription state after each change (docs/architecture.md §2, SUBSCRIPTIONS stream). */
 export interface SubscriptionState {
-  id: string;
-  organizationId: string;
+  id: SubscriptionId;
+  organizationId: OrganizationId;
   name: string;
   url: string;
   events: string[];
@@ -98,7 +101,7 @@ export type SubscriptionFact =
   | {
       type: 'subscription.deleted';
       version: 1;
-      data: { id: string; organizationId: string; deletedAt: string };
+      data: { id: SubscriptionId; organizationId: OrganizationId; deletedAt: string };
       metadata: FactMetadata;
     };
 
@@ -118,4 +121,45 @@ export function upcastSubscriptionState(
   if (version < 3 && state.rateLimit === undefined) state = { ...state, rateLimit: null };
   if (!('ordering' in state)) state = { ...state, ordering: 'none' };
   return state;
+}
+
+/** The state after a change, under the newest version; `messageId` is the outbox row that publishes it. */
+export function subscriptionChanged(
+  state: SubscriptionState,
+  messageId: string,
+  now: Date,
+): SubscriptionFact {
+  return {
+    type: 'subscription.changed',
+    version: SUBSCRIPTION_CHANGED_VERSION,
+    data: state,
+    metadata: { messageId, occurredAt: now.toISOString() },
+  };
+}
+
+export function subscriptionDeleted(
+  subscription: { id: SubscriptionId; organizationId: OrganizationId },
+  messageId: string,
+  now: Date,
+): SubscriptionFact {
+  const at = now.toISOString();
+  return {
+    type: 'subscription.deleted',
+    version: 1,
+    data: { id: subscription.id, organizationId: subscription.organizationId, deletedAt: at },
+    metadata: { messageId, occurredAt: at },
+  };
+}
+
+/**
+ * A fact ready to publish on SUBSCRIPTIONS, under the subject of its subscription (only the last
+ * message per subject is kept) and the message id it was built with.
+ */
+export function subscriptionFactMessage(fact: SubscriptionFact): WireMessage {
+  return {
+    subject: subjects.subscription(fact.data.organizationId, fact.data.id),
+    payload: JSON.stringify(fact),
+    msgId: fact.metadata.messageId,
+    headers: {},
+  };
 }

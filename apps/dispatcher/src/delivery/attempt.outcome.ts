@@ -1,13 +1,15 @@
 import {
   attemptIdOf,
-  factMessageIds,
+  dispatchAbandoned,
+  dispatchAttempted,
+  dispatchFailed,
+  dispatchSucceeded,
   type Attempt,
   type DeliveryFact,
   type Dispatch,
   type DispatchRef,
 } from '@hookstream/contracts';
 import { decideOutcome, type DeliveryOutcome } from '@hookstream/webhooks';
-import { refOfDispatch } from './fact.items';
 
 /** What one attempt produced, before the policy judged it. */
 export interface AttemptReport {
@@ -46,10 +48,6 @@ export function decideAttempt(
     random,
   );
   const occurredAt = now.toISOString();
-  const metadata = {
-    messageId: factMessageIds.attempt(dispatch.dispatchId, dispatch.round, report.attempt),
-    occurredAt,
-  };
   const attempt: Attempt = {
     attemptId: attemptIdOf(dispatch.dispatchId, dispatch.round, report.attempt),
     attempt: report.attempt,
@@ -63,45 +61,24 @@ export function decideAttempt(
   };
   switch (outcome.kind) {
     case 'delivered':
-      return {
-        outcome,
-        fact: {
-          type: 'dispatch.succeeded',
-          version: 1,
-          data: { ref: refOfDispatch(dispatch), attempt, ...(first ? { dispatch } : {}) },
-          metadata,
-        },
-      };
+      return { outcome, fact: dispatchSucceeded(dispatch, attempt, occurredAt, first) };
     case 'retry':
       attempt.nextAttemptAt = new Date(now.getTime() + outcome.delayMs).toISOString();
+      return { outcome, fact: dispatchAttempted(dispatch, attempt, occurredAt) };
+    case 'give_up':
       return {
         outcome,
-        fact: { type: 'dispatch.attempted', version: 1, data: { dispatch, attempt }, metadata },
+        fact: dispatchFailed(dispatch, attempt, outcome.reason, occurredAt, {
+          disableSubscription: outcome.disable,
+          first,
+        }),
       };
-    case 'give_up': {
-      const data = {
-        ref: refOfDispatch(dispatch),
-        attempt,
-        reason: outcome.reason,
-        ...(outcome.disable ? { disableSubscription: true } : {}),
-        ...(first ? { dispatch } : {}),
-      };
-      return { outcome, fact: { type: 'dispatch.failed', version: 1, data, metadata } };
-    }
   }
 }
 
 /** A round ended without an HTTP attempt: the subscription is gone or disabled. */
 export function abandonedFact(ref: DispatchRef, reason: string, now: Date): DeliveryFact {
-  return {
-    type: 'dispatch.failed',
-    version: 1,
-    data: { ref: refOfDispatch(ref), attempt: null, reason },
-    metadata: {
-      messageId: factMessageIds.abandoned(ref.dispatchId, ref.round),
-      occurredAt: now.toISOString(),
-    },
-  };
+  return dispatchAbandoned(ref, reason, now.toISOString());
 }
 
 /** Milliseconds until an `attempted` fact's next attempt is due; 0 or less means now. */

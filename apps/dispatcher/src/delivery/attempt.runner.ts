@@ -1,6 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Context } from '@opentelemetry/api';
-import type { DeliveryFact, Dispatch, DispatchRef } from '@hookstream/contracts';
+import {
+  deliveryFactMessage,
+  type DeliveryFact,
+  type Dispatch,
+  type DispatchRef,
+} from '@hookstream/contracts';
 import {
   Outcome,
   Publisher,
@@ -22,7 +27,6 @@ import { endAttemptSpan, startAttemptSpan } from './attempt.tracing';
 import { EndpointCircuits } from './endpoint-circuits';
 import { EndpointGate } from './endpoint-gate';
 import { fastPathDecision, OriginHealthBook } from './fast-path.decision';
-import { factItem } from './fact.items';
 import { HttpSender, type HttpRequest, type HttpResult } from './http-sender';
 import { OriginPools } from './origin-pools';
 import { ParkedQueues, type AttemptSource, type ParkReason } from './parked-queues';
@@ -401,7 +405,7 @@ export class AttemptRunner implements OnApplicationShutdown {
 
   /** `traceparent`: the span that produced the fact, which the projector's batch span links to. */
   private async publish(fact: DeliveryFact, traceparent?: string): Promise<PublishResult> {
-    const { subject, payload, msgId, headers } = factItem(fact, traceparent);
+    const { subject, payload, msgId, headers } = deliveryFactMessage(fact, traceparent);
     return this.publisher.publish(subject, payload, { msgId, headers });
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { subjects } from '@hookstream/contracts';
+import { webhookDisabledEvent, webhookDisabledMessage } from '@hookstream/contracts';
 import { Publisher } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import type { DeliveryOutcome } from '@hookstream/webhooks';
@@ -10,7 +10,6 @@ import type { Route } from '../routing/route';
 import { RoutingService } from '../routing/routing.service';
 import { FailureHistory } from './failure-history';
 import { FailureTracker } from './failure.tracker';
-import { WEBHOOK_DISABLED, webhookDisabledEvent } from './webhook-disabled.event';
 
 /** A confirmation against the history is not repeated for the same subscription within this time. */
 const RECHECK_INTERVAL_MS = 30_000;
@@ -93,9 +92,8 @@ export class Disabler {
       'subscription disabled',
     );
     try {
-      await this.publisher.publish(subjects.event(was.organizationId, WEBHOOK_DISABLED), event, {
-        msgId: event.id,
-      });
+      const { subject, payload, msgId, headers } = webhookDisabledMessage(event);
+      await this.publisher.publish(subject, payload, { msgId, headers });
     } catch (error) {
       this.logger.error({ subscriptionId: was.id, err: error }, 'could not publish webhook.disabled');
     }

@@ -1,3 +1,5 @@
+import type { SubscriptionId } from '@hookstream/contracts';
+
 interface Entry {
   /** First failure since the last success; null while the latest attempt succeeded. */
   sinceMs: number | null;
@@ -14,11 +16,11 @@ export class FailureTracker {
   private readonly entries = new Map<string, Entry>();
 
   /** False until this process saw an attempt of the subscription (or seeded it). */
-  knows(subscriptionId: string): boolean {
+  knows(subscriptionId: SubscriptionId): boolean {
     return this.entries.has(subscriptionId);
   }
 
-  recordSuccess(subscriptionId: string): void {
+  recordSuccess(subscriptionId: SubscriptionId): void {
     const entry = this.entries.get(subscriptionId);
     if (entry) {
       entry.sinceMs = null;
@@ -26,14 +28,14 @@ export class FailureTracker {
     } else this.entries.set(subscriptionId, { sinceMs: null, successes: 1 });
   }
 
-  recordFailure(subscriptionId: string, atMs: number): void {
+  recordFailure(subscriptionId: SubscriptionId, atMs: number): void {
     const entry = this.entries.get(subscriptionId);
     if (!entry) this.entries.set(subscriptionId, { sinceMs: atMs, successes: 0 });
     else if (entry.sinceMs === null || atMs < entry.sinceMs) entry.sinceMs = atMs;
   }
 
   /** A token to hand back to `seed`, marking when the history lookup started. */
-  successesOf(subscriptionId: string): number {
+  successesOf(subscriptionId: SubscriptionId): number {
     return this.entries.get(subscriptionId)?.successes ?? 0;
   }
 
@@ -42,7 +44,7 @@ export class FailureTracker {
    * the last recorded success (null: none). Ignored when a success was seen since the lookup began.
    * The history is complete, so it replaces what memory guessed.
    */
-  seed(subscriptionId: string, historySinceMs: number | null, successesAtLookup: number): void {
+  seed(subscriptionId: SubscriptionId, historySinceMs: number | null, successesAtLookup: number): void {
     const entry = this.entries.get(subscriptionId);
     if (entry && entry.successes !== successesAtLookup) return;
     if (historySinceMs === null) {
@@ -58,13 +60,13 @@ export class FailureTracker {
    * How long the subscription has failed without a success, counted from no earlier than
    * `notBeforeMs` (its last change: re-enabling or editing it starts a fresh window).
    */
-  failingForMs(subscriptionId: string, nowMs: number, notBeforeMs: number): number {
+  failingForMs(subscriptionId: SubscriptionId, nowMs: number, notBeforeMs: number): number {
     const since = this.entries.get(subscriptionId)?.sinceMs;
     if (since === null || since === undefined) return 0;
     return Math.max(0, nowMs - Math.max(since, notBeforeMs));
   }
 
-  forget(subscriptionId: string): void {
+  forget(subscriptionId: SubscriptionId): void {
     this.entries.delete(subscriptionId);
   }
 }

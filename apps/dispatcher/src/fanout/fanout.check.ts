@@ -3,6 +3,7 @@ import {
   parseEventSubject,
   type EventCatalog,
   type EventEnvelope,
+  type OrganizationId,
 } from '@hookstream/contracts';
 import { filterDocument, type FilterDocument } from '@hookstream/webhooks';
 import type { Route } from '../routing/route';
@@ -35,12 +36,12 @@ export type EventCheck =
 export interface EventCheckDeps {
   /** The catalog's verdict on `data` (built-in types; organizations' own types where known). */
   validate(
-    organizationId: string,
+    organizationId: OrganizationId,
     type: string,
     data: unknown,
   ): { ok: true } | { ok: false; code: string; message: string };
   /** Active subscriptions selecting the type. */
-  matching(organizationId: string, type: string): readonly Route[];
+  matching(organizationId: OrganizationId, type: string): readonly Route[];
   maxEventBytes: number;
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
 import {
+  deliveryFactMessage,
   EventCatalog,
   organizationOfSubject,
   STREAMS,
@@ -18,7 +19,6 @@ import {
 } from '@hookstream/messaging';
 import { activeTracer, traceparentOf, type Logger } from '@hookstream/platform';
 import { AttemptRunner } from '../delivery/attempt.runner';
-import { factItem } from '../delivery/fact.items';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
 import { DispatcherMetrics } from '../dispatcher.metrics';
@@ -143,7 +143,7 @@ export class FanoutConsumer {
     if (plan.facts.length === 0) return Outcome.ack();
     this.metrics.dispatchesCreated.inc(plan.facts.length);
     if (!this.fastPath) {
-      await this.publisher.publishMany(plan.facts.map((fact) => factItem(fact, spanTrace)));
+      await this.publisher.publishMany(plan.facts.map((fact) => deliveryFactMessage(fact, spanTrace)));
       return Outcome.ack();
     }
     // Each dispatch is either attempted here (its outcome fact carries it) or handed off as
@@ -159,7 +159,7 @@ export class FanoutConsumer {
     this.metrics.firstAttempts.inc({ path: 'fanout' }, tried.length - handedOff.length);
     if (handedOff.length > 0) {
       this.metrics.firstAttempts.inc({ path: 'handed_off' }, handedOff.length);
-      await this.publisher.publishMany(handedOff.map((fact) => factItem(fact, spanTrace)));
+      await this.publisher.publishMany(handedOff.map((fact) => deliveryFactMessage(fact, spanTrace)));
     }
     // Cut off by shutdown: the event goes back and its attempts are made again, same webhook-id.
     if (tried.some(({ result }) => result === 'interrupted')) return Outcome.nak();

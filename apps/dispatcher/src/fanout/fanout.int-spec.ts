@@ -1,10 +1,10 @@
 import {
+  deliveryFactMessage,
+  dispatchCreated,
   dispatchIdOf,
-  factMessageIds,
   sampleDataOf,
   STREAMS,
   subjects,
-  type DeliveryFact,
   type Dispatch,
 } from '@hookstream/contracts';
 import { startReceiver, waitFor, type Receiver, type RunningService } from '@hookstream/testing';
@@ -164,18 +164,10 @@ describe('fan-out: validation, routing changes, dispatches from other writers (s
       };
     });
     for (const dispatch of dispatches) {
-      const fact: DeliveryFact = {
-        type: 'dispatch.created',
-        version: 1,
-        data: dispatch,
-        metadata: {
-          messageId: factMessageIds.created(dispatch.dispatchId, ''),
-          occurredAt: dispatch.createdAt,
-        },
-      };
-      await harness.publisher.publish(subjects.delivery(org, dispatch.subscriptionId, 'created'), fact, {
-        msgId: fact.metadata.messageId,
-      });
+      const { subject, payload, msgId, headers } = deliveryFactMessage(
+        dispatchCreated(dispatch, dispatch.createdAt),
+      );
+      await harness.publisher.publish(subject, payload, { msgId, headers });
     }
     const [tested, abandoned] = dispatches as [Dispatch, Dispatch];
     await facts.waitFor(

@@ -1,11 +1,11 @@
 import type { Logger } from '@hookstream/platform';
 import {
-  dispatchIdOf,
+  dispatchCreated,
+  newDispatch,
   TRACEPARENT_HEADER,
   validTraceparent,
-  factMessageIds,
-  type DeliveryFact,
   type Dispatch,
+  type DispatchCreatedFact,
   type EventEnvelope,
 } from '@hookstream/contracts';
 import { renderBody } from '@hookstream/webhooks';
@@ -20,10 +20,8 @@ export interface FanoutContext {
   traceparent?: string;
 }
 
-export type CreatedFact = Extract<DeliveryFact, { type: 'dispatch.created' }>;
-
 export interface FanoutPlan {
-  facts: CreatedFact[];
+  facts: DispatchCreatedFact[];
   /** Subscriptions whose body could not be rendered: logged, never retried (the template cannot change). */
   unrenderable: Array<{ route: Route; error: string }>;
 }
@@ -34,44 +32,28 @@ export function planFanout(
   routes: readonly Route[],
   context: FanoutContext,
 ): FanoutPlan {
-  const facts: CreatedFact[] = [];
+  const facts: DispatchCreatedFact[] = [];
   const unrenderable: FanoutPlan['unrenderable'] = [];
   for (const route of routes) {
-    const dispatchId = dispatchIdOf(event.id, route.id);
-    let body: string;
+    let dispatch: Dispatch;
     try {
-      body = renderBody({
-        profile: route.state.profile,
-        event,
-        dispatchId,
-        subscriptionId: route.id,
-        payloadTemplate: route.state.payloadTemplate,
-        createdAt: context.createdAt,
-      });
+      dispatch = newDispatch(
+        { event, subscriptionId: route.id, round: '', test: false, ...context },
+        (dispatchId) =>
+          renderBody({
+            profile: route.state.profile,
+            event,
+            dispatchId,
+            subscriptionId: route.id,
+            payloadTemplate: route.state.payloadTemplate,
+            createdAt: context.createdAt,
+          }),
+      );
     } catch (error) {
       unrenderable.push({ route, error: (error as Error).message });
       continue;
     }
-    const dispatch: Dispatch = {
-      dispatchId,
-      round: '',
-      organizationId: event.organizationId,
-      subscriptionId: route.id,
-      eventId: event.id,
-      eventType: event.type,
-      test: false,
-      event,
-      body,
-      createdAt: context.createdAt,
-      publishedAt: context.publishedAt,
-    };
-    if (context.traceparent !== undefined) dispatch.traceparent = context.traceparent;
-    facts.push({
-      type: 'dispatch.created',
-      version: 1,
-      data: dispatch,
-      metadata: { messageId: factMessageIds.created(dispatchId, ''), occurredAt: context.createdAt },
-    });
+    facts.push(dispatchCreated(dispatch, context.createdAt));
   }
   return { facts, unrenderable };
 }

@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import {
+  deliveryFactMessage,
   EventCatalog,
   orderedMessageId,
+  refOfDispatch,
   orderingKeyOf,
   STREAMS,
   subjects,
@@ -10,7 +12,6 @@ import {
 } from '@hookstream/contracts';
 import { ConsumerRunner, JETSTREAM_MANAGER, Publisher, type OrderedStream } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
-import { factItem, refOfDispatch } from '../delivery/fact.items';
 import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
 import { DispatcherMetrics } from '../dispatcher.metrics';
@@ -153,7 +154,7 @@ export class OrderedFanout {
       await Promise.all(
         plan.facts.map(async (planned) => {
           const fact = { ...planned, data: { ...planned.data, orderingKey: key } };
-          const { subject, payload, msgId, headers } = factItem(fact);
+          const { subject, payload, msgId, headers } = deliveryFactMessage(fact);
           const stored = await this.publisher.publish(subject, payload, { msgId, headers });
           const entry: OrderedEntry = {
             version: 1,

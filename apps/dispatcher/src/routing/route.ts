@@ -1,4 +1,4 @@
-import type { SubscriptionState } from '@hookstream/contracts';
+import type { OrganizationId, SubscriptionId, SubscriptionState } from '@hookstream/contracts';
 import { compileFilter, type FilterTester } from '@hookstream/webhooks';
 
 /** A plain signing secret, decrypted once when the subscription state arrives. */
@@ -11,8 +11,8 @@ export interface RouteSecret {
 /** One subscription as the dispatcher holds it: the state plus what the hot path needs precomputed. */
 export interface Route {
   readonly state: SubscriptionState;
-  readonly id: string;
-  readonly organizationId: string;
+  readonly id: SubscriptionId;
+  readonly organizationId: OrganizationId;
   /** `scheme://host:port`: the unit of connection pooling and of in-flight bounds. */
   readonly origin: string;
   /** Path and query sent on the request line. */

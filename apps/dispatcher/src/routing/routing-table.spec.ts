@@ -1,4 +1,4 @@
-import type { SubscriptionState } from '@hookstream/contracts';
+import { dispatchIdOf, type SubscriptionState } from '@hookstream/contracts';
 import {
   checkSubscriptionUrl,
   encryptSecret,
@@ -141,5 +141,16 @@ describe('RoutingTable', () => {
     expect(table.matching('org_a', 'workflow.completed')).toHaveLength(0);
     expect(table.matching('org_b', 'workflow.completed')).toHaveLength(1);
     expect(table.size).toBe(1);
+  });
+
+  // Checked by the type check (`tsc`): the swapped calls must not compile.
+  it('is keyed by subscription and organization ids, which a dispatch id or a swap cannot stand for', () => {
+    const table = new RoutingTable();
+    const dispatchId = dispatchIdOf('evt_1', 'wh_1');
+    // @ts-expect-error a dispatch id is not a subscription id
+    expect(table.lookup(dispatchId)).toEqual({ kind: 'unknown' });
+    const route = toRoute(state({ id: 'wh_1', organizationId: 'org_a' }), builder);
+    // @ts-expect-error the subscription id where the organization id belongs
+    expect(table.matching(route.id, 'workflow.completed')).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import type { OrganizationId, SubscriptionId } from '@hookstream/contracts';
 import { matchesAny } from '@hookstream/webhooks';
 import { disabledRoute, type Route } from './route';
 
@@ -49,7 +50,7 @@ export class RoutingTable {
     organization.matches.clear();
   }
 
-  remove(id: string): void {
+  remove(id: SubscriptionId): void {
     this.deleted.add(id);
     this.disabledHere.delete(id);
     const route = this.byId.get(id);
@@ -63,7 +64,7 @@ export class RoutingTable {
   }
 
   /** Stops deliveries to a subscription at once; returns the route as it was, undefined when already inactive. */
-  disable(id: string, reason: string): Route | undefined {
+  disable(id: SubscriptionId, reason: string): Route | undefined {
     const route = this.byId.get(id);
     if (!route || !route.active) return undefined;
     this.disabledHere.set(id, { reason, stateUpdatedAtMs: route.updatedAtMs });
@@ -71,14 +72,14 @@ export class RoutingTable {
     return route;
   }
 
-  lookup(id: string): RouteLookup {
+  lookup(id: SubscriptionId): RouteLookup {
     const route = this.byId.get(id);
     if (route) return { kind: 'found', route };
     return this.deleted.has(id) ? { kind: 'deleted' } : { kind: 'unknown' };
   }
 
   /** Active routes of the organization whose patterns select the type. */
-  matching(organizationId: string, type: string): readonly Route[] {
+  matching(organizationId: OrganizationId, type: string): readonly Route[] {
     const organization = this.byOrganization.get(organizationId);
     if (!organization) return [];
     const cached = organization.matches.get(type);

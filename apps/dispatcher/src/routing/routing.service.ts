@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
-import { STREAMS, subjects } from '@hookstream/contracts';
+import { decodeSubscriptionFact, STREAMS, subjects } from '@hookstream/contracts';
 import { ConsumerRunner, type OrderedStream } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { checkSubscriptionUrl, decryptSecret, parseSchedule } from '@hookstream/webhooks';
@@ -8,7 +8,6 @@ import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
 import { DISPATCHER_LOGGER } from '../dispatcher.logger';
 import { toRoute, type RouteBuilder } from './route';
 import { RoutingTable } from './routing-table';
-import { decodeSubscriptionFact } from './subscription-fact.decode';
 
 /**
  * Keeps the routing table current from SUBSCRIPTIONS: the last state of every subscription first,

@@ -10,8 +10,12 @@ import {
 } from '@nats-io/jetstream';
 import {
   decodeDeliveryFact,
+  eventMessage,
   STREAMS,
   subjects,
+  subscriptionChanged,
+  subscriptionDeleted,
+  subscriptionFactMessage,
   type DeliveryFact,
   type DeliveryFactKind,
   type EventEnvelope,
@@ -117,29 +121,13 @@ export class DispatcherHarness {
   }
 
   async storeSubscription(state: SubscriptionState): Promise<void> {
-    const messageId = `${state.id}:${state.updatedAt}`;
-    const fact: SubscriptionFact = {
-      type: 'subscription.changed',
-      version: 3,
-      data: state,
-      metadata: { messageId, occurredAt: state.updatedAt },
-    };
-    await this.publisher.publish(subjects.subscription(state.organizationId, state.id), fact, {
-      msgId: messageId,
-    });
+    await this.publishSubscriptionFact(
+      subscriptionChanged(state, `${state.id}:${state.updatedAt}`, new Date(state.updatedAt)),
+    );
   }
 
   async deleteSubscription(state: SubscriptionState): Promise<void> {
-    const deletedAt = new Date().toISOString();
-    const fact: SubscriptionFact = {
-      type: 'subscription.deleted',
-      version: 1,
-      data: { id: state.id, organizationId: state.organizationId, deletedAt },
-      metadata: { messageId: `${state.id}:deleted`, occurredAt: deletedAt },
-    };
-    await this.publisher.publish(subjects.subscription(state.organizationId, state.id), fact, {
-      msgId: `${state.id}:deleted`,
-    });
+    await this.publishSubscriptionFact(subscriptionDeleted(state, `${state.id}:deleted`, new Date()));
     this.live.delete(state.id);
     await this.routesLoaded();
   }
@@ -172,10 +160,16 @@ export class DispatcherHarness {
     };
   }
 
+  private async publishSubscriptionFact(fact: SubscriptionFact): Promise<void> {
+    const { subject, payload, msgId, headers } = subscriptionFactMessage(fact);
+    await this.publisher.publish(subject, payload, { msgId, headers });
+  }
+
   async publishEvent(event: EventEnvelope, headers?: Record<string, string>): Promise<void> {
-    await this.publisher.publish(subjects.event(event.organizationId, event.type), event, {
-      msgId: event.id,
-      headers,
+    const message = eventMessage(event);
+    await this.publisher.publish(message.subject, message.payload, {
+      msgId: message.msgId,
+      headers: { ...message.headers, ...headers },
     });
   }
 

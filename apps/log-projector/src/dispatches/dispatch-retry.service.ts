@@ -1,11 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
-  DISPATCH_ID_HEADER,
-  FACT_TYPE_HEADER,
-  factMessageIds,
-  subjects,
+  deliveryFactMessage,
+  dispatchCreated,
   type Clock,
-  type DeliveryFact,
   type Dispatch,
   type EventEnvelope,
   type IdGenerator,
@@ -74,21 +71,10 @@ export class DispatchRetryService {
     const dispatch = retryRound(fromDispatchRecord(record), record.request_body, round, now);
     if (!dispatch)
       throw conflict(`webhook dispatch ${dispatchId} has no recorded request yet; try again shortly`);
-    const msgId = factMessageIds.created(dispatchId, round);
-    const fact: DeliveryFact = {
-      type: 'dispatch.created',
-      version: 1,
-      data: dispatch,
-      metadata: { messageId: msgId, occurredAt: now.toISOString() },
-    };
-    await this.publisher.publish(
-      subjects.delivery(organizationId, dispatch.subscriptionId, 'created'),
-      fact,
-      {
-        msgId,
-        headers: { [DISPATCH_ID_HEADER]: dispatchId, [FACT_TYPE_HEADER]: fact.type },
-      },
+    const { subject, payload, msgId, headers } = deliveryFactMessage(
+      dispatchCreated(dispatch, now.toISOString()),
     );
+    await this.publisher.publish(subject, payload, { msgId, headers });
     return { dispatchId, round };
   }
 }

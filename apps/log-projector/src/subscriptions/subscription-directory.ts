@@ -1,38 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
-import { parseSubscriptionSubject, STREAMS, subjects } from '@hookstream/contracts';
+import { decodeSubscriptionFact, parseSubscriptionSubject, STREAMS, subjects } from '@hookstream/contracts';
 import { ConsumerRunner, type OrderedStream } from '@hookstream/messaging';
 import { HealthRegistry } from '@hookstream/platform';
-
-const DELETED = 'subscription.deleted';
-
-interface FactHead {
-  type?: string;
-  metadata: Record<string, unknown>;
-}
-
-/** The `type` and the subscription's metadata of a fact; the secret stays unread. */
-function factHead(data: Uint8Array): FactHead {
-  try {
-    const fact = JSON.parse(Buffer.from(data).toString('utf8')) as {
-      type?: unknown;
-      data?: { metadata?: unknown };
-    };
-    const metadata = fact.data?.metadata;
-    return {
-      type: typeof fact.type === 'string' ? fact.type : undefined,
-      metadata:
-        typeof metadata === 'object' && metadata !== null ? (metadata as Record<string, unknown>) : {},
-    };
-  } catch {
-    return { metadata: {} };
-  }
-}
 
 /**
  * Which subscriptions exist and in which organization, read from SUBSCRIPTIONS (the last fact of
  * each subscription, then every change). With it, the logs and dispatch lists of a subscription
- * nothing was delivered to yet are an empty page, not a 404. Only the subject, the fact's type and
- * the subscription's metadata (which portal sessions filter on) are read.
+ * nothing was delivered to yet are an empty page, not a 404. Of each fact it keeps the subject's
+ * organization and the subscription's metadata (which portal sessions filter on); a message that
+ * does not decode is skipped, as the dispatcher's routing table skips it.
  */
 @Injectable()
 export class SubscriptionDirectory implements OnModuleInit, OnApplicationBootstrap {
@@ -83,13 +59,21 @@ export class SubscriptionDirectory implements OnModuleInit, OnApplicationBootstr
   apply(subject: string, data: Uint8Array): void {
     const parsed = parseSubscriptionSubject(subject);
     if (!parsed) return;
-    const head = factHead(data);
-    if (head.type === DELETED) {
+    const decoded = decodeSubscriptionFact(data);
+    if (!decoded.ok) {
+      this.logger.warn(`subscription fact on ${subject} skipped: ${decoded.reason}`);
+      return;
+    }
+    if (decoded.fact.type === 'subscription.deleted') {
       this.owners.delete(parsed.subscriptionId);
       this.metadata.delete(parsed.subscriptionId);
     } else {
+      const { metadata } = decoded.fact.data;
       this.owners.set(parsed.subscriptionId, parsed.organizationId);
-      this.metadata.set(parsed.subscriptionId, head.metadata);
+      this.metadata.set(
+        parsed.subscriptionId,
+        typeof metadata === 'object' && metadata !== null ? metadata : {},
+      );
     }
   }
 }

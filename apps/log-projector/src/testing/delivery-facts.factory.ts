@@ -1,11 +1,14 @@
 import {
   attemptIdOf,
+  dispatchAbandoned,
+  dispatchAttempted,
+  dispatchCreated,
+  dispatchFailed,
   dispatchIdOf,
-  factMessageIds,
+  dispatchSucceeded,
   type Attempt,
   type DeliveryFact,
   type Dispatch,
-  type DispatchRef,
 } from '@hookstream/contracts';
 
 export interface DispatchSpec {
@@ -52,11 +55,6 @@ export function dispatchOf(spec: DispatchSpec): Dispatch {
   };
 }
 
-export function refOfDispatch(dispatch: Dispatch): DispatchRef {
-  const { dispatchId, round, organizationId, subscriptionId, eventId, eventType, test } = dispatch;
-  return { dispatchId, round, organizationId, subscriptionId, eventId, eventType, test };
-}
-
 export interface AttemptSpec {
   status?: number | null;
   error?: string | null;
@@ -83,49 +81,21 @@ function attemptOf(dispatch: Dispatch, n: number, spec: AttemptSpec, retrying: b
   };
 }
 
-const meta = (messageId: string, occurredAt: string) => ({ messageId, occurredAt });
-
+/** The facts as the dispatcher states them, built by the contracts' builders. */
 export const facts = {
-  created: (d: Dispatch): DeliveryFact => ({
-    type: 'dispatch.created',
-    version: 1,
-    data: d,
-    metadata: meta(factMessageIds.created(d.dispatchId, d.round), d.createdAt),
-  }),
+  created: (d: Dispatch): DeliveryFact => dispatchCreated(d, d.createdAt),
   attempted: (d: Dispatch, n: number, spec: AttemptSpec = {}): DeliveryFact => {
     const attempt = attemptOf(d, n, spec, true);
-    return {
-      type: 'dispatch.attempted',
-      version: 1,
-      data: { dispatch: d, attempt },
-      metadata: meta(factMessageIds.attempt(d.dispatchId, d.round, n), attempt.startedAt),
-    };
+    return dispatchAttempted(d, attempt, attempt.startedAt);
   },
   succeeded: (d: Dispatch, n: number, spec: AttemptSpec = {}): DeliveryFact => {
     const attempt = attemptOf(d, n, spec, false);
-    return {
-      type: 'dispatch.succeeded',
-      version: 1,
-      data: { ref: refOfDispatch(d), attempt },
-      metadata: meta(factMessageIds.attempt(d.dispatchId, d.round, n), attempt.startedAt),
-    };
+    return dispatchSucceeded(d, attempt, attempt.startedAt);
   },
   failed: (d: Dispatch, n: number, spec: AttemptSpec = {}): DeliveryFact => {
     const attempt = attemptOf(d, n, { status: 500, error: 'HTTP 500', ...spec }, false);
-    return {
-      type: 'dispatch.failed',
-      version: 1,
-      data: { ref: refOfDispatch(d), attempt, reason: 'no attempts left' },
-      metadata: meta(factMessageIds.attempt(d.dispatchId, d.round, n), attempt.startedAt),
-    };
+    return dispatchFailed(d, attempt, 'no attempts left', attempt.startedAt);
   },
-  abandoned: (d: Dispatch, reason = 'subscription deleted', atMinutes = 30): DeliveryFact => ({
-    type: 'dispatch.failed',
-    version: 1,
-    data: { ref: refOfDispatch(d), attempt: null, reason },
-    metadata: meta(
-      factMessageIds.abandoned(d.dispatchId, d.round),
-      new Date(Date.parse(d.createdAt) + atMinutes * 60_000).toISOString(),
-    ),
-  }),
+  abandoned: (d: Dispatch, reason = 'subscription deleted', atMinutes = 30): DeliveryFact =>
+    dispatchAbandoned(d, reason, new Date(Date.parse(d.createdAt) + atMinutes * 60_000).toISOString()),
 };

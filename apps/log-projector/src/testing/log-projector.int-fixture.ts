@@ -5,15 +5,7 @@ import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManage
 import type { NatsConnection } from '@nats-io/nats-core';
 import { Client } from 'pg';
 import { request } from 'undici';
-import {
-  DISPATCH_ID_HEADER,
-  FACT_TYPE_HEADER,
-  factKindOf,
-  refOf,
-  STREAMS,
-  subjects,
-  type DeliveryFact,
-} from '@hookstream/contracts';
+import { deliveryFactMessage, STREAMS, type DeliveryFact } from '@hookstream/contracts';
 import { connectNats, provisionStreams, Publisher } from '@hookstream/messaging';
 import { hashApiKey } from '@hookstream/platform';
 import {
@@ -131,15 +123,8 @@ export async function publishFacts(
   again = false,
 ): Promise<void> {
   for (const fact of facts) {
-    const ref = refOf(fact);
-    await publisher.publish(
-      subjects.delivery(ref.organizationId, ref.subscriptionId, factKindOf(fact)),
-      fact,
-      {
-        msgId: again ? `${fact.metadata.messageId}:again` : fact.metadata.messageId,
-        headers: { [DISPATCH_ID_HEADER]: ref.dispatchId, [FACT_TYPE_HEADER]: fact.type },
-      },
-    );
+    const { subject, payload, msgId, headers } = deliveryFactMessage(fact);
+    await publisher.publish(subject, payload, { msgId: again ? `${msgId}:again` : msgId, headers });
   }
 }
 

@@ -1,9 +1,14 @@
-import { type EventEnvelope, type EventCatalog, validateEnvelope } from '@hookstream/contracts';
+import {
+  type EventEnvelope,
+  type EventCatalog,
+  validateEnvelope,
+  WEBHOOK_DISABLED,
+} from '@hookstream/contracts';
 import { isRecord } from '../common/validation';
 
 export const MAX_EVENTS_PER_REQUEST = 100;
 /** Types only Hookstream itself publishes: accepting them from callers would let anyone forge them. */
-export const RESERVED_EVENT_TYPES: ReadonlySet<string> = new Set(['webhook.disabled']);
+export const RESERVED_EVENT_TYPES: ReadonlySet<string> = new Set([WEBHOOK_DISABLED]);
 
 /** Why an event was refused: the `reason` label of `hookstream_events_refused_total`. */
 export type RejectionReason =

@@ -1,11 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  type EventEnvelope,
-  type IdGenerator,
-  subjects,
-  TRACEPARENT_HEADER,
-  validTraceparent,
-} from '@hookstream/contracts';
+import { eventMessage, type EventEnvelope, type IdGenerator, validTraceparent } from '@hookstream/contracts';
 import { Publisher } from '@hookstream/messaging';
 import { DomainError, invalidField, unavailable } from '@hookstream/platform';
 import type { SubscriptionsConfig } from '../app.config';
@@ -96,16 +90,8 @@ export class EventsService {
       }
       envelopes.push(checked.envelope);
     }
-    const headers = trace ? { [TRACEPARENT_HEADER]: trace } : undefined;
     try {
-      const results = await this.publisher.publishMany(
-        envelopes.map((event) => ({
-          subject: subjects.event(event.organizationId, event.type),
-          payload: event,
-          msgId: event.id,
-          headers,
-        })),
-      );
+      const results = await this.publisher.publishMany(envelopes.map((event) => eventMessage(event, trace)));
       return envelopes.map((event, index) => {
         const duplicate = results[index]!.duplicate;
         this.metrics.accepted(event.type, duplicate);

@@ -1,12 +1,14 @@
-import { headers as natsHeaders } from '@nats-io/nats-core';
 import { jetstream } from '@nats-io/jetstream';
 import {
   BUILT_IN_EVENT_SAMPLES,
   type DeliveryFact,
+  type DispatchCreatedFact,
   type DispatchRef,
   dispatchIdOf,
   factMessageIds,
   subjects,
+  webhookDisabledEvent,
+  webhookDisabledMessage,
 } from '@hookstream/contracts';
 import { waitFor } from '@hookstream/testing';
 import { renderBody } from '@hookstream/webhooks';
@@ -15,8 +17,6 @@ import {
   startSubscriptionsFixture,
   subscriptionBody,
 } from '../testing/subscriptions.fixture';
-
-type CreatedFact = Extract<DeliveryFact, { type: 'dispatch.created' }>;
 
 describe('test deliveries, replays and disabling', () => {
   let f: SubscriptionsFixture;
@@ -30,13 +30,13 @@ describe('test deliveries, replays and disabling', () => {
   });
 
   /** Every DELIVERIES message on one subject, oldest first. */
-  async function facts(subject: string): Promise<Array<{ msgId: string; fact: CreatedFact }>> {
+  async function facts(subject: string): Promise<Array<{ msgId: string; fact: DispatchCreatedFact }>> {
     const info = await f.jsm.streams.info('DELIVERIES', { subjects_filter: subject });
-    const out: Array<{ msgId: string; fact: CreatedFact }> = [];
+    const out: Array<{ msgId: string; fact: DispatchCreatedFact }> = [];
     for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
       const msg = await f.jsm.streams.getMessage('DELIVERIES', { seq }).catch(() => null);
       if (msg?.subject === subject)
-        out.push({ msgId: msg.header.get('Nats-Msg-Id'), fact: msg.json<CreatedFact>() });
+        out.push({ msgId: msg.header.get('Nats-Msg-Id'), fact: msg.json<DispatchCreatedFact>() });
     }
     return out;
   }
@@ -201,24 +201,14 @@ describe('test deliveries, replays and disabling', () => {
     const { key, organizationId } = await f.tenant();
     const sub = (await f.call('POST', '/webhooks', { key, body: subscriptionBody() })).body;
     const js = jetstream(f.nc);
-    const disabled = {
-      id: `whdis_${sub.id}_1`,
-      type: 'webhook.disabled',
-      organizationId,
-      occurredAt: new Date().toISOString(),
-      source: 'dispatcher',
-      data: {
-        subscriptionId: sub.id,
-        url: sub.url,
-        reason: 'endpoint answered 410 Gone',
-        disabledAt: new Date().toISOString(),
-      },
-    };
-    const h = natsHeaders();
-    await js.publish(subjects.event(organizationId, 'webhook.disabled'), JSON.stringify(disabled), {
-      msgID: disabled.id,
-      headers: h,
-    });
+    const disabled = webhookDisabledMessage(
+      webhookDisabledEvent(
+        { id: sub.id, organizationId, url: sub.url, updatedAtMs: 1 },
+        'endpoint answered 410 Gone',
+        new Date(),
+      ),
+    );
+    await js.publish(disabled.subject, disabled.payload, { msgID: disabled.msgId });
     await waitFor(
       'the subscription disabled',
       async () => (await f.call('GET', `/webhooks/${sub.id}`, { key })).body.active === false,

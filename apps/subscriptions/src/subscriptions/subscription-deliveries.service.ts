@@ -158,9 +158,7 @@ export class SubscriptionDeliveriesService {
   private async publish(dispatches: CreatedDispatch[]): Promise<void> {
     if (dispatches.length === 0) return;
     try {
-      await this.publisher.publishMany(
-        dispatches.map((d) => ({ subject: d.subject, payload: d.fact, msgId: d.msgId, headers: d.headers })),
-      );
+      await this.publisher.publishMany(dispatches.map((d) => d.message));
     } catch (error) {
       throw unavailable('the delivery log is not reachable right now', { cause: error });
     }

@@ -1,6 +1,5 @@
 import { type SubscriptionState, dispatchIdOf } from '@hookstream/contracts';
 import { createdDispatch, testEvent } from './subscription.dispatch';
-import { decodeDisableEvent } from './subscription.disable-decision';
 
 const subscription = {
   id: 'wh_1',
@@ -34,9 +33,10 @@ describe('dispatches started by the subscriptions service', () => {
       publishedAt: 'p',
     });
     const dispatchId = dispatchIdOf(event.id, 'wh_1');
-    expect(created.subject).toBe('deliveries.org_a.wh_1.created');
-    expect(created.msgId).toBe(`${dispatchId}:rnd_1:created`);
-    expect(created.headers).toEqual({
+    expect(created.message.subject).toBe('deliveries.org_a.wh_1.created');
+    expect(created.message.msgId).toBe(`${dispatchId}:rnd_1:created`);
+    expect(JSON.parse(created.message.payload)).toEqual(created.fact);
+    expect(created.message.headers).toEqual({
       'Hookstream-Dispatch-Id': dispatchId,
       'Hookstream-Fact': 'dispatch.created',
     });
@@ -48,40 +48,5 @@ describe('dispatches started by the subscriptions service', () => {
       publishedAt: 'p',
     });
     expect(JSON.parse(created.fact.data.body)).toEqual({ type: 'TEST', data: { message: 'x' } });
-  });
-});
-
-describe('webhook.disabled decoding', () => {
-  const body = (data: Record<string, unknown>) =>
-    Buffer.from(
-      JSON.stringify({
-        id: 'whdis_wh_1_1',
-        type: 'webhook.disabled',
-        organizationId: 'org_a',
-        occurredAt: now.toISOString(),
-        data,
-      }),
-    );
-
-  it('reads the subscription and the reason', () => {
-    const decision = decodeDisableEvent(
-      'events.org_a.webhook.disabled',
-      body({ subscriptionId: 'wh_1', reason: '410' }),
-      1024,
-    );
-    expect(decision).toMatchObject({
-      ok: true,
-      organizationId: 'org_a',
-      subscriptionId: 'wh_1',
-      reason: '410',
-    });
-  });
-
-  it('refuses other subjects, a mismatched organization and a missing subscription id', () => {
-    expect(decodeDisableEvent('events.org_a.TEST', body({ subscriptionId: 'wh_1' }), 1024).ok).toBe(false);
-    expect(
-      decodeDisableEvent('events.org_b.webhook.disabled', body({ subscriptionId: 'wh_1' }), 1024).ok,
-    ).toBe(false);
-    expect(decodeDisableEvent('events.org_a.webhook.disabled', body({}), 1024).ok).toBe(false);
   });
 });

@@ -1,29 +1,24 @@
 import {
-  DISPATCH_ID_HEADER,
-  FACT_TYPE_HEADER,
-  type DeliveryFact,
+  deliveryFactMessage,
+  dispatchCreated,
+  newDispatch,
+  type DispatchCreatedFact,
   type EventEnvelope,
   type IdGenerator,
   type SubscriptionState,
-  dispatchIdOf,
-  factMessageIds,
-  subjects,
+  type WireMessage,
 } from '@hookstream/contracts';
 import { renderBody } from '@hookstream/webhooks';
 
-/** A `dispatch.created` fact ready to publish on DELIVERIES. */
+/** A `dispatch.created` fact and the message that publishes it on DELIVERIES. */
 export interface CreatedDispatch {
-  subject: string;
-  msgId: string;
-  headers: Record<string, string>;
-  fact: Extract<DeliveryFact, { type: 'dispatch.created' }>;
+  message: WireMessage;
+  fact: DispatchCreatedFact;
 }
 
 /**
  * Starts a round of one (event, subscription) dispatch: the test and replay paths publish these
- * themselves (the dispatcher's fan-out does the same for live events). The dispatch id depends
- * only on the event and the subscription, so a replay continues the original dispatch under a
- * new round.
+ * themselves (the dispatcher's fan-out does the same for live events).
  */
 export function createdDispatch(input: {
   subscription: SubscriptionState;
@@ -35,41 +30,22 @@ export function createdDispatch(input: {
   publishedAt: string;
 }): CreatedDispatch {
   const { subscription, event, round, test } = input;
-  const dispatchId = dispatchIdOf(event.id, subscription.id);
   const createdAt = input.now.toISOString();
-  const body = renderBody({
-    profile: subscription.profile,
-    event,
-    dispatchId,
-    subscriptionId: subscription.id,
-    payloadTemplate: subscription.payloadTemplate,
-    createdAt,
-    test,
-  });
-  const msgId = factMessageIds.created(dispatchId, round);
-  return {
-    subject: subjects.delivery(subscription.organizationId, subscription.id, 'created'),
-    msgId,
-    headers: { [DISPATCH_ID_HEADER]: dispatchId, [FACT_TYPE_HEADER]: 'dispatch.created' },
-    fact: {
-      type: 'dispatch.created',
-      version: 1,
-      data: {
-        dispatchId,
-        round,
-        organizationId: subscription.organizationId,
-        subscriptionId: subscription.id,
-        eventId: event.id,
-        eventType: event.type,
-        test,
+  const dispatch = newDispatch(
+    { event, subscriptionId: subscription.id, round, test, createdAt, publishedAt: input.publishedAt },
+    (dispatchId) =>
+      renderBody({
+        profile: subscription.profile,
         event,
-        body,
+        dispatchId,
+        subscriptionId: subscription.id,
+        payloadTemplate: subscription.payloadTemplate,
         createdAt,
-        publishedAt: input.publishedAt,
-      },
-      metadata: { messageId: msgId, occurredAt: createdAt },
-    },
-  };
+        test,
+      }),
+  );
+  const fact = dispatchCreated(dispatch, createdAt);
+  return { message: deliveryFactMessage(fact), fact };
 }
 
 /** A test event: marked by its id (`evt_test_...`) and source, never stored on EVENTS. */

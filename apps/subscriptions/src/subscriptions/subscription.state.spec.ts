@@ -1,5 +1,5 @@
-import type { SubscriptionState } from '@hookstream/contracts';
-import { applyPatch, changedFact, createState, deletedFact, disableState } from './subscription.state';
+import { subscriptionChanged, subscriptionDeleted, type SubscriptionState } from '@hookstream/contracts';
+import { applyPatch, createState, disableState } from './subscription.state';
 
 const created = createState({
   id: 'wh_1',
@@ -73,13 +73,13 @@ describe('subscription state', () => {
   });
 
   it('builds versioned facts carrying the outbox id as message id', () => {
-    expect(changedFact(created, 'obx_1', later)).toEqual({
+    expect(subscriptionChanged(created, 'obx_1', later)).toEqual({
       type: 'subscription.changed',
       version: 3,
       data: created,
       metadata: { messageId: 'obx_1', occurredAt: later.toISOString() },
     });
-    expect(deletedFact(created, 'obx_2', later)).toEqual({
+    expect(subscriptionDeleted(created, 'obx_2', later)).toEqual({
       type: 'subscription.deleted',
       version: 1,
       data: { id: 'wh_1', organizationId: 'org_a', deletedAt: later.toISOString() },

@@ -1,9 +1,4 @@
-import {
-  SUBSCRIPTION_CHANGED_VERSION,
-  type EncryptedSecret,
-  type SubscriptionFact,
-  type SubscriptionState,
-} from '@hookstream/contracts';
+import type { EncryptedSecret, SubscriptionState } from '@hookstream/contracts';
 import { liveSecrets } from './subscription.secrets';
 
 /** The fields a caller chooses when creating a subscription (already validated). */
@@ -71,27 +66,4 @@ export function applyPatch(
 /** Applies the dispatcher's decision to stop delivering (410, or failing for too long). */
 export function disableState(state: SubscriptionState, reason: string, now: Date): SubscriptionState {
   return { ...applyPatch(state, {}, now), active: false, disabledReason: reason };
-}
-
-export function changedFact(state: SubscriptionState, messageId: string, now: Date): SubscriptionFact {
-  return {
-    type: 'subscription.changed',
-    version: SUBSCRIPTION_CHANGED_VERSION,
-    data: state,
-    metadata: { messageId, occurredAt: now.toISOString() },
-  };
-}
-
-export function deletedFact(
-  subscription: { id: string; organizationId: string },
-  messageId: string,
-  now: Date,
-): SubscriptionFact {
-  const at = now.toISOString();
-  return {
-    type: 'subscription.deleted',
-    version: 1,
-    data: { id: subscription.id, organizationId: subscription.organizationId, deletedAt: at },
-    metadata: { messageId, occurredAt: at },
-  };
 }

@@ -1,14 +1,12 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
-import { STREAMS } from '@hookstream/contracts';
+import { decodeWebhookDisabled, STREAMS, WEBHOOK_DISABLED_FILTER } from '@hookstream/contracts';
 import { ConsumerRunner, type HandlerOutcome, Outcome, type RunningConsumer } from '@hookstream/messaging';
 import type { SubscriptionsConfig } from '../app.config';
 import { CONFIG } from '../app.tokens';
-import { decodeDisableEvent } from './subscription.disable-decision';
 import { SubscriptionsService } from './subscriptions.service';
 
 export const DISABLER_DURABLE = 'subscriptions-disabler';
-export const DISABLER_FILTER = 'events.*.webhook.disabled';
 
 /**
  * Applies the dispatcher's disable decisions. The dispatcher never writes subscriptions: it
@@ -30,7 +28,7 @@ export class SubscriptionsDisabler implements OnApplicationBootstrap {
     this.consumer = this.runner.start({
       stream: STREAMS.events,
       durable: DISABLER_DURABLE,
-      filterSubject: DISABLER_FILTER,
+      filterSubject: WEBHOOK_DISABLED_FILTER,
       ackWaitMs: 30_000,
       maxAckPending: 64,
       concurrency: 4,
@@ -41,7 +39,7 @@ export class SubscriptionsDisabler implements OnApplicationBootstrap {
   }
 
   async handle(msg: JsMsg): Promise<HandlerOutcome> {
-    const decision = decodeDisableEvent(msg.subject, msg.data, this.config.MAX_EVENT_BYTES);
+    const decision = decodeWebhookDisabled(msg.subject, msg.data, this.config.MAX_EVENT_BYTES);
     if (!decision.ok) return Outcome.term(decision.reason);
     try {
       // An unknown or already disabled subscription needs nothing: acknowledged either way.

@@ -1,7 +1,14 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import type { Clock, IdGenerator, SignatureScheme, SubscriptionState } from '@hookstream/contracts';
+import {
+  subscriptionChanged,
+  subscriptionDeleted,
+  type Clock,
+  type IdGenerator,
+  type SignatureScheme,
+  type SubscriptionState,
+} from '@hookstream/contracts';
 import { invalidFields, isDomainError, notFound } from '@hookstream/platform';
 import { encryptSecret, generateSecret, generateSigningKeyPair } from '@hookstream/webhooks';
 import type { SubscriptionsConfig } from '../app.config';
@@ -12,7 +19,7 @@ import { type CreateSubscriptionDto, toDraft, toPatch, type UpdateSubscriptionDt
 import { SubscriptionEntity, toRow, toState } from './subscription.entity';
 import { signatureProblems, subscriptionFieldProblems } from './subscription.rules';
 import { type NewSecret, replaceSecrets, rotateSecrets } from './subscription.secrets';
-import { applyPatch, changedFact, createState, deletedFact, disableState } from './subscription.state';
+import { applyPatch, createState, disableState } from './subscription.state';
 
 export interface WithSecret {
   state: SubscriptionState;
@@ -59,7 +66,7 @@ export class SubscriptionsService {
     });
     await this.dataSource.transaction(async (em) => {
       await em.insert(SubscriptionEntity, toRow(state) as QueryDeepPartialEntity<SubscriptionEntity>);
-      await this.outbox.append(em, state, (messageId) => changedFact(state, messageId, now), now);
+      await this.outbox.append(em, state, (messageId) => subscriptionChanged(state, messageId, now), now);
     });
     this.outbox.committed();
     this.logger.log(`subscription ${state.id} created for ${organizationId}`);
@@ -133,7 +140,7 @@ export class SubscriptionsService {
       const row = await this.lockRow(em, organizationId, id);
       await em.delete(SubscriptionEntity, { id: row.id });
       const now = this.clock.now();
-      await this.outbox.append(em, row, (messageId) => deletedFact(row, messageId, now), now);
+      await this.outbox.append(em, row, (messageId) => subscriptionDeleted(row, messageId, now), now);
     });
     this.outbox.committed();
     this.logger.log(`subscription ${id} deleted`);
@@ -177,7 +184,7 @@ export class SubscriptionsService {
         { id: state.id },
         toRow(state) as QueryDeepPartialEntity<SubscriptionEntity>,
       );
-      await this.outbox.append(em, state, (messageId) => changedFact(state, messageId, now), now);
+      await this.outbox.append(em, state, (messageId) => subscriptionChanged(state, messageId, now), now);
       wrote = true;
     });
     if (wrote) this.outbox.committed();

@@ -1,9 +1,13 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
-import { EventCatalog } from '../catalog';
-import { DEFAULT_MAX_EVENT_BYTES, validateEnvelope, type EventEnvelope } from '../envelope';
-import { subjects } from '../streams';
-import { TRACEPARENT_HEADER, validTraceparent } from '../trace';
+import {
+  DEFAULT_MAX_EVENT_BYTES,
+  EventCatalog,
+  eventMessage,
+  validateEnvelope,
+  validTraceparent,
+  type EventEnvelope,
+} from '@hookstream/contracts';
 
 export class EventRejectedError extends Error {
   constructor(
@@ -42,20 +46,19 @@ export class EventPublisher {
     const { envelope } = checked;
     const verdict = this.catalog.validate(envelope.organizationId, envelope.type, envelope.data);
     if (!verdict.ok) throw new EventRejectedError(verdict.code, verdict.message);
-    const body = JSON.stringify(envelope);
-    if (Buffer.byteLength(body) > this.maxBytes)
+    const message = eventMessage(envelope, validTraceparent(options.traceparent));
+    if (Buffer.byteLength(message.payload) > this.maxBytes)
       throw new EventRejectedError('too_large', `event is over ${this.maxBytes} bytes`);
-    const trace = validTraceparent(options.traceparent);
-    const ack = await this.js.publish(subjects.event(envelope.organizationId, envelope.type), body, {
-      msgID: envelope.id,
-      ...(trace ? { headers: traceHeaders(trace) } : {}),
+    const ack = await this.js.publish(message.subject, message.payload, {
+      msgID: message.msgId,
+      ...(Object.keys(message.headers).length > 0 ? { headers: natsHeadersOf(message.headers) } : {}),
     });
     return { id: envelope.id, seq: ack.seq, duplicate: ack.duplicate };
   }
 }
 
-function traceHeaders(traceparent: string): MsgHdrs {
+function natsHeadersOf(values: Record<string, string>): MsgHdrs {
   const h = natsHeaders();
-  h.set(TRACEPARENT_HEADER, traceparent);
+  for (const [name, value] of Object.entries(values)) h.set(name, value);
   return h;
 }

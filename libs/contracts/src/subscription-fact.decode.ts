@@ -1,13 +1,13 @@
+import { isProfile } from './profiles';
 import {
   isOrdering,
-  isProfile,
   isRateLimit,
   isSignatureScheme,
   SUBSCRIPTION_CHANGED_VERSION,
   upcastSubscriptionState,
   type SubscriptionFact,
   type SubscriptionState,
-} from '@hookstream/contracts';
+} from './subscription-facts';
 
 export type DecodedSubscriptionFact = { ok: true; fact: SubscriptionFact } | { ok: false; reason: string };
 
@@ -17,7 +17,7 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 const isStringOrNull = (value: unknown): value is string | null =>
   value === null || typeof value === 'string';
 
-/** What the routing table relies on; a state missing any of it is skipped with the reason logged. */
+/** What the consumers rely on (the dispatcher's routing table first); a state missing any of it is refused with the reason. */
 function stateProblem(data: Record<string, unknown>): string | null {
   if (!isString(data.id) || !isString(data.organizationId)) return 'id and organizationId must be strings';
   if (!isString(data.url)) return 'url must be a string';
@@ -57,7 +57,7 @@ function stateProblem(data: Record<string, unknown>): string | null {
   return null;
 }
 
-/** Decodes one SUBSCRIPTIONS message (docs/architecture.md §2). */
+/** Decodes one SUBSCRIPTIONS message (docs/architecture.md §2), upcast to the newest version; never throws. */
 export function decodeSubscriptionFact(raw: Uint8Array): DecodedSubscriptionFact {
   let value: unknown;
   try {

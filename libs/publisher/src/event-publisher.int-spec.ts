@@ -2,7 +2,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/nats-core';
 import { startNats, type NatsServer } from '@hookstream/testing';
-import { sampleDataOf } from '../catalog';
+import { sampleDataOf } from '@hookstream/contracts';
 import { EventPublisher, EventRejectedError } from './event-publisher';
 
 describe('EventPublisher (upstream services publishing straight to JetStream)', () => {
