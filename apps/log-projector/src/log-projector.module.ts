@@ -26,18 +26,18 @@ export class LogProjectorModule {
     return {
       module: LogProjectorModule,
       imports: [
-        PlatformModule.forRoot({ portalSigningKey: config.PORTAL_SIGNING_KEY }),
-        TypeOrmModule.forRoot(logProjectorDataSourceOptions(config.DATABASE_URL)),
+        PlatformModule.forRoot({ portalSigningKey: config.portalSigningKey }),
+        TypeOrmModule.forRoot(logProjectorDataSourceOptions(config.databaseUrl)),
         MessagingModule.forRoot({
-          servers: config.NATS_URL,
+          servers: config.natsUrl,
           name: 'log-projector',
           // The projector publishes manual retries to DELIVERIES, so it may be the first to need the streams.
           provision: {
-            replicas: config.JETSTREAM_REPLICAS,
-            eventsMaxAgeMs: config.EVENTS_MAX_AGE,
-            deliveriesMaxAgeMs: config.DELIVERIES_MAX_AGE,
+            replicas: config.streamReplicas,
+            eventsMaxAgeMs: config.eventsMaxAgeMs,
+            deliveriesMaxAgeMs: config.deliveriesMaxAgeMs,
           },
-          shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+          shutdownGraceMs: config.shutdownGraceMs,
         }),
       ],
       controllers: [

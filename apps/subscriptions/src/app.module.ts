@@ -38,11 +38,11 @@ export class AppModule {
       imports: [
         CoreModule.forRoot(config),
         PlatformModule.forRoot({
-          adminToken: config.ADMIN_TOKEN,
-          portalSigningKey: config.PORTAL_SIGNING_KEY,
+          adminToken: config.adminToken,
+          portalSigningKey: config.portalSigningKey,
         }),
         TypeOrmModule.forRootAsync({
-          useFactory: () => subscriptionsDataSourceOptions(config.DATABASE_URL),
+          useFactory: () => subscriptionsDataSourceOptions(config.databaseUrl),
           // Migrations run before anything else touches the tables, under the shared advisory lock.
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
@@ -51,14 +51,14 @@ export class AppModule {
           },
         }),
         MessagingModule.forRoot({
-          servers: config.NATS_URL,
+          servers: config.natsUrl,
           name: 'subscriptions',
           provision: {
-            replicas: config.JETSTREAM_REPLICAS,
-            eventsMaxAgeMs: config.EVENTS_MAX_AGE,
-            deliveriesMaxAgeMs: config.DELIVERIES_MAX_AGE,
+            replicas: config.streamReplicas,
+            eventsMaxAgeMs: config.eventsMaxAgeMs,
+            deliveriesMaxAgeMs: config.deliveriesMaxAgeMs,
           },
-          shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+          shutdownGraceMs: config.shutdownGraceMs,
         }),
         OrganizationsModule,
         EventTypesModule,

@@ -14,23 +14,45 @@ export class ConfigError extends Error {
   }
 }
 
+/** One setting of a service: the environment variable it is read from, and how its value is parsed. */
+export interface Setting<T> {
+  readonly env: string;
+  readonly parser: Parser<T>;
+}
+
+export function setting<T>(env: string, parser: Parser<T>): Setting<T> {
+  return { env, parser };
+}
+
+/** A service's configuration: each key is the name the code reads, each value where it comes from. */
+export type SettingsSpec<T> = { readonly [K in keyof T]: Setting<T[K]> };
+
 /**
- * Reads and validates the configuration; the keys of `spec` are the environment variable names.
- * This is the one place of the code base that reads `process.env`.
+ * Reads and validates a configuration keyed by the names the code uses (`maxEventBytes`); each
+ * problem names the environment variable (`MAX_EVENT_BYTES must be ...`). This is the one place of
+ * the code base that reads `process.env`.
  */
-export function readConfig<T>(
-  spec: { [K in keyof T]: Parser<T[K]> },
-  env: NodeJS.ProcessEnv = process.env,
-): T {
+export function readSettings<T>(spec: SettingsSpec<T>, env: NodeJS.ProcessEnv = process.env): T {
   const config: Partial<T> = {};
   const problems: string[] = [];
-  for (const name of Object.keys(spec) as (keyof T & string)[]) {
-    const result = spec[name].parse(env[name]);
-    if (result.ok) config[name] = result.value;
+  for (const key of Object.keys(spec) as (keyof T & string)[]) {
+    const { env: name, parser } = spec[key];
+    const result = parser.parse(env[name]);
+    if (result.ok) config[key] = result.value;
     else problems.push(`${name} ${result.problem}`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config as T;
+}
+
+/** For a spec keyed by the environment variables themselves (the tracing variables, small tools). */
+export function readConfig<T>(
+  spec: { [K in keyof T]: Parser<T[K]> },
+  env: NodeJS.ProcessEnv = process.env,
+): T {
+  const settings = {} as { [K in keyof T]: Setting<T[K]> };
+  for (const name of Object.keys(spec) as (keyof T & string)[]) settings[name] = setting(name, spec[name]);
+  return readSettings(settings, env);
 }
 
 /** For mains: a configuration error ends the process with its message on stderr and exit code 1. */

@@ -156,8 +156,8 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
 
   private follow(store: ProjectionStore): void {
     const batcher = new Batcher<StreamItem>({
-      maxItems: this.config.PROJECTOR_BATCH_SIZE,
-      maxDelayMs: this.config.PROJECTOR_BATCH_MS,
+      maxItems: this.config.batchSize,
+      maxDelayMs: this.config.batchMs,
       write: (items) => this.traced(store, items),
     });
     this.batcher = batcher;

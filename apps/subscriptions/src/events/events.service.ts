@@ -83,7 +83,7 @@ export class EventsService {
       if (typeof type === 'string') await this.eventTypes.has(organizationId, type);
       const checked = checkEvent(input, {
         organizationId,
-        maxBytes: this.config.MAX_EVENT_BYTES,
+        maxBytes: this.config.maxEventBytes,
         catalog: this.eventTypes.catalog,
         index: batch ? index : undefined,
         newId: () => this.ids.next('evt'),

@@ -56,7 +56,7 @@ export class PortalPageHttpController {
       "connect-src 'self'",
       "base-uri 'none'",
       "form-action 'none'",
-      `frame-ancestors ${config.PORTAL_FRAME_ANCESTORS}`,
+      `frame-ancestors ${config.portalFrameAncestors}`,
     ].join('; ');
   }
 

@@ -48,7 +48,7 @@ export class PortalSessionsHttpController {
   @ApiExcludeEndpoint()
   session(@CurrentTenant() tenant: Tenant) {
     if (!tenant.portal) throw forbidden('this route needs a portal session token');
-    return { ...toSessionView(tenant.portal), secretRotationGraceMs: this.config.SECRET_ROTATION_GRACE };
+    return { ...toSessionView(tenant.portal), secretRotationGraceMs: this.config.secretRotationGraceMs };
   }
 
   /** The catalog with an example payload per type (the built-in sample; none for custom types). */

@@ -14,7 +14,7 @@ export class PortalSessionsService {
   ) {}
 
   async create(organizationId: string, body: CreatePortalSessionDto): Promise<PortalSessionResponse> {
-    const key = this.config.PORTAL_SIGNING_KEY;
+    const key = this.config.portalSigningKey;
     if (!key) throw forbidden('portal sessions are disabled: PORTAL_SIGNING_KEY is not set');
     const { token, grant } = await signPortalToken(
       key,
@@ -28,7 +28,7 @@ export class PortalSessionsService {
       this.clock.now(),
     );
     // The token rides in the fragment: browsers never send it to a server or a referrer.
-    const url = `${this.config.PORTAL_PUBLIC_URL.replace(/\/+$/, '')}/portal/#token=${token}`;
+    const url = `${this.config.portalPublicUrl.replace(/\/+$/, '')}/portal/#token=${token}`;
     return { url, token, expiresAt: grant.expiresAt.toISOString() };
   }
 }

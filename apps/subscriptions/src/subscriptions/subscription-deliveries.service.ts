@@ -98,7 +98,7 @@ export class SubscriptionDeliveriesService {
       })) {
         const where = parseEventSubject(msg.subject);
         if (!where || !matchesAny(subscription.events, where.type)) continue;
-        const decoded = decodeEnvelope(msg.data, where, this.config.MAX_EVENT_BYTES);
+        const decoded = decodeEnvelope(msg.data, where, this.config.maxEventBytes);
         if (!decoded.ok) continue;
         const event = decoded.envelope;
         if (onlyFailed && !onlyFailed.has(dispatchIdOf(event.id, subscription.id))) continue;

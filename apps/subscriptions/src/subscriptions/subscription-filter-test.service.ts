@@ -71,7 +71,7 @@ export class SubscriptionFilterTestService {
       const events: EventEnvelope[] = [];
       for (const msg of messages.reverse()) {
         const where = parseEventSubject(msg.subject);
-        const decoded = where && decodeEnvelope(msg.data, where, this.config.MAX_EVENT_BYTES);
+        const decoded = where && decodeEnvelope(msg.data, where, this.config.maxEventBytes);
         if (decoded?.ok) events.push(decoded.envelope);
       }
       return events;

@@ -41,7 +41,7 @@ export class SubscriptionsDisabler implements OnApplicationBootstrap {
   }
 
   async handle(msg: JsMsg): Promise<HandlerOutcome> {
-    const decision = decodeDisableEvent(msg.subject, msg.data, this.config.MAX_EVENT_BYTES);
+    const decision = decodeDisableEvent(msg.subject, msg.data, this.config.maxEventBytes);
     if (!decision.ok) return Outcome.term(decision.reason);
     try {
       // An unknown or already disabled subscription needs nothing: acknowledged either way.

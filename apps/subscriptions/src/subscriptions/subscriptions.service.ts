@@ -102,7 +102,7 @@ export class SubscriptionsService {
       if (merged.signature !== state.signature) {
         const key = this.newKey(merged.signature, dto.secret);
         shown = key.shown;
-        secrets = rotateSecrets(state.secrets, key.stored, now, this.config.SECRET_ROTATION_GRACE);
+        secrets = rotateSecrets(state.secrets, key.stored, now, this.config.secretRotationGraceMs);
       } else if (dto.secret !== undefined) {
         secrets = replaceSecrets(this.encrypt(dto.secret));
       }
@@ -121,7 +121,7 @@ export class SubscriptionsService {
         current,
         {},
         now,
-        rotateSecrets(current.secrets, key.stored, now, this.config.SECRET_ROTATION_GRACE),
+        rotateSecrets(current.secrets, key.stored, now, this.config.secretRotationGraceMs),
       );
     });
     this.logger.log(`subscription ${id} secret rotated`);
@@ -203,7 +203,7 @@ export class SubscriptionsService {
         : (await this.eventTypes.typesOf(organizationId)).map((entry) => entry.name);
     const problems = subscriptionFieldProblems(fields, {
       registeredTypes,
-      allowHttp: this.config.DELIVERY_ALLOW_HTTP,
+      allowHttp: this.config.allowHttp,
       allow: this.config.allowList,
     });
     if (problems.length > 0) throw invalidFields(problems);
@@ -220,6 +220,6 @@ export class SubscriptionsService {
   }
 
   private encrypt(secret: string): string {
-    return encryptSecret(secret, this.config.SECRETS_KEY);
+    return encryptSecret(secret, this.config.secretsKey);
   }
 }
