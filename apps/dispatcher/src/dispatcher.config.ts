@@ -46,8 +46,6 @@ export interface DispatcherConfig {
   shutdownGraceMs: number;
 }
 
-export const DISPATCHER_CONFIG = Symbol('DISPATCHER_CONFIG');
-
 const { natsUrl, httpPort, listenHost, logLevel, secretsKey, streamReplicas } = serviceSettings;
 const { eventsMaxAgeMs, deliveriesMaxAgeMs, shutdownGraceMs } = serviceSettings;
 

@@ -23,8 +23,6 @@ export const logProjectorSettings = {
 
 export type LogProjectorConfig = ReturnType<typeof readLogProjectorConfig>;
 
-export const LOG_PROJECTOR_CONFIG = Symbol('LOG_PROJECTOR_CONFIG');
-
 export function readLogProjectorConfig(env: NodeJS.ProcessEnv = process.env) {
   return readSettings(logProjectorSettings, withReplicasAlias(env));
 }

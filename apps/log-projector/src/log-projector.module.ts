@@ -4,12 +4,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
-import { IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
-import { CLOCK, ID_GENERATOR } from './app.tokens';
+import { createLogger, IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
+import { CLOCK, ID_GENERATOR, LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from './app.tokens';
 import { DeliveriesGrpcController } from './deliveries-grpc/deliveries.grpc.controller';
 import { DispatchRetryService } from './dispatches/dispatch-retry.service';
 import { DispatchesHttpController } from './dispatches/dispatches.http.controller';
-import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from './log-projector.config';
+import type { LogProjectorConfig } from './log-projector.config';
 import { DeliveryLogQueries } from './logs/delivery-log.queries';
 import { LogsHttpController } from './logs/logs.http.controller';
 import { PortalHttpController } from './portal/portal.http.controller';
@@ -48,6 +48,7 @@ export class LogProjectorModule {
       ],
       providers: [
         { provide: LOG_PROJECTOR_CONFIG, useValue: config },
+        { provide: LOG_PROJECTOR_LOGGER, useValue: createLogger('log-projector', config.logLevel) },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: ulidIds },
         ProjectionSchemaService,

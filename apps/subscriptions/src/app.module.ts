@@ -4,9 +4,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
-import { IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
+import { createLogger, IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
 import type { SubscriptionsConfig } from './app.config';
-import { CLOCK, CONFIG, IDS } from './app.tokens';
+import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from './app.tokens';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
 import { DocsModule } from './docs/docs.module';
 import { EventTypesModule } from './event-types/event-types.module';
@@ -16,15 +16,16 @@ import { OutboxModule } from './outbox/outbox.module';
 import { PortalModule } from './portal/portal.module';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
-/** The configuration, clock and id generator every feature injects. */
+/** The configuration, logger, clock and id generator every feature injects. */
 @Global()
 @Module({})
 class CoreModule {
   static forRoot(config: SubscriptionsConfig): DynamicModule {
     const providers = [
-      { provide: CONFIG, useValue: config },
+      { provide: SUBSCRIPTIONS_CONFIG, useValue: config },
       { provide: CLOCK, useValue: systemClock },
-      { provide: IDS, useValue: ulidIds },
+      { provide: ID_GENERATOR, useValue: ulidIds },
+      { provide: SUBSCRIPTIONS_LOGGER, useValue: createLogger('subscriptions', config.logLevel) },
     ];
     return { module: CoreModule, providers, exports: providers.map((provider) => provider.provide) };
   }

@@ -9,8 +9,7 @@ import {
   type PublishResult,
 } from '@hookstream/messaging';
 import { activeTracer, traceparentOf, type Logger } from '@hookstream/platform';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
+import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics, statusClass, type AttemptOutcomeLabel } from '../dispatcher.metrics';
 import { Disabler } from '../disabling/disabler.service';
 import type { Route } from '../routing/route';
@@ -27,6 +26,7 @@ import { HttpSender, type HttpRequest, type HttpResult } from './http-sender';
 import { OriginPools } from './origin-pools';
 import { ParkedQueues, type AttemptSource, type ParkReason } from './parked-queues';
 import { Throttle } from './throttle.service';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 /** A dispatch naming a subscription this process has not seen yet waits this long for the routing table. */
 const UNKNOWN_SUBSCRIPTION_PATIENCE_MS = 30_000;

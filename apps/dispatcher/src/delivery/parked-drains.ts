@@ -21,8 +21,7 @@ import {
   type RunningConsumer,
 } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
+import type { DispatcherConfig } from '../dispatcher.config';
 import type { Route } from '../routing/route';
 import { RoutingService } from '../routing/routing.service';
 import { AttemptRunner } from './attempt.runner';
@@ -30,6 +29,7 @@ import { drainAction, scheduleEndsAtMs } from './drain.policy';
 import { EndpointCircuits } from './endpoint-circuits';
 import { ParkedQueues } from './parked-queues';
 import { Throttle } from './throttle.service';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 const TICK_MS = 250;
 const SCAN_MS = 5_000;

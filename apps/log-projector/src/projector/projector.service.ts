@@ -1,7 +1,6 @@
 import {
   Inject,
   Injectable,
-  Logger,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnModuleInit,
@@ -17,8 +16,9 @@ import {
   orderedStream,
   type OrderedStream,
 } from '@hookstream/messaging';
-import { activeTracer, HealthRegistry, Metrics, type HealthResult } from '@hookstream/platform';
-import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from '../log-projector.config';
+import { activeTracer, HealthRegistry, type Logger, Metrics, type HealthResult } from '@hookstream/platform';
+import { LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from '../app.tokens';
+import type { LogProjectorConfig } from '../log-projector.config';
 import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log.version';
 import { deliveriesLastSeq } from '../rebuild/deliveries.replay';
 import { rebuildProjection } from '../rebuild/projection.rebuild';
@@ -44,7 +44,6 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 @Injectable()
 export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('Projector');
   private readonly abort = new AbortController();
   private state: State = 'starting';
   private detail = 'starting';
@@ -66,6 +65,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(LOG_PROJECTOR_CONFIG) private readonly config: LogProjectorConfig,
+    @Inject(LOG_PROJECTOR_LOGGER) private readonly logger: Logger,
     private readonly health: HealthRegistry,
     private readonly feed: OutcomeFeed,
     metrics: Metrics,
@@ -133,8 +133,11 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
         if (found && found.version !== DELIVERY_LOG_PROJECTION.version) {
           this.state = 'rebuilding';
           this.detail = `projection version ${found.version} found, ${DELIVERY_LOG_PROJECTION.version} expected`;
-          this.logger.log(`${this.detail}: rebuilding from DELIVERIES`);
-          const log = (message: string) => this.logger.log(message);
+          this.logger.info(
+            { found: found.version, expected: DELIVERY_LOG_PROJECTION.version },
+            'projection version changed: rebuilding from DELIVERIES',
+          );
+          const log = (message: string) => this.logger.info(message);
           await rebuildProjection({ dataSource: this.dataSource, js: this.js, jsm: this.jsm, log });
         }
         this.checkpoint = (await store.checkpoint())?.lastSeq ?? 0;
@@ -143,12 +146,12 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
         this.follow(store);
         this.state = 'running';
         this.detail = 'following DELIVERIES';
-        this.logger.log(`projecting DELIVERIES from sequence ${this.checkpoint + 1}`);
+        this.logger.info({ fromSeq: this.checkpoint + 1 }, 'projecting DELIVERIES');
         return;
       } catch (error) {
         this.detail = error instanceof Error ? error.message : String(error);
         const delay = backoffMs(attempt, 500, 10_000);
-        this.logger.warn(`cannot start projecting: ${this.detail}; retrying in ${delay} ms`);
+        this.logger.warn({ err: error, retryInMs: delay }, 'cannot start projecting; retrying');
         await sleep(delay, this.abort.signal);
       }
     }
@@ -173,7 +176,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
       },
     });
     void this.stream.caughtUp.then(
-      () => this.logger.log('caught up with DELIVERIES'),
+      () => this.logger.info('caught up with DELIVERIES'),
       () => undefined,
     );
   }
@@ -210,7 +213,8 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
         if (undecodable > 0) {
           this.facts.inc({ result: 'undecodable' }, undecodable);
           this.logger.warn(
-            `${undecodable} DELIVERIES message(s) up to ${result.lastSeq} are not delivery facts; skipped`,
+            { count: undecodable, upToSeq: result.lastSeq },
+            'DELIVERIES messages that are not delivery facts skipped',
           );
         }
         this.feed.publish(result.news);
@@ -219,7 +223,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
         if (error instanceof ProjectionSupersededError) {
           this.state = 'superseded';
           this.detail = error.message;
-          this.logger.error(`${error.message}: this process stops projecting`);
+          this.logger.error({ err: error }, 'projection superseded: this process stops projecting');
           void this.stream?.stop();
           return;
         }
@@ -227,7 +231,8 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
         if (this.abort.signal.aborted) return;
         const delay = backoffMs(attempt, 250, 5_000);
         this.logger.warn(
-          `batch up to ${items.at(-1)?.seq} not written: ${String(error)}; retrying in ${delay} ms`,
+          { upToSeq: items.at(-1)?.seq, err: error, retryInMs: delay },
+          'batch not written; retrying',
         );
         await sleep(delay, this.abort.signal);
       }

@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { parseSubscriptionSubject, STREAMS, subjects } from '@hookstream/contracts';
 import { ConsumerRunner, type OrderedStream } from '@hookstream/messaging';
-import { HealthRegistry } from '@hookstream/platform';
+import { HealthRegistry, type Logger } from '@hookstream/platform';
+import { LOG_PROJECTOR_LOGGER } from '../app.tokens';
 
 const DELETED = 'subscription.deleted';
 
@@ -36,7 +37,6 @@ function factHead(data: Uint8Array): FactHead {
  */
 @Injectable()
 export class SubscriptionDirectory implements OnModuleInit, OnApplicationBootstrap {
-  private readonly logger = new Logger('SubscriptionDirectory');
   private readonly owners = new Map<string, string>();
   private readonly metadata = new Map<string, Record<string, unknown>>();
   private stream?: OrderedStream;
@@ -44,6 +44,7 @@ export class SubscriptionDirectory implements OnModuleInit, OnApplicationBootstr
   constructor(
     private readonly runner: ConsumerRunner,
     private readonly health: HealthRegistry,
+    @Inject(LOG_PROJECTOR_LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
@@ -63,7 +64,7 @@ export class SubscriptionDirectory implements OnModuleInit, OnApplicationBootstr
       onMessage: (msg) => this.apply(msg.subject, msg.data),
     });
     this.stream.caughtUp.then(
-      () => this.logger.log(`${this.owners.size} subscriptions known`),
+      () => this.logger.info({ subscriptions: this.owners.size }, 'subscriptions loaded'),
       () => undefined,
     );
   }

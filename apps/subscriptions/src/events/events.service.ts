@@ -9,7 +9,7 @@ import {
 import { Publisher } from '@hookstream/messaging';
 import { DomainError, invalidField, unavailable } from '@hookstream/platform';
 import type { SubscriptionsConfig } from '../app.config';
-import { CONFIG, IDS } from '../app.tokens';
+import { ID_GENERATOR, SUBSCRIPTIONS_CONFIG } from '../app.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event.ingest';
 import { EventsMetrics } from './events.metrics';
@@ -39,8 +39,8 @@ export class EventsService {
     private readonly eventTypes: EventTypesService,
     private readonly publisher: Publisher,
     private readonly metrics: EventsMetrics,
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
-    @Inject(IDS) private readonly ids: IdGenerator,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   /**

@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Metrics } from '@hookstream/platform';
+import { type Logger, Metrics } from '@hookstream/platform';
 import { Publisher } from '@hookstream/messaging';
+import { SUBSCRIPTIONS_LOGGER } from '../app.tokens';
 import { publishesOf, type OutboxRow } from './outbox.batch';
 
 const POLL_INTERVAL_MS = 100;
@@ -22,7 +23,6 @@ const PUBLISH_TIMEOUT_MS = 5_000;
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(OutboxRelay.name);
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
@@ -33,6 +33,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dataSource: DataSource,
     private readonly publisher: Publisher,
     metrics: Metrics,
+    @Inject(SUBSCRIPTIONS_LOGGER) private readonly logger: Logger,
   ) {
     const db = this.dataSource;
     // Measured at scrape time, so the gauge is right whichever replica holds the relay.
@@ -76,7 +77,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         more = await this.relayBatch();
         await this.cleanup();
       } catch (error) {
-        this.logger.warn(`outbox relay: ${(error as Error).message}; retrying`);
+        this.logger.warn({ err: error }, 'outbox relay failed; retrying');
       }
       if (!more) await this.idle();
     }
@@ -131,7 +132,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (published.length > 0)
         await em.query('UPDATE subscription_outbox SET published_at = now() WHERE id = ANY($1)', [published]);
       if (failure !== undefined) {
-        this.logger.warn(`outbox relay: publish failed: ${(failure as Error).message}; retrying`);
+        this.logger.warn({ err: failure }, 'outbox relay: publish failed; retrying');
         return false;
       }
       return rows.length === BATCH_SIZE;

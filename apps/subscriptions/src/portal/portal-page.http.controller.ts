@@ -4,7 +4,7 @@ import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { notFound } from '@hookstream/platform';
 import type { SubscriptionsConfig } from '../app.config';
-import { CONFIG } from '../app.tokens';
+import { SUBSCRIPTIONS_CONFIG } from '../app.tokens';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -46,7 +46,7 @@ export class PortalPageHttpController {
   private readonly files = loadFiles(portalDir());
   private readonly policy: string;
 
-  constructor(@Inject(CONFIG) config: SubscriptionsConfig) {
+  constructor(@Inject(SUBSCRIPTIONS_CONFIG) config: SubscriptionsConfig) {
     this.policy = [
       "default-src 'self'",
       "script-src 'self'",

@@ -9,7 +9,7 @@ import {
 import { ApiKeyGuard, CurrentTenant, forbidden, type Tenant } from '@hookstream/platform';
 import { sampleDataOf } from '@hookstream/contracts';
 import type { SubscriptionsConfig } from '../app.config';
-import { CONFIG } from '../app.tokens';
+import { SUBSCRIPTIONS_CONFIG } from '../app.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { DEFAULT_LIST_LIMIT, ListSubscriptionsQuery } from '../subscriptions/subscription-actions.dto';
 import { SubscriptionListResponse, toResponse } from '../subscriptions/subscription.response';
@@ -24,7 +24,7 @@ import { PortalScopeQueries } from './portal.scope';
 @Controller('portal')
 export class PortalSessionsHttpController {
   constructor(
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     private readonly scope: PortalScopeQueries,
     private readonly eventTypes: EventTypesService,
     private readonly sessions: PortalSessionsService,

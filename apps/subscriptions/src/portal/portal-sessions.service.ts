@@ -2,14 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Clock } from '@hookstream/contracts';
 import { forbidden, PORTAL_DEFAULT_TTL_SECONDS, signPortalToken } from '@hookstream/platform';
 import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, CONFIG } from '../app.tokens';
+import { CLOCK, SUBSCRIPTIONS_CONFIG } from '../app.tokens';
 import type { CreatePortalSessionDto, PortalSessionResponse } from './portal-session.dto';
 
 /** Mints portal links, over HTTP and gRPC alike. */
 @Injectable()
 export class PortalSessionsService {
   constructor(
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

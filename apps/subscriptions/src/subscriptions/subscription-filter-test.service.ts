@@ -12,7 +12,7 @@ import { JETSTREAM, JETSTREAM_MANAGER } from '@hookstream/messaging';
 import { invalidField, invalidFields, unavailable } from '@hookstream/platform';
 import { validateFilter } from '@hookstream/webhooks';
 import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, CONFIG } from '../app.tokens';
+import { CLOCK, SUBSCRIPTIONS_CONFIG } from '../app.tokens';
 import { tailStream } from '../common/stream-tail';
 import {
   DEFAULT_FILTER_TEST_EVENTS,
@@ -32,7 +32,7 @@ export class SubscriptionFilterTestService {
     private readonly subscriptions: SubscriptionsService,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 

@@ -1,11 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { Clock, IdGenerator, SignatureScheme, SubscriptionState } from '@hookstream/contracts';
-import { invalidFields, isDomainError, notFound } from '@hookstream/platform';
+import { invalidFields, isDomainError, type Logger, notFound } from '@hookstream/platform';
 import { encryptSecret, generateSecret, generateSigningKeyPair } from '@hookstream/webhooks';
 import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, CONFIG, IDS } from '../app.tokens';
+import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../app.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { type CreateSubscriptionDto, toDraft, toPatch, type UpdateSubscriptionDto } from './subscription.dto';
@@ -32,15 +32,14 @@ interface NewKey {
  */
 @Injectable()
 export class SubscriptionsService {
-  private readonly logger = new Logger(SubscriptionsService.name);
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly eventTypes: EventTypesService,
     private readonly outbox: OutboxWriter,
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(IDS) private readonly ids: IdGenerator,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(SUBSCRIPTIONS_LOGGER) private readonly logger: Logger,
   ) {}
 
   async create(organizationId: string, dto: CreateSubscriptionDto): Promise<WithSecret> {
@@ -62,7 +61,7 @@ export class SubscriptionsService {
       await this.outbox.append(em, state, (messageId) => changedFact(state, messageId, now), now);
     });
     this.outbox.committed();
-    this.logger.log(`subscription ${state.id} created for ${organizationId}`);
+    this.logger.info({ subscriptionId: state.id, organizationId }, 'subscription created');
     return { state, secret: key.shown };
   }
 
@@ -124,7 +123,7 @@ export class SubscriptionsService {
         rotateSecrets(current.secrets, key.stored, now, this.config.secretRotationGraceMs),
       );
     });
-    this.logger.log(`subscription ${id} secret rotated`);
+    this.logger.info({ subscriptionId: id }, 'subscription secret rotated');
     return { state, secret: shown };
   }
 
@@ -136,7 +135,7 @@ export class SubscriptionsService {
       await this.outbox.append(em, row, (messageId) => deletedFact(row, messageId, now), now);
     });
     this.outbox.committed();
-    this.logger.log(`subscription ${id} deleted`);
+    this.logger.info({ subscriptionId: id }, 'subscription deleted');
   }
 
   /** The dispatcher's decision (webhook.disabled); false when there was nothing to change. */
@@ -150,7 +149,7 @@ export class SubscriptionsService {
         }
         return disableState(state, reason, now);
       });
-      if (changed) this.logger.warn(`subscription ${id} disabled: ${reason}`);
+      if (changed) this.logger.warn({ subscriptionId: id, reason }, 'subscription disabled');
       return changed;
     } catch (error) {
       if (isDomainError(error) && error.code === 'not_found') return false;
