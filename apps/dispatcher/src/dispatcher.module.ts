@@ -24,6 +24,7 @@ import { DISPATCHER_CONFIG, DISPATCHER_LOGGER, FAILURE_HISTORY } from './dispatc
 @Module({})
 export class DispatcherModule {
   static forRoot(config: DispatcherConfig): DynamicModule {
+    const logger = createLogger('dispatcher', config.logLevel);
     return {
       module: DispatcherModule,
       imports: [
@@ -37,11 +38,12 @@ export class DispatcherModule {
             deliveriesMaxAgeMs: config.deliveriesMaxAgeMs,
           },
           shutdownGraceMs: config.shutdownGraceMs,
+          logger,
         }),
       ],
       providers: [
         { provide: DISPATCHER_CONFIG, useValue: config },
-        { provide: DISPATCHER_LOGGER, useValue: createLogger('dispatcher', config.logLevel) },
+        { provide: DISPATCHER_LOGGER, useValue: logger },
         DispatcherMetrics,
         RoutingService,
         {

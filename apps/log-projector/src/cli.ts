@@ -6,7 +6,7 @@
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
-import { exitOnConfigError, readSettings, serviceSettings } from '@hookstream/platform';
+import { createLogger, exitOnConfigError, readSettings, serviceSettings } from '@hookstream/platform';
 import { connectNats } from '@hookstream/messaging';
 import { logProjectorDataSourceOptions, migrateProjection } from './projector/projection.schema';
 import { formatReport } from './rebuild/projection.compare';
@@ -30,11 +30,8 @@ async function main(command: string | undefined): Promise<number> {
     servers: config.natsUrl,
     name: `log-projector-${command}`,
     signal: abort.signal,
-    logger: {
-      log: () => undefined,
-      warn: (m: string) => process.stderr.write(`${m}\n`),
-      error: () => undefined,
-    },
+    // Warnings only, on stderr: stdout carries the command's own output.
+    logger: createLogger('log-projector-cli', 'warn', process.stderr),
   });
   clearTimeout(timer);
   try {

@@ -23,6 +23,7 @@ import { SubscriptionDirectory } from './subscriptions/subscription-directory';
 @Module({})
 export class LogProjectorModule {
   static forRoot(config: LogProjectorConfig): DynamicModule {
+    const logger = createLogger('log-projector', config.logLevel);
     return {
       module: LogProjectorModule,
       imports: [
@@ -38,6 +39,7 @@ export class LogProjectorModule {
             deliveriesMaxAgeMs: config.deliveriesMaxAgeMs,
           },
           shutdownGraceMs: config.shutdownGraceMs,
+          logger,
         }),
       ],
       controllers: [
@@ -48,7 +50,7 @@ export class LogProjectorModule {
       ],
       providers: [
         { provide: LOG_PROJECTOR_CONFIG, useValue: config },
-        { provide: LOG_PROJECTOR_LOGGER, useValue: createLogger('log-projector', config.logLevel) },
+        { provide: LOG_PROJECTOR_LOGGER, useValue: logger },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: ulidIds },
         ProjectionSchemaService,

@@ -4,7 +4,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
-import { createLogger, IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
+import {
+  createLogger,
+  IdempotencyInterceptor,
+  IdempotencyStore,
+  type Logger,
+  PlatformModule,
+} from '@hookstream/platform';
 import type { SubscriptionsConfig } from './app.config';
 import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from './app.tokens';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
@@ -20,12 +26,12 @@ import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 @Global()
 @Module({})
 class CoreModule {
-  static forRoot(config: SubscriptionsConfig): DynamicModule {
+  static forRoot(config: SubscriptionsConfig, logger: Logger): DynamicModule {
     const providers = [
       { provide: SUBSCRIPTIONS_CONFIG, useValue: config },
       { provide: CLOCK, useValue: systemClock },
       { provide: ID_GENERATOR, useValue: ulidIds },
-      { provide: SUBSCRIPTIONS_LOGGER, useValue: createLogger('subscriptions', config.logLevel) },
+      { provide: SUBSCRIPTIONS_LOGGER, useValue: logger },
     ];
     return { module: CoreModule, providers, exports: providers.map((provider) => provider.provide) };
   }
@@ -34,10 +40,11 @@ class CoreModule {
 @Module({})
 export class AppModule {
   static forRoot(config: SubscriptionsConfig): DynamicModule {
+    const logger = createLogger('subscriptions', config.logLevel);
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, logger),
         PlatformModule.forRoot({
           adminToken: config.adminToken,
           portalSigningKey: config.portalSigningKey,
@@ -60,6 +67,7 @@ export class AppModule {
             deliveriesMaxAgeMs: config.deliveriesMaxAgeMs,
           },
           shutdownGraceMs: config.shutdownGraceMs,
+          logger,
         }),
         OrganizationsModule,
         EventTypesModule,

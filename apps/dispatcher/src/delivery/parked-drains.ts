@@ -223,11 +223,7 @@ export class ParkedDrains {
 
   private async ensureConsumer(drain: Drain): Promise<string> {
     const spec = this.queueSpec(drain);
-    await ensureDurableConsumer(this.jsm, spec, {
-      log: (message: string) => this.logger.info(message),
-      warn: (message: string) => this.logger.warn(message),
-      error: (message: string) => this.logger.error(message),
-    });
+    await ensureDurableConsumer(this.jsm, spec, this.logger);
     return spec.durable;
   }
 

@@ -78,11 +78,7 @@ export class OrderedQueue {
       concurrency: ORDERED_LOOK_AHEAD,
       maxBuffered: 32,
       handler: (msg) => this.handle(msg),
-      logger: {
-        log: (message: string) => this.deps.logger.info(message),
-        warn: (message: string) => this.deps.logger.warn(message),
-        error: (message: string) => this.deps.logger.error(message),
-      },
+      logger: this.deps.logger,
     });
     await this.loop.started;
   }
