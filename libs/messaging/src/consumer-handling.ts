@@ -2,7 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { handlerErrorDelayMs } from './backoff';
 import type { ConsumerSpec } from './consumer.types';
 import type { HandlerSlots, InFlight } from './handler-slots';
-import { errorMessage, type MessagingLogger } from './logger';
+import type { MessagingLogger } from './logger';
 import { Outcome, settle, type HandlerOutcome } from './outcome';
 import type { TurnBatch } from './turn-batch';
 
