@@ -10,6 +10,7 @@ import { DeliveriesGrpcController } from './deliveries-grpc/deliveries.grpc.cont
 import { DispatchRetryService } from './dispatches/dispatch-retry.service';
 import { DispatchesHttpController } from './dispatches/dispatches.http.controller';
 import type { LogProjectorConfig } from './log-projector.config';
+import { LogProjectorMetrics } from './log-projector.metrics';
 import { DeliveryLogQueries } from './logs/delivery-log.queries';
 import { LogsHttpController } from './logs/logs.http.controller';
 import { PortalHttpController } from './portal/portal.http.controller';
@@ -53,6 +54,7 @@ export class LogProjectorModule {
         { provide: LOG_PROJECTOR_LOGGER, useValue: logger },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: ulidIds },
+        LogProjectorMetrics,
         ProjectionSchemaService,
         OutcomeFeed,
         ProjectorService,

@@ -20,20 +20,25 @@ import { EventsModule } from './events/events.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PortalModule } from './portal/portal.module';
+import { SubscriptionsMetrics } from './subscriptions.metrics';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
-/** The configuration, logger, clock and id generator every feature injects. */
+/** The configuration, logger, metrics, clock and id generator every feature injects. */
 @Global()
 @Module({})
 class CoreModule {
   static forRoot(config: SubscriptionsConfig, logger: Logger): DynamicModule {
-    const providers = [
+    const values = [
       { provide: SUBSCRIPTIONS_CONFIG, useValue: config },
       { provide: CLOCK, useValue: systemClock },
       { provide: ID_GENERATOR, useValue: ulidIds },
       { provide: SUBSCRIPTIONS_LOGGER, useValue: logger },
     ];
-    return { module: CoreModule, providers, exports: providers.map((provider) => provider.provide) };
+    return {
+      module: CoreModule,
+      providers: [...values, SubscriptionsMetrics],
+      exports: [...values.map((provider) => provider.provide), SubscriptionsMetrics],
+    };
   }
 }
 

@@ -16,9 +16,10 @@ import {
   orderedStream,
   type OrderedStream,
 } from '@hookstream/messaging';
-import { activeTracer, HealthRegistry, type Logger, Metrics, type HealthResult } from '@hookstream/platform';
+import { activeTracer, HealthRegistry, type Logger, type HealthResult } from '@hookstream/platform';
 import { LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from '../app.tokens';
 import type { LogProjectorConfig } from '../log-projector.config';
+import { LogProjectorMetrics } from '../log-projector.metrics';
 import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log.version';
 import { deliveriesLastSeq } from '../rebuild/deliveries.replay';
 import { rebuildProjection } from '../rebuild/projection.rebuild';
@@ -54,10 +55,6 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
   private streamLastSeq = 0;
   private lagTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private readonly lag;
-  private readonly checkpointGauge;
-  private readonly facts;
-  private readonly batchSeconds;
   private readonly tracer = activeTracer();
 
   constructor(
@@ -68,27 +65,8 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     @Inject(LOG_PROJECTOR_LOGGER) private readonly logger: Logger,
     private readonly health: HealthRegistry,
     private readonly feed: OutcomeFeed,
-    metrics: Metrics,
-  ) {
-    this.lag = metrics.gauge({
-      name: 'hookstream_projector_lag_messages',
-      help: 'DELIVERIES last sequence minus the checkpoint',
-    });
-    this.checkpointGauge = metrics.gauge({
-      name: 'hookstream_projector_checkpoint_sequence',
-      help: 'Last DELIVERIES sequence committed to the read tables',
-    });
-    this.facts = metrics.counter({
-      name: 'hookstream_projector_facts_total',
-      help: 'DELIVERIES messages handled, by result',
-      labelNames: ['result'],
-    });
-    this.batchSeconds = metrics.histogram({
-      name: 'hookstream_projector_batch_duration_seconds',
-      help: 'Time to write one batch with its checkpoint',
-      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    });
-  }
+    private readonly metrics: LogProjectorMetrics,
+  ) {}
 
   onModuleInit(): void {
     this.health.register('projector', () => this.healthCheck());
@@ -141,7 +119,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
           await rebuildProjection({ dataSource: this.dataSource, js: this.js, jsm: this.jsm, log });
         }
         this.checkpoint = (await store.checkpoint())?.lastSeq ?? 0;
-        this.checkpointGauge.set(this.checkpoint);
+        this.metrics.checkpoint.set(this.checkpoint);
         this.store = store;
         this.follow(store);
         this.state = 'running';
@@ -200,18 +178,18 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     onFailure?: (error: unknown) => void,
   ): Promise<void> {
     for (let attempt = 0; this.state !== 'superseded'; attempt++) {
-      const end = this.batchSeconds.startTimer();
+      const end = this.metrics.batchSeconds.startTimer();
       try {
         const result = await store.apply(items);
         end();
         this.checkpoint = result.lastSeq;
-        this.checkpointGauge.set(result.lastSeq);
-        this.lag.set(Math.max(0, this.streamLastSeq - result.lastSeq));
+        this.metrics.checkpoint.set(result.lastSeq);
+        this.metrics.lag.set(Math.max(0, this.streamLastSeq - result.lastSeq));
         const undecodable = items.filter((item) => item.fact === undefined).length;
-        this.facts.inc({ result: 'applied' }, result.applied);
-        this.facts.inc({ result: 'skipped' }, result.skipped);
+        this.metrics.facts.inc({ result: 'applied' }, result.applied);
+        this.metrics.facts.inc({ result: 'skipped' }, result.skipped);
         if (undecodable > 0) {
-          this.facts.inc({ result: 'undecodable' }, undecodable);
+          this.metrics.facts.inc({ result: 'undecodable' }, undecodable);
           this.logger.warn(
             { count: undecodable, upToSeq: result.lastSeq },
             'DELIVERIES messages that are not delivery facts skipped',
@@ -242,7 +220,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
   private async refreshLag(): Promise<void> {
     try {
       this.streamLastSeq = await deliveriesLastSeq(this.jsm);
-      this.lag.set(Math.max(0, this.streamLastSeq - this.checkpoint));
+      this.metrics.lag.set(Math.max(0, this.streamLastSeq - this.checkpoint));
     } catch {
       // NATS unreachable: readiness says so through the nats check; keep the last known value.
     }

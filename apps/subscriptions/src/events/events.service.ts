@@ -12,7 +12,7 @@ import type { SubscriptionsConfig } from '../app.config';
 import { ID_GENERATOR, SUBSCRIPTIONS_CONFIG } from '../app.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event.ingest';
-import { EventsMetrics } from './events.metrics';
+import { SubscriptionsMetrics } from '../subscriptions.metrics';
 import { traceIngest } from './events.tracing';
 
 /** Who sent the events: the transport (for the ingest span's name) and the caller's trace context. */
@@ -38,7 +38,7 @@ export class EventsService {
   constructor(
     private readonly eventTypes: EventTypesService,
     private readonly publisher: Publisher,
-    private readonly metrics: EventsMetrics,
+    private readonly metrics: SubscriptionsMetrics,
     @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}

@@ -1,8 +1,9 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { type Logger, Metrics } from '@hookstream/platform';
+import type { Logger } from '@hookstream/platform';
 import { Publisher } from '@hookstream/messaging';
 import { SUBSCRIPTIONS_LOGGER } from '../app.tokens';
+import { SubscriptionsMetrics } from '../subscriptions.metrics';
 import { publishesOf, type OutboxRow } from './outbox.batch';
 
 const POLL_INTERVAL_MS = 100;
@@ -32,24 +33,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: Publisher,
-    metrics: Metrics,
+    metrics: SubscriptionsMetrics,
     @Inject(SUBSCRIPTIONS_LOGGER) private readonly logger: Logger,
   ) {
-    const db = this.dataSource;
-    // Measured at scrape time, so the gauge is right whichever replica holds the relay.
-    metrics.gauge({
-      name: 'hookstream_outbox_backlog_messages',
-      help: 'Subscription changes written but not yet published to SUBSCRIPTIONS',
-      async collect() {
-        try {
-          const rows = await db.query<Array<{ n: string }>>(
-            'SELECT count(*) AS n FROM subscription_outbox WHERE published_at IS NULL',
-          );
-          this.set(Number(rows[0]?.n ?? 0));
-        } catch {
-          // Postgres unavailable: readiness reports it; the scrape keeps the last value.
-        }
-      },
+    metrics.measureOutboxBacklog(async () => {
+      const rows = await this.dataSource.query<Array<{ n: string }>>(
+        'SELECT count(*) AS n FROM subscription_outbox WHERE published_at IS NULL',
+      );
+      return Number(rows[0]?.n ?? 0);
     });
   }
 
