@@ -1,6 +1,5 @@
 import {
   bool,
-  converted,
   duration,
   int,
   list,
@@ -63,12 +62,12 @@ export const dispatcherSettings = {
   deliveryTimeoutMs: setting('DELIVERY_TIMEOUT_MS', int({ default: 15000, min: 100, max: 300_000 })),
   retryScheduleMs: setting(
     'DELIVERY_RETRY_SCHEDULE',
-    converted(str({ default: '5s,5m,30m,2h,5h,10h,10h' }), parseSchedule),
+    str({ default: '5s,5m,30m,2h,5h,10h,10h' }),
+    parseSchedule,
   ),
   disableAfterMs: setting('DELIVERY_DISABLE_AFTER', duration({ default: '5d' })),
-  allow: setting(
-    'DELIVERY_ALLOWED_TARGETS',
-    converted(list({ default: [] }), (targets) => parseAllowedTargets(targets.join(','))),
+  allow: setting('DELIVERY_ALLOWED_TARGETS', list({ default: [] }), (targets) =>
+    parseAllowedTargets(targets.join(',')),
   ),
   allowHttp: setting('DELIVERY_ALLOW_HTTP', bool({ default: false })),
   deliveryConcurrency: setting('DELIVERY_CONCURRENCY', int({ default: 256, min: 1, max: 10_000 })),

@@ -38,19 +38,27 @@ describe('readSubscriptionsConfig', () => {
   });
 
   it('names every wrong variable at once', () => {
+    expect(problemsOf({ ...required, DATABASE_URL: 'mysql://x@db', MAX_EVENT_BYTES: '10' })).toEqual([
+      'DATABASE_URL must be a URL starting with postgres:// or postgresql://',
+      'MAX_EVENT_BYTES must be an integer between 1024 and 8388608 (got "10")',
+    ]);
     expect(
       problemsOf({
         ...required,
         ADMIN_TOKEN: 'short',
         PORTAL_FRAME_ANCESTORS: "'self'; script-src *",
         DELIVERY_ALLOWED_TARGETS: 'a b',
-        MAX_EVENT_BYTES: '10',
       }),
     ).toEqual([
       'ADMIN_TOKEN must be at least 16 characters',
       expect.stringMatching(/^DELIVERY_ALLOWED_TARGETS /),
-      'MAX_EVENT_BYTES must be an integer between 1024 and 8388608 (got "10")',
       "PORTAL_FRAME_ANCESTORS must be space-separated CSP sources such as 'self' https://app.example.com",
+    ]);
+  });
+
+  it('reports a wrong variable alone, without the checks built on the others', () => {
+    expect(problemsOf({ ...required, ADMIN_TOKEN: 'short', DATABASE_URL: undefined })).toEqual([
+      'DATABASE_URL is required',
     ]);
   });
 });

@@ -1,14 +1,4 @@
-import {
-  bool,
-  converted,
-  duration,
-  int,
-  readSettings,
-  serviceSettings,
-  setting,
-  str,
-  url,
-} from '@hookstream/platform';
+import { bool, duration, int, readSettings, serviceSettings, setting, str, url } from '@hookstream/platform';
 import { withReplicasAlias } from '@hookstream/messaging';
 import { parseAllowedTargets } from '@hookstream/webhooks';
 
@@ -24,16 +14,12 @@ export const subscriptionsSettings = {
   grpcPort: serviceSettings.grpcPort(50051),
   listenHost: serviceSettings.listenHost,
   // A short admin token is guessable, and the admin API creates keys for any organization.
-  adminToken: setting(
-    'ADMIN_TOKEN',
-    converted(str(), (token) => (token.length < 16 ? refuse('must be at least 16 characters') : token)),
+  adminToken: setting('ADMIN_TOKEN', str(), (token) =>
+    token.length < 16 ? refuse('must be at least 16 characters') : token,
   ),
   secretsKey: serviceSettings.secretsKey,
   /** DELIVERY_ALLOWED_TARGETS: targets reachable despite the address rules. */
-  allowList: setting(
-    'DELIVERY_ALLOWED_TARGETS',
-    converted(str({ default: '', allowEmpty: true }), parseAllowedTargets),
-  ),
+  allowList: setting('DELIVERY_ALLOWED_TARGETS', str({ default: '', allowEmpty: true }), parseAllowedTargets),
   allowHttp: setting('DELIVERY_ALLOW_HTTP', bool({ default: false })),
   logLevel: serviceSettings.logLevel,
   streamReplicas: serviceSettings.streamReplicas,
@@ -48,13 +34,10 @@ export const subscriptionsSettings = {
     url({ protocols: ['http', 'https'], default: 'http://127.0.0.1:8080' }),
   ),
   // Written into a Content-Security-Policy header: one directive's sources, nothing that ends it.
-  portalFrameAncestors: setting(
-    'PORTAL_FRAME_ANCESTORS',
-    converted(str({ default: "'self'" }), (sources) =>
-      /^[^;,\r\n]+$/.test(sources)
-        ? sources
-        : refuse("must be space-separated CSP sources such as 'self' https://app.example.com"),
-    ),
+  portalFrameAncestors: setting('PORTAL_FRAME_ANCESTORS', str({ default: "'self'" }), (sources) =>
+    /^[^;,\r\n]+$/.test(sources)
+      ? sources
+      : refuse("must be space-separated CSP sources such as 'self' https://app.example.com"),
   ),
 };
 

@@ -157,21 +157,3 @@ export function optional<T>(parser: Parser<T>): Parser<T | undefined> {
     parse: (raw) => (raw === undefined || raw.trim() === '' ? ok(undefined) : parser.parse(raw)),
   };
 }
-
-/**
- * The value of `parser` turned into another by `convert` (a schedule, an allow list); what
- * `convert` throws becomes the problem, after the variable's name.
- */
-export function converted<T, U>(parser: Parser<T>, convert: (value: T) => U): Parser<U> {
-  return {
-    parse(raw) {
-      const result = parser.parse(raw);
-      if (!result.ok) return result;
-      try {
-        return ok(convert(result.value));
-      } catch (error) {
-        return fail(error instanceof Error ? error.message : String(error));
-      }
-    },
-  };
-}
