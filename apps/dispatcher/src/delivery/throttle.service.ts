@@ -5,7 +5,7 @@ import type { Logger } from '@hookstream/platform';
 import { parseRetryAfter } from '@hookstream/webhooks';
 import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
-import type { Route } from '../routing/route';
+import type { Route } from '../routing/route.state';
 import {
   afterThrottled,
   backoffActive,

@@ -5,10 +5,10 @@ import type { Logger } from '@hookstream/platform';
 import type { DeliveryOutcome } from '@hookstream/webhooks';
 import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
-import type { Route } from '../routing/route';
+import type { Route } from '../routing/route.state';
 import { RoutingService } from '../routing/routing.service';
-import { FailureHistory } from './failure-history';
-import { FailureTracker } from './failure.tracker';
+import { FailureHistory } from './failure-history.queries';
+import { FailureTracker } from './failure-tracker.state';
 import { WEBHOOK_DISABLED, webhookDisabledEvent } from './webhook-disabled.event';
 import { DISPATCHER_CONFIG, DISPATCHER_LOGGER, FAILURE_HISTORY } from '../dispatcher.tokens';
 

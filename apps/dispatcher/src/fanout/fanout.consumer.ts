@@ -17,12 +17,12 @@ import {
   type RunningConsumer,
 } from '@hookstream/messaging';
 import { activeTracer, traceparentOf, type Logger } from '@hookstream/platform';
-import { AttemptRunner } from '../delivery/attempt.runner';
+import { AttemptRunner } from '../delivery/attempt-runner.service';
 import { factItem } from '../delivery/fact.items';
 import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
 import { RoutingService } from '../routing/routing.service';
-import { checkEvent, eventCheckDeps, type EventCheckDeps } from './fanout.check';
+import { checkEvent, eventCheckDeps, type EventCheckDeps } from './fanout-check.decision';
 import { planFanout } from './fanout.plan';
 import { describeFanout, startFanoutSpan } from './fanout.tracing';
 import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';

@@ -13,7 +13,7 @@ import type { Logger } from '@hookstream/platform';
 import { factItem, refOfDispatch } from '../delivery/fact.items';
 import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
-import { checkEvent, eventCheckDeps, type EventCheckDeps } from '../fanout/fanout.check';
+import { checkEvent, eventCheckDeps, type EventCheckDeps } from '../fanout/fanout-check.decision';
 import { planStoredEvent } from '../fanout/fanout.plan';
 import { RoutingService } from '../routing/routing.service';
 import { leaseStanding } from './lease.policy';

@@ -17,7 +17,7 @@ import {
   type RunningConsumer,
 } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
-import type { AttemptRunner } from '../delivery/attempt.runner';
+import type { AttemptRunner } from '../delivery/attempt-runner.service';
 import { ORDERED_ACK_WAIT_MS } from './lease.policy';
 import { OrderedKeys } from './ordered-keys.state';
 import type { OrderingLeases } from './ordering-leases.service';

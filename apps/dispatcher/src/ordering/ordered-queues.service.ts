@@ -3,7 +3,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { parseEndpointSubject, STREAMS, subjects } from '@hookstream/contracts';
 import { ConsumerRunner, JETSTREAM_MANAGER } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
-import { AttemptRunner } from '../delivery/attempt.runner';
+import { AttemptRunner } from '../delivery/attempt-runner.service';
 import { RoutingService } from '../routing/routing.service';
 import { leaseStanding } from './lease.policy';
 import { orderedDurableOf, OrderedQueue, type OrderedQueueDeps } from './ordered-queue.consumer';

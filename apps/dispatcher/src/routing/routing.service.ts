@@ -5,8 +5,8 @@ import { ConsumerRunner, type OrderedStream } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { checkSubscriptionUrl, decryptSecret, parseSchedule } from '@hookstream/webhooks';
 import type { DispatcherConfig } from '../dispatcher.config';
-import { toRoute, type RouteBuilder } from './route';
-import { RoutingTable } from './routing-table';
+import { toRoute, type RouteBuilder } from './route.state';
+import { RoutingTable } from './routing-table.state';
 import { decodeSubscriptionFact } from './subscription-fact.decode';
 import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 

@@ -22,12 +22,12 @@ import {
 } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import type { DispatcherConfig } from '../dispatcher.config';
-import type { Route } from '../routing/route';
+import type { Route } from '../routing/route.state';
 import { RoutingService } from '../routing/routing.service';
-import { AttemptRunner } from './attempt.runner';
+import { AttemptRunner } from './attempt-runner.service';
 import { drainAction, scheduleEndsAtMs } from './drain.policy';
-import { EndpointCircuits } from './endpoint-circuits';
-import { ParkedQueues } from './parked-queues';
+import { EndpointCircuits } from './endpoint-circuits.service';
+import { ParkedQueues } from './parked-queues.service';
 import { Throttle } from './throttle.service';
 import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 

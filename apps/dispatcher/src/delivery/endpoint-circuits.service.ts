@@ -14,7 +14,7 @@ import {
   type BreakerPolicy,
   type EndpointKey,
   type Transition,
-} from './circuit.breaker';
+} from './circuit-breaker.policy';
 import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 /**
