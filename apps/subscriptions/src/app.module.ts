@@ -11,8 +11,8 @@ import {
   type Logger,
   PlatformModule,
 } from '@hookstream/platform';
-import type { SubscriptionsConfig } from './app.config';
-import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from './app.tokens';
+import type { SubscriptionsConfig } from './subscriptions.config';
+import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from './subscriptions.tokens';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
 import { DocsModule } from './docs/docs.module';
 import { EventTypesModule } from './event-types/event-types.module';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bootstrapService, exitOnConfigError, readTracingConfig } from '@hookstream/platform';
-import { readSubscriptionsConfig } from './app.config';
+import { readSubscriptionsConfig } from './subscriptions.config';
 import { AppModule } from './app.module';
 import { publishOpenApi } from './docs/openapi';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Metrics } from '@hookstream/platform';
-import type { RejectionReason } from './events/event.ingest';
+import type { RejectionReason } from './events/event-ingest.rules';
 
 /** The subscriptions service's own series on /metrics. */
 @Injectable()

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull } from 'typeorm';
 import type { Clock, IdGenerator } from '@hookstream/contracts';
 import { hashApiKey, notFound, validationFailed } from '@hookstream/platform';
-import { CLOCK, ID_GENERATOR } from '../app.tokens';
+import { CLOCK, ID_GENERATOR } from '../subscriptions.tokens';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ApiKeyEntity, ApiKeyOrganizationEntity } from './api-key.entity';
 import type { ApiKeyCreatedResponse } from './api-key.dto';

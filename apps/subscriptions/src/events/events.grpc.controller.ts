@@ -2,7 +2,7 @@ import { Controller, UseGuards } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
-import { defined, parseJsonObject } from '../common/grpc';
+import { defined, parseJsonObject } from '../common/grpc.decode';
 import { SubscriptionsMetrics } from '../subscriptions.metrics';
 import { EventsService, type IngestResult } from './events.service';
 

@@ -8,10 +8,10 @@ import {
 } from '@hookstream/contracts';
 import { Publisher } from '@hookstream/messaging';
 import { DomainError, invalidField, unavailable } from '@hookstream/platform';
-import type { SubscriptionsConfig } from '../app.config';
-import { ID_GENERATOR, SUBSCRIPTIONS_CONFIG } from '../app.tokens';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { ID_GENERATOR, SUBSCRIPTIONS_CONFIG } from '../subscriptions.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
-import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event.ingest';
+import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event-ingest.rules';
 import { SubscriptionsMetrics } from '../subscriptions.metrics';
 import { traceIngest } from './events.tracing';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { Clock, IdGenerator } from '@hookstream/contracts';
 import { conflict } from '@hookstream/platform';
-import { CLOCK, ID_GENERATOR } from '../app.tokens';
+import { CLOCK, ID_GENERATOR } from '../subscriptions.tokens';
 import { OrganizationEntity } from './organization.entity';
 
 const UNIQUE_VIOLATION = '23505';

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy }
 import { DataSource } from 'typeorm';
 import type { Logger } from '@hookstream/platform';
 import { Publisher } from '@hookstream/messaging';
-import { SUBSCRIPTIONS_LOGGER } from '../app.tokens';
+import { SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
 import { SubscriptionsMetrics } from '../subscriptions.metrics';
 import { publishesOf, type OutboxRow } from './outbox.batch';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { IdGenerator, SubscriptionFact } from '@hookstream/contracts';
-import { ID_GENERATOR } from '../app.tokens';
+import { ID_GENERATOR } from '../subscriptions.tokens';
 import { OutboxEntity } from './outbox.entity';
 import { OutboxRelay } from './outbox.relay';
 

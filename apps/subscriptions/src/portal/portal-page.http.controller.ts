@@ -3,8 +3,8 @@ import { dirname, extname, join } from 'node:path';
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { notFound } from '@hookstream/platform';
-import type { SubscriptionsConfig } from '../app.config';
-import { SUBSCRIPTIONS_CONFIG } from '../app.tokens';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { SUBSCRIPTIONS_CONFIG } from '../subscriptions.tokens';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',

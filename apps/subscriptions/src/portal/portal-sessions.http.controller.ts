@@ -8,8 +8,8 @@ import {
 } from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentTenant, forbidden, type Tenant } from '@hookstream/platform';
 import { sampleDataOf } from '@hookstream/contracts';
-import type { SubscriptionsConfig } from '../app.config';
-import { SUBSCRIPTIONS_CONFIG } from '../app.tokens';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { SUBSCRIPTIONS_CONFIG } from '../subscriptions.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { DEFAULT_LIST_LIMIT, ListSubscriptionsQuery } from '../subscriptions/subscription-actions.dto';
 import { SubscriptionListResponse, toResponse } from '../subscriptions/subscription.response';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Clock } from '@hookstream/contracts';
 import { forbidden, PORTAL_DEFAULT_TTL_SECONDS, signPortalToken } from '@hookstream/platform';
-import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, SUBSCRIPTIONS_CONFIG } from '../app.tokens';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { CLOCK, SUBSCRIPTIONS_CONFIG } from '../subscriptions.tokens';
 import type { CreatePortalSessionDto, PortalSessionResponse } from './portal-session.dto';
 
 /** Mints portal links, over HTTP and gRPC alike. */

@@ -21,13 +21,13 @@ import {
   validationFailed,
 } from '@hookstream/platform';
 import { compileFilter, filterDocument, matchesAny, validateFilter } from '@hookstream/webhooks';
-import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../app.tokens';
-import { scanStream } from '../common/stream-scan';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
+import { scanStream } from '../common/stream-scan.queries';
 import { EventTypesService } from '../event-types/event-types.service';
 import { MAX_REPLAY_EVENTS, type ReplayDto, type TestDeliveryDto } from './subscription-actions.dto';
 import { type CreatedDispatch, createdDispatch, testEvent } from './subscription.dispatch';
-import { latestFailed, type RoundOutcome } from './subscription.replay-selection';
+import { latestFailed, type RoundOutcome } from './replay-selection.decision';
 import { SubscriptionsService } from './subscriptions.service';
 
 export const DEFAULT_TEST_EVENT_TYPE = 'workflow.completed';

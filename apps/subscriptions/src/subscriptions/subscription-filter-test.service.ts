@@ -11,9 +11,9 @@ import {
 import { JETSTREAM, JETSTREAM_MANAGER } from '@hookstream/messaging';
 import { invalidField, invalidFields, unavailable } from '@hookstream/platform';
 import { validateFilter } from '@hookstream/webhooks';
-import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, SUBSCRIPTIONS_CONFIG } from '../app.tokens';
-import { tailStream } from '../common/stream-tail';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { CLOCK, SUBSCRIPTIONS_CONFIG } from '../subscriptions.tokens';
+import { tailStream } from '../common/stream-tail.queries';
 import {
   DEFAULT_FILTER_TEST_EVENTS,
   type FilterTestDto,

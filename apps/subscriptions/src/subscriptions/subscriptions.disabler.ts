@@ -3,8 +3,8 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { STREAMS } from '@hookstream/contracts';
 import { ConsumerRunner, type HandlerOutcome, Outcome, type RunningConsumer } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
-import type { SubscriptionsConfig } from '../app.config';
-import { SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../app.tokens';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
 import { decodeDisableEvent } from './subscription.disable-decision';
 import { SubscriptionsService } from './subscriptions.service';
 

@@ -4,14 +4,14 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import type { Clock, IdGenerator, SignatureScheme, SubscriptionState } from '@hookstream/contracts';
 import { invalidFields, isDomainError, type Logger, notFound } from '@hookstream/platform';
 import { encryptSecret, generateSecret, generateSigningKeyPair } from '@hookstream/webhooks';
-import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../app.tokens';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { type CreateSubscriptionDto, toDraft, toPatch, type UpdateSubscriptionDto } from './subscription.dto';
 import { SubscriptionEntity, toRow, toState } from './subscription.entity';
 import { signatureProblems, subscriptionFieldProblems } from './subscription.rules';
-import { type NewSecret, replaceSecrets, rotateSecrets } from './subscription.secrets';
+import { type NewSecret, replaceSecrets, rotateSecrets } from './subscription-secrets.state';
 import { applyPatch, changedFact, createState, deletedFact, disableState } from './subscription.state';
 
 export interface WithSecret {

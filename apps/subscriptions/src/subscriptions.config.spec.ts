@@ -1,5 +1,5 @@
 import { ConfigError } from '@hookstream/platform';
-import { readSubscriptionsConfig } from './app.config';
+import { readSubscriptionsConfig } from './subscriptions.config';
 
 const required = {
   DATABASE_URL: 'postgres://u:p@localhost/db',

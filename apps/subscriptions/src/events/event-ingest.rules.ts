@@ -1,5 +1,5 @@
 import { type EventEnvelope, type EventCatalog, validateEnvelope } from '@hookstream/contracts';
-import { isRecord } from '../common/validation';
+import { isRecord } from '../common/validation.rules';
 
 export const MAX_EVENTS_PER_REQUEST = 100;
 /** Types only Hookstream itself publishes: accepting them from callers would let anyone forge them. */
