@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
 import { createLogger, IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
-import { CLOCK, ID_GENERATOR, LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from './app.tokens';
+import { CLOCK, ID_GENERATOR, LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from './log-projector.tokens';
 import { DeliveriesGrpcController } from './deliveries-grpc/deliveries.grpc.controller';
 import { DispatchRetryService } from './dispatches/dispatch-retry.service';
 import { DispatchesHttpController } from './dispatches/dispatches.http.controller';

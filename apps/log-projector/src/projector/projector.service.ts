@@ -17,7 +17,7 @@ import {
   type OrderedStream,
 } from '@hookstream/messaging';
 import { activeTracer, HealthRegistry, type Logger, type HealthResult } from '@hookstream/platform';
-import { LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from '../app.tokens';
+import { LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from '../log-projector.tokens';
 import type { LogProjectorConfig } from '../log-projector.config';
 import { LogProjectorMetrics } from '../log-projector.metrics';
 import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log.version';

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } fr
 import { parseSubscriptionSubject, STREAMS, subjects } from '@hookstream/contracts';
 import { ConsumerRunner, type OrderedStream } from '@hookstream/messaging';
 import { HealthRegistry, type Logger } from '@hookstream/platform';
-import { LOG_PROJECTOR_LOGGER } from '../app.tokens';
+import { LOG_PROJECTOR_LOGGER } from '../log-projector.tokens';
 
 const DELETED = 'subscription.deleted';
 
