@@ -4,7 +4,7 @@
  * services take at boot, so this script can run beside starting replicas.
  */
 import type { MigrationInterface } from 'typeorm';
-import { exitOnConfigError, readConfig, url } from '@hookstream/platform';
+import { exitOnConfigError, readSettings, serviceSettings } from '@hookstream/platform';
 import { openMigrationDataSource, runMigrationsLocked } from '../apps/subscriptions/src/database/data-source';
 import {
   SUBSCRIPTIONS_MIGRATIONS_TABLE,
@@ -40,8 +40,8 @@ export async function runMigrations(databaseUrl: string): Promise<Record<string,
 
 if (require.main === module) {
   void exitOnConfigError(async () => {
-    const { DATABASE_URL } = readConfig({ DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }) });
-    const applied = await runMigrations(DATABASE_URL);
+    const { databaseUrl } = readSettings({ databaseUrl: serviceSettings.databaseUrl });
+    const applied = await runMigrations(databaseUrl);
     for (const [service, names] of Object.entries(applied))
       process.stdout.write(
         `${service}: ${names.length === 0 ? 'up to date' : `applied ${names.join(', ')}`}\n`,

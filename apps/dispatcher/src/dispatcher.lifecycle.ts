@@ -8,18 +8,18 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { STREAMS } from '@hookstream/contracts';
 import { JETSTREAM_MANAGER, type RunningConsumer } from '@hookstream/messaging';
 import { HealthRegistry, type Logger } from '@hookstream/platform';
-import { AttemptRunner } from './delivery/attempt.runner';
-import { ATTEMPTS_DURABLE, DeliveryConsumers, RETRIES_DURABLE } from './delivery/delivery.consumers';
-import { EndpointCircuits } from './delivery/endpoint-circuits';
-import { ParkedDrains } from './delivery/parked-drains';
+import { AttemptRunner } from './delivery/attempt-runner.service';
+import { ATTEMPTS_DURABLE, DeliveryConsumers, RETRIES_DURABLE } from './delivery/delivery.consumer';
+import { EndpointCircuits } from './delivery/endpoint-circuits.service';
+import { ParkedDrains } from './delivery/parked-drains.service';
 import { Throttle } from './delivery/throttle.service';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from './dispatcher.config';
-import { DISPATCHER_LOGGER } from './dispatcher.logger';
+import type { DispatcherConfig } from './dispatcher.config';
 import { DispatcherMetrics } from './dispatcher.metrics';
 import { FANOUT_DURABLE, FanoutConsumer } from './fanout/fanout.consumer';
 import { OrderedFanout } from './ordering/ordered-fanout.consumer';
 import { OrderedQueues } from './ordering/ordered-queues.service';
 import { RoutingService } from './routing/routing.service';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from './dispatcher.tokens';
 
 const CONSUMER_GAUGES_INTERVAL_MS = 1_000;
 const DURABLES: ReadonlyArray<{ stream: string; durable: string }> = [

@@ -6,7 +6,7 @@
  */
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
-import { exitOnConfigError, readConfig, str, url } from '@hookstream/platform';
+import { createLogger, exitOnConfigError, readSettings, serviceSettings } from '@hookstream/platform';
 import { connectNats } from '@hookstream/messaging';
 import { logProjectorDataSourceOptions, migrateProjection } from './projector/projection.schema';
 import { formatReport } from './rebuild/projection.compare';
@@ -19,22 +19,19 @@ async function main(command: string | undefined): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  const config = readConfig({
-    DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }),
-    NATS_URL: str({ default: 'nats://127.0.0.1:4222' }),
+  const config = readSettings({
+    databaseUrl: serviceSettings.databaseUrl,
+    natsUrl: serviceSettings.natsUrl,
   });
-  const dataSource = await new DataSource(logProjectorDataSourceOptions(config.DATABASE_URL)).initialize();
+  const dataSource = await new DataSource(logProjectorDataSourceOptions(config.databaseUrl)).initialize();
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), 30_000);
   const nc = await connectNats({
-    servers: config.NATS_URL,
+    servers: config.natsUrl,
     name: `log-projector-${command}`,
     signal: abort.signal,
-    logger: {
-      log: () => undefined,
-      warn: (m: string) => process.stderr.write(`${m}\n`),
-      error: () => undefined,
-    },
+    // Warnings only, on stderr: stdout carries the command's own output.
+    logger: createLogger('log-projector-cli', 'warn', process.stderr),
   });
   clearTimeout(timer);
   try {

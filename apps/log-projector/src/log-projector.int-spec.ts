@@ -12,7 +12,7 @@ import {
 import { waitFor, type RunningService } from '@hookstream/testing';
 import type { ApifyDispatch, ApifyList } from './dispatches/dispatch.dto';
 import type { LogPage } from './logs/log.dto';
-import { mixedWorkload, REPLAY_ROUND } from './testing/delivery-workload';
+import { mixedWorkload, REPLAY_ROUND } from './testing/delivery-workload.factory';
 import {
   createApiKey,
   getJson,

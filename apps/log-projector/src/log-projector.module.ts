@@ -4,12 +4,13 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
-import { IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
-import { CLOCK, ID_GENERATOR } from './app.tokens';
+import { createLogger, IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
+import { CLOCK, ID_GENERATOR, LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from './log-projector.tokens';
 import { DeliveriesGrpcController } from './deliveries-grpc/deliveries.grpc.controller';
 import { DispatchRetryService } from './dispatches/dispatch-retry.service';
 import { DispatchesHttpController } from './dispatches/dispatches.http.controller';
-import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from './log-projector.config';
+import type { LogProjectorConfig } from './log-projector.config';
+import { LogProjectorMetrics } from './log-projector.metrics';
 import { DeliveryLogQueries } from './logs/delivery-log.queries';
 import { LogsHttpController } from './logs/logs.http.controller';
 import { PortalHttpController } from './portal/portal.http.controller';
@@ -23,21 +24,23 @@ import { SubscriptionDirectory } from './subscriptions/subscription-directory';
 @Module({})
 export class LogProjectorModule {
   static forRoot(config: LogProjectorConfig): DynamicModule {
+    const logger = createLogger('log-projector', config.logLevel);
     return {
       module: LogProjectorModule,
       imports: [
-        PlatformModule.forRoot({ portalSigningKey: config.PORTAL_SIGNING_KEY }),
-        TypeOrmModule.forRoot(logProjectorDataSourceOptions(config.DATABASE_URL)),
+        PlatformModule.forRoot({ portalSigningKey: config.portalSigningKey }),
+        TypeOrmModule.forRoot(logProjectorDataSourceOptions(config.databaseUrl)),
         MessagingModule.forRoot({
-          servers: config.NATS_URL,
+          servers: config.natsUrl,
           name: 'log-projector',
           // The projector publishes manual retries to DELIVERIES, so it may be the first to need the streams.
           provision: {
-            replicas: config.JETSTREAM_REPLICAS,
-            eventsMaxAgeMs: config.EVENTS_MAX_AGE,
-            deliveriesMaxAgeMs: config.DELIVERIES_MAX_AGE,
+            replicas: config.streamReplicas,
+            eventsMaxAgeMs: config.eventsMaxAgeMs,
+            deliveriesMaxAgeMs: config.deliveriesMaxAgeMs,
           },
-          shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+          shutdownGraceMs: config.shutdownGraceMs,
+          logger,
         }),
       ],
       controllers: [
@@ -48,8 +51,10 @@ export class LogProjectorModule {
       ],
       providers: [
         { provide: LOG_PROJECTOR_CONFIG, useValue: config },
+        { provide: LOG_PROJECTOR_LOGGER, useValue: logger },
         { provide: CLOCK, useValue: systemClock },
         { provide: ID_GENERATOR, useValue: ulidIds },
+        LogProjectorMetrics,
         ProjectionSchemaService,
         OutcomeFeed,
         ProjectorService,

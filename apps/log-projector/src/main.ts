@@ -20,12 +20,12 @@ async function main(): Promise<void> {
   await bootstrapService({
     name: 'log-projector',
     module: LogProjectorModule.forRoot(config),
-    httpPort: config.HTTP_PORT,
-    host: config.LISTEN_HOST,
-    grpc: { port: config.GRPC_PORT, packageName: 'hookstream.v1', protoFiles: [deliveriesProto()] },
-    logLevel: config.LOG_LEVEL,
+    httpPort: config.httpPort,
+    host: config.listenHost,
+    grpc: { port: config.grpcPort, packageName: 'hookstream.v1', protoFiles: [deliveriesProto()] },
+    logLevel: config.logLevel,
     tracing: readTracingConfig(),
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    shutdownGraceMs: config.shutdownGraceMs,
   });
 }
 

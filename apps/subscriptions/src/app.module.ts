@@ -4,9 +4,15 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
-import { IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
-import type { SubscriptionsConfig } from './app.config';
-import { CLOCK, CONFIG, IDS } from './app.tokens';
+import {
+  createLogger,
+  IdempotencyInterceptor,
+  IdempotencyStore,
+  type Logger,
+  PlatformModule,
+} from '@hookstream/platform';
+import type { SubscriptionsConfig } from './subscriptions.config';
+import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from './subscriptions.tokens';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
 import { DocsModule } from './docs/docs.module';
 import { EventTypesModule } from './event-types/event-types.module';
@@ -14,35 +20,42 @@ import { EventsModule } from './events/events.module';
 import { OrganizationsModule } from './organizations/organizations.module';
 import { OutboxModule } from './outbox/outbox.module';
 import { PortalModule } from './portal/portal.module';
+import { SubscriptionsMetrics } from './subscriptions.metrics';
 import { SubscriptionsModule } from './subscriptions/subscriptions.module';
 
-/** The configuration, clock and id generator every feature injects. */
+/** The configuration, logger, metrics, clock and id generator every feature injects. */
 @Global()
 @Module({})
 class CoreModule {
-  static forRoot(config: SubscriptionsConfig): DynamicModule {
-    const providers = [
-      { provide: CONFIG, useValue: config },
+  static forRoot(config: SubscriptionsConfig, logger: Logger): DynamicModule {
+    const values = [
+      { provide: SUBSCRIPTIONS_CONFIG, useValue: config },
       { provide: CLOCK, useValue: systemClock },
-      { provide: IDS, useValue: ulidIds },
+      { provide: ID_GENERATOR, useValue: ulidIds },
+      { provide: SUBSCRIPTIONS_LOGGER, useValue: logger },
     ];
-    return { module: CoreModule, providers, exports: providers.map((provider) => provider.provide) };
+    return {
+      module: CoreModule,
+      providers: [...values, SubscriptionsMetrics],
+      exports: [...values.map((provider) => provider.provide), SubscriptionsMetrics],
+    };
   }
 }
 
 @Module({})
 export class AppModule {
   static forRoot(config: SubscriptionsConfig): DynamicModule {
+    const logger = createLogger('subscriptions', config.logLevel);
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config),
+        CoreModule.forRoot(config, logger),
         PlatformModule.forRoot({
-          adminToken: config.ADMIN_TOKEN,
-          portalSigningKey: config.PORTAL_SIGNING_KEY,
+          adminToken: config.adminToken,
+          portalSigningKey: config.portalSigningKey,
         }),
         TypeOrmModule.forRootAsync({
-          useFactory: () => subscriptionsDataSourceOptions(config.DATABASE_URL),
+          useFactory: () => subscriptionsDataSourceOptions(config.databaseUrl),
           // Migrations run before anything else touches the tables, under the shared advisory lock.
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
@@ -51,14 +64,15 @@ export class AppModule {
           },
         }),
         MessagingModule.forRoot({
-          servers: config.NATS_URL,
+          servers: config.natsUrl,
           name: 'subscriptions',
           provision: {
-            replicas: config.JETSTREAM_REPLICAS,
-            eventsMaxAgeMs: config.EVENTS_MAX_AGE,
-            deliveriesMaxAgeMs: config.DELIVERIES_MAX_AGE,
+            replicas: config.streamReplicas,
+            eventsMaxAgeMs: config.eventsMaxAgeMs,
+            deliveriesMaxAgeMs: config.deliveriesMaxAgeMs,
           },
-          shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+          shutdownGraceMs: config.shutdownGraceMs,
+          logger,
         }),
         OrganizationsModule,
         EventTypesModule,

@@ -7,7 +7,13 @@
 import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
-import { ConfigError, DomainError, exitOnConfigError, readConfig, url } from '@hookstream/platform';
+import {
+  ConfigError,
+  DomainError,
+  exitOnConfigError,
+  readSettings,
+  serviceSettings,
+} from '@hookstream/platform';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
 import { OrganizationsService } from './organizations/organizations.service';
@@ -48,9 +54,9 @@ async function run(command: string | undefined, args: string[], dataSource: Data
 }
 
 async function main(): Promise<void> {
-  const { DATABASE_URL } = readConfig({ DATABASE_URL: url({ protocols: ['postgres', 'postgresql'] }) });
+  const { databaseUrl } = readSettings({ databaseUrl: serviceSettings.databaseUrl });
   const [command, ...args] = process.argv.slice(2);
-  const dataSource = await new DataSource(subscriptionsDataSourceOptions(DATABASE_URL)).initialize();
+  const dataSource = await new DataSource(subscriptionsDataSourceOptions(databaseUrl)).initialize();
   try {
     await runMigrationsLocked(dataSource);
     process.stdout.write(`${JSON.stringify(await run(command, args, dataSource))}\n`);

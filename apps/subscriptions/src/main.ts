@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { bootstrapService, exitOnConfigError, readTracingConfig } from '@hookstream/platform';
-import { readSubscriptionsConfig } from './app.config';
+import { readSubscriptionsConfig } from './subscriptions.config';
 import { AppModule } from './app.module';
 import { publishOpenApi } from './docs/openapi';
 
@@ -22,10 +22,10 @@ async function main(): Promise<void> {
   const app = await bootstrapService({
     name: 'subscriptions',
     module: AppModule.forRoot(config),
-    httpPort: config.HTTP_PORT,
-    host: config.LISTEN_HOST,
+    httpPort: config.httpPort,
+    host: config.listenHost,
     grpc: {
-      port: config.GRPC_PORT,
+      port: config.grpcPort,
       packageName: 'hookstream.v1',
       protoFiles: [
         join(protos, 'subscriptions.proto'),
@@ -33,11 +33,11 @@ async function main(): Promise<void> {
         join(protos, 'portal.proto'),
       ],
     },
-    logLevel: config.LOG_LEVEL,
+    logLevel: config.logLevel,
     tracing,
-    shutdownGraceMs: config.SHUTDOWN_GRACE_MS,
+    shutdownGraceMs: config.shutdownGraceMs,
     // An ingest request carries at least one whole event, whatever MAX_EVENT_BYTES allows.
-    bodyLimitBytes: Math.max(REQUEST_BODY_LIMIT, config.MAX_EVENT_BYTES + 4096),
+    bodyLimitBytes: Math.max(REQUEST_BODY_LIMIT, config.maxEventBytes + 4096),
   });
   publishOpenApi(app);
 }

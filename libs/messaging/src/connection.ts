@@ -60,13 +60,14 @@ export async function connectNats(options: ConnectNatsOptions): Promise<NatsConn
         noAsyncTraces: true,
       });
       track(nc, logger);
-      logger.log(`connected to NATS at ${nc.getServer()}`);
+      logger.info({ server: nc.getServer() }, 'connected to NATS');
       return nc;
     } catch (err) {
       if (options.signal?.aborted) throw err;
       const delay = backoffMs(attempt, 250, 5_000);
       logger.warn(
-        `NATS at ${servers.join(',')} not reachable (attempt ${attempt + 1}): ${errorMessage(err)}; retrying in ${delay} ms`,
+        { servers: servers.join(','), attempt: attempt + 1, err, retryInMs: delay },
+        'NATS not reachable; retrying',
       );
       await sleep(delay, options.signal);
       if (options.signal?.aborted) throw new Error('gave up connecting to NATS: aborted');
@@ -114,7 +115,7 @@ function track(nc: NatsConnection, logger: MessagingLogger): void {
       switch (event.type) {
         case 'disconnect':
           enter('reconnecting');
-          logger.warn(`disconnected from NATS at ${event.server}; reconnecting`);
+          logger.warn({ server: event.server }, 'disconnected from NATS; reconnecting');
           break;
         case 'reconnecting':
           enter('reconnecting');
@@ -123,11 +124,11 @@ function track(nc: NatsConnection, logger: MessagingLogger): void {
           enter('connected');
           status.server = event.server;
           status.reconnects++;
-          logger.log(`reconnected to NATS at ${event.server}`);
+          logger.info({ server: event.server }, 'reconnected to NATS');
           break;
         case 'error':
           status.lastError = errorMessage(event.error);
-          logger.warn(`NATS connection error: ${status.lastError}`);
+          logger.warn({ error: status.lastError }, 'NATS connection error');
           break;
         case 'close':
           enter('closed');
@@ -141,7 +142,7 @@ function track(nc: NatsConnection, logger: MessagingLogger): void {
     enter('closed');
     if (err) {
       status.lastError = errorMessage(err);
-      logger.error(`NATS connection closed: ${status.lastError}`);
+      logger.error({ error: status.lastError }, 'NATS connection closed');
     }
   });
 }

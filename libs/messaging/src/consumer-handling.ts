@@ -2,7 +2,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { handlerErrorDelayMs } from './backoff';
 import type { ConsumerSpec } from './consumer.types';
 import type { HandlerSlots, InFlight } from './handler-slots';
-import { errorMessage, type MessagingLogger } from './logger';
+import type { MessagingLogger } from './logger';
 import { Outcome, settle, type HandlerOutcome } from './outcome';
 import type { TurnBatch } from './turn-batch';
 
@@ -27,7 +27,7 @@ export async function handleMessage(deps: HandlingDeps, msg: JsMsg): Promise<voi
       try {
         settle(msg, outcome, { termReason });
       } catch (err) {
-        deps.logger.warn(`${deps.name}: could not settle seq ${msg.seq}: ${errorMessage(err)}`);
+        deps.logger.warn({ consumer: deps.name, seq: msg.seq, err }, 'could not settle the message');
       }
     });
     if (outcome.kind === 'term') terminated(deps, msg, outcome.reason);
@@ -51,18 +51,25 @@ async function runHandler(deps: HandlingDeps, msg: JsMsg, entry: InFlight): Prom
   } catch (err) {
     const delay = handlerErrorDelayMs(deliveryCount);
     deps.logger.error(
-      `${deps.name}: handler failed on ${msg.subject} seq ${msg.seq} (delivery ${deliveryCount}): ${errorMessage(err)}; retry in ${delay} ms`,
-      err instanceof Error ? err.stack : undefined,
+      {
+        consumer: deps.name,
+        subject: msg.subject,
+        seq: msg.seq,
+        delivery: deliveryCount,
+        err,
+        retryInMs: delay,
+      },
+      'handler failed',
     );
     return Outcome.nak(delay);
   }
 }
 
 function terminated(deps: HandlingDeps, msg: JsMsg, reason: string): void {
-  deps.logger.warn(`${deps.name}: terminated ${msg.subject} seq ${msg.seq}: ${reason}`);
+  deps.logger.warn({ consumer: deps.name, subject: msg.subject, seq: msg.seq, reason }, 'message terminated');
   try {
     deps.spec.onTerminated?.(msg, reason);
   } catch (err) {
-    deps.logger.error(`${deps.name}: onTerminated failed: ${errorMessage(err)}`);
+    deps.logger.error({ consumer: deps.name, err }, 'onTerminated failed');
   }
 }

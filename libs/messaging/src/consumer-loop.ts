@@ -100,7 +100,8 @@ export class ConsumerLoop implements RunningConsumer {
     }
     if (unfinished.length > 0) {
       this.logger.warn(
-        `${this.name}: ${unfinished.length} handlers still running after ${graceMs} ms; handed back`,
+        { consumer: this.name, handlers: unfinished.length, graceMs },
+        'handlers still running at the end of the grace; handed back',
       );
     }
     const bound = new AbortController();
@@ -137,7 +138,7 @@ export class ConsumerLoop implements RunningConsumer {
         }
         failures++;
         this.enter('recovering', errorMessage(err));
-        this.logger.warn(`${this.name}: ${errorMessage(err)}; retrying`);
+        this.logger.warn({ consumer: this.name, err }, 'consumer failed; retrying');
       }
       if (!this.abort.signal.aborted) await sleep(backoffMs(failures, 250, 5_000), this.abort.signal);
     }
@@ -270,18 +271,18 @@ export class ConsumerLoop implements RunningConsumer {
           break;
         case 'heartbeats-missed':
           this.heartbeatsMissed = signal.count;
-          this.logger.warn(`${this.name}: ${signal.count} heartbeats missed`);
+          this.logger.warn({ consumer: this.name, count: signal.count }, 'heartbeats missed');
           break;
         case 'consumer-gone':
-          this.logger.warn(`${this.name}: ${signal.detail}; recreating it`);
+          this.logger.warn({ consumer: this.name, detail: signal.detail }, 'consumer gone; recreating it');
           this.restart(messages, `recreating: ${signal.detail}`);
           break;
         case 'stream-missing':
           this.enter('recovering', signal.detail);
-          this.logger.error(`${this.name}: ${signal.detail}`);
+          this.logger.error({ consumer: this.name, detail: signal.detail }, 'stream missing');
           break;
         case 'warning':
-          this.logger.warn(`${this.name}: ${signal.detail}`);
+          this.logger.warn({ consumer: this.name, detail: signal.detail }, 'consumer warning');
           break;
         case 'none':
           break;

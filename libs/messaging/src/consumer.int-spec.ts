@@ -320,7 +320,7 @@ describe('ConsumerRunner (real nats-server)', () => {
     const { subject, spec } = await freshStream();
     const durable = { ...spec, ackWaitMs: 2_000 };
     await ensureDurableConsumer(jsm, durable, {
-      log: () => undefined,
+      info: () => undefined,
       warn: () => undefined,
       error: () => undefined,
     });

@@ -61,7 +61,7 @@ export async function ensureDurableConsumer(
       `consumer ${spec.stream}/${spec.durable} has a different ${drift.join(', ')}; delete it to recreate it`,
     );
   }
-  logger.log(`updating consumer ${spec.stream}/${spec.durable}: ${drift.join(', ')}`);
+  logger.info({ stream: spec.stream, durable: spec.durable, drift }, 'updating consumer');
   const { ack_wait, max_ack_pending, max_deliver, filter_subject } = desired;
   return jsm.consumers.update(spec.stream, spec.durable, {
     ack_wait,

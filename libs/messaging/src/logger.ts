@@ -1,10 +1,11 @@
-import { Logger, type LoggerService } from '@nestjs/common';
+import { createLogger, type Logger } from '@hookstream/platform';
 
-/** What the messaging code logs through: Nest's Logger (routed to pino by the platform) fits. */
-export type MessagingLogger = Pick<LoggerService, 'log' | 'warn' | 'error'>;
+/** What the messaging code logs through: the service's pino logger fits. */
+export type MessagingLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
-export function defaultLogger(context: string): MessagingLogger {
-  return new Logger(context);
+/** Without the service's logger (tools, tests): JSON lines at info, one `component` field. */
+export function defaultLogger(component: string): MessagingLogger {
+  return createLogger('messaging').child({ component });
 }
 
 export function errorMessage(err: unknown): string {

@@ -1,6 +1,5 @@
 import {
   Inject,
-  Logger,
   Module,
   Optional,
   type BeforeApplicationShutdown,
@@ -15,7 +14,7 @@ import { backoffMs, sleep } from './backoff';
 import { connectNats, natsConnectionHealth } from './connection';
 import { ConsumerRunner } from './consumer';
 import { DEFAULT_STOP_GRACE_MS } from './consumer.types';
-import { errorMessage } from './logger';
+import { defaultLogger, type MessagingLogger } from './logger';
 import { JETSTREAM, JETSTREAM_MANAGER, MESSAGING_OPTIONS, NATS_CONNECTION } from './messaging.tokens';
 import { Publisher } from './publisher';
 import { provisionStreams, type StreamProvisioning } from './streams';
@@ -28,11 +27,15 @@ export interface MessagingModuleOptions {
   provision?: StreamProvisioning;
   /** How long running handlers may take to finish on shutdown (default 25 s). */
   shutdownGraceMs?: number;
+  /** The service's logger; JSON lines at info without it. */
+  logger?: MessagingLogger;
 }
 
-const logger = new Logger('Messaging');
+const loggerOf = (options: MessagingModuleOptions): MessagingLogger =>
+  options.logger ?? defaultLogger('messaging');
 
 async function createManager(nc: NatsConnection, options: MessagingModuleOptions): Promise<JetStreamManager> {
+  const logger = loggerOf(options);
   // JetStream may answer a little after the server accepts connections (stream recovery).
   for (let attempt = 0; ; attempt++) {
     try {
@@ -42,7 +45,7 @@ async function createManager(nc: NatsConnection, options: MessagingModuleOptions
     } catch (err) {
       if (nc.isClosed()) throw err;
       const delay = backoffMs(attempt, 250, 5_000);
-      logger.warn(`JetStream not ready: ${errorMessage(err)}; retrying in ${delay} ms`);
+      logger.warn({ err, retryInMs: delay }, 'JetStream not ready; retrying');
       await sleep(delay);
     }
   }
@@ -62,7 +65,8 @@ export class MessagingModule implements OnModuleInit, BeforeApplicationShutdown,
     @Optional() private readonly health?: HealthRegistry,
   ) {}
 
-  static forRoot(options: MessagingModuleOptions): DynamicModule {
+  static forRoot(given: MessagingModuleOptions): DynamicModule {
+    const options = { ...given, logger: loggerOf(given) };
     return {
       module: MessagingModule,
       global: true,
@@ -70,7 +74,8 @@ export class MessagingModule implements OnModuleInit, BeforeApplicationShutdown,
         { provide: MESSAGING_OPTIONS, useValue: options },
         {
           provide: NATS_CONNECTION,
-          useFactory: () => connectNats({ servers: options.servers, name: options.name, logger }),
+          useFactory: () =>
+            connectNats({ servers: options.servers, name: options.name, logger: options.logger }),
         },
         {
           provide: JETSTREAM_MANAGER,
@@ -87,7 +92,7 @@ export class MessagingModule implements OnModuleInit, BeforeApplicationShutdown,
         {
           provide: ConsumerRunner,
           useFactory: (js: JetStreamClient, jsm: JetStreamManager, nc: NatsConnection) =>
-            new ConsumerRunner(js, { jsm, nc }),
+            new ConsumerRunner(js, { jsm, nc, logger: options.logger }),
           inject: [JETSTREAM, JETSTREAM_MANAGER, NATS_CONNECTION],
         },
       ],
@@ -115,7 +120,7 @@ export class MessagingModule implements OnModuleInit, BeforeApplicationShutdown,
     try {
       await this.nc.drain();
     } catch (err) {
-      logger.warn(`NATS drain failed: ${errorMessage(err)}`);
+      loggerOf(this.options).warn({ err }, 'NATS drain failed');
       await this.nc.close();
     }
   }

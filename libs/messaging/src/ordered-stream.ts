@@ -142,9 +142,7 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
         break;
       } catch (err) {
         // Order matters more than progress here: the same message again, never the next one.
-        logger.error(
-          `${name}: handler failed on seq ${msg.seq} (attempt ${attempt + 1}): ${errorMessage(err)}`,
-        );
+        logger.error({ stream: name, seq: msg.seq, attempt: attempt + 1, err }, 'handler failed');
         await sleep(backoffMs(attempt, 250, 5_000), abort.signal);
         if (abort.signal.aborted) return;
       }
@@ -156,7 +154,7 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
   const recreate = (current: ConsumerMessages, why: string): void => {
     if (current !== messages || !consuming || recreating !== undefined || abort.signal.aborted) return;
     recreating = why;
-    logger.warn(`${name}: ${why}; recreating the consumer at seq ${lastSeq + 1}`);
+    logger.warn({ stream: name, reason: why, fromSeq: lastSeq + 1 }, 'recreating the ordered consumer');
     void current.close();
   };
 
@@ -166,7 +164,7 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
       if (event.type === 'heartbeat') heartbeatsMissed = 0;
       if (event.type === 'heartbeats_missed') heartbeatsMissed = event.count;
       if (event.type === 'ordered_consumer_recreated')
-        logger.log(`${name}: consumer recreated at seq ${lastSeq + 1}`);
+        logger.info({ stream: name, fromSeq: lastSeq + 1 }, 'ordered consumer recreated');
     }
   };
 
@@ -220,7 +218,7 @@ export function orderedStream(options: OrderedStreamOptions): OrderedStream {
         if (err instanceof ClosedConnectionError) break;
         failures++;
         detail = errorMessage(err);
-        logger.warn(`${name}: ${detail}; retrying`);
+        logger.warn({ stream: name, err }, 'ordered consumer failed; retrying');
       }
       consuming = false;
       if (!abort.signal.aborted) await sleep(backoffMs(failures, 250, 5_000), abort.signal);

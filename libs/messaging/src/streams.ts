@@ -101,7 +101,7 @@ export async function ensureStream(
         `these cannot change in place: migrate the stream by hand`,
     );
   }
-  logger.log(`updating stream ${desired.name}: ${drift.join(', ')}`);
+  logger.info({ stream: desired.name, drift }, 'updating stream');
   return jsm.streams.update(desired.name, { ...current.config, ...desired });
 }
 

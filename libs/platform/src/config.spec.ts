@@ -1,4 +1,4 @@
-import { ConfigError, exitOnConfigError, readConfig } from './config';
+import { ConfigError, exitOnConfigError, readConfig, readSettings, setting } from './config';
 import { bool, duration, int, list, oneOf, optional, secretKey, str, url } from './config.parsers';
 
 function problemsOf(run: () => unknown): readonly string[] {
@@ -87,6 +87,40 @@ describe('readConfig', () => {
     expect(message).toContain('DATABASE_URL');
     expect(message).toContain('SECRETS_KEY');
     expect(message).not.toContain('hunter2');
+  });
+});
+
+describe('readSettings', () => {
+  const spec = {
+    natsUrl: setting('NATS_URL', str({ default: 'nats://127.0.0.1:4222' })),
+    maxEventBytes: setting('MAX_EVENT_BYTES', int({ default: 262_144, min: 1024 })),
+    schedule: setting('DELIVERY_RETRY_SCHEDULE', str({ default: '5s' }), (raw) => {
+      if (raw === 'soon') throw new Error('must list durations');
+      return raw.split(',');
+    }),
+  };
+
+  it('keys the values by the names the code reads', () => {
+    expect(readSettings(spec, { MAX_EVENT_BYTES: '2048', DELIVERY_RETRY_SCHEDULE: '5s,5m' })).toEqual({
+      natsUrl: 'nats://127.0.0.1:4222',
+      maxEventBytes: 2048,
+      schedule: ['5s', '5m'],
+    });
+  });
+
+  it('names the environment variable in every problem, conversions included', () => {
+    expect(problemsOf(() => readSettings(spec, { MAX_EVENT_BYTES: '12' }))).toEqual([
+      'MAX_EVENT_BYTES must be an integer of at least 1024 (got "12")',
+    ]);
+    expect(problemsOf(() => readSettings(spec, { DELIVERY_RETRY_SCHEDULE: 'soon' }))).toEqual([
+      'DELIVERY_RETRY_SCHEDULE must list durations',
+    ]);
+  });
+
+  it('converts only once every variable is valid, so a wrong one is reported alone', () => {
+    expect(
+      problemsOf(() => readSettings(spec, { MAX_EVENT_BYTES: '12', DELIVERY_RETRY_SCHEDULE: 'soon' })),
+    ).toEqual(['MAX_EVENT_BYTES must be an integer of at least 1024 (got "12")']);
   });
 });
 

@@ -1,5 +1,6 @@
 export * from './config';
 export * from './config.parsers';
+export * from './service.config';
 export * from './errors';
 export * from './errors.mapping';
 export * from './errors.filters';

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { dispatchIdOf, type DeliveryFact } from '@hookstream/contracts';
 import { behaviours, startReceiver, type Receiver } from '@hookstream/testing';
 import { isForbiddenAddress } from '@hookstream/webhooks';
-import { startCanary, type Canary } from '../testing/canary';
+import { startCanary, type Canary } from '../testing/canary.fixture';
 import { DispatcherHarness, factsOf, isSettled } from '../testing/dispatcher.harness';
 
 /** The attempts' recorded outcomes of one dispatch. */

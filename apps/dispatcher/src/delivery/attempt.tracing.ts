@@ -9,8 +9,8 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import type { Dispatch } from '@hookstream/contracts';
 import { contextFromTraceparent } from '@hookstream/platform';
-import type { Route } from '../routing/route';
-import type { HttpResult } from './http-sender';
+import type { Route } from '../routing/route.state';
+import type { HttpResult } from './http-sender.client';
 
 function hostAndPort(origin: string): { host: string; port: number } {
   const url = new URL(origin);

@@ -2,11 +2,11 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { behaviours, startReceiver, type Receiver } from '@hookstream/testing';
 import { parseAllowedTargets } from '@hookstream/webhooks';
-import { startCanary, type Canary } from '../testing/canary';
+import { startCanary, type Canary } from '../testing/canary.fixture';
 import { selfSignedCert } from '../testing/tls.fixture';
-import type { Resolver } from './guarded-connector';
-import { HttpSender, RESPONSE_STORE_LIMIT } from './http-sender';
-import { OriginPools } from './origin-pools';
+import type { Resolver } from './guarded-connector.client';
+import { HttpSender, RESPONSE_STORE_LIMIT } from './http-sender.client';
+import { OriginPools } from './origin-pools.client';
 
 /** Real sockets, real servers on loopback; names resolved by a fixed table instead of DNS. */
 function resolverOf(table: Record<string, string[]>): Resolver {

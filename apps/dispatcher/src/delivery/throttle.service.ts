@@ -3,10 +3,9 @@ import type { JetStreamClient } from '@nats-io/jetstream';
 import { JETSTREAM } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { parseRetryAfter } from '@hookstream/webhooks';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
+import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
-import type { Route } from '../routing/route';
+import type { Route } from '../routing/route.state';
 import {
   afterThrottled,
   backoffActive,
@@ -17,6 +16,7 @@ import {
   type Backoff,
 } from './throttle.policy';
 import { ThrottleStore, type KnownRecord } from './throttle.store';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 /** A slot is used without a timer when it is this close (timers are not exact) ... */
 const EARLY_MS = 5;

@@ -3,18 +3,16 @@ import { webhookDisabledEvent, webhookDisabledMessage } from '@hookstream/contra
 import { Publisher } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import type { DeliveryOutcome } from '@hookstream/webhooks';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
+import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
-import type { Route } from '../routing/route';
+import type { Route } from '../routing/route.state';
 import { RoutingService } from '../routing/routing.service';
-import { FailureHistory } from './failure-history';
-import { FailureTracker } from './failure.tracker';
+import { FailureHistory } from './failure-history.queries';
+import { FailureTracker } from './failure-tracker.state';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER, FAILURE_HISTORY } from '../dispatcher.tokens';
 
 /** A confirmation against the history is not repeated for the same subscription within this time. */
 const RECHECK_INTERVAL_MS = 30_000;
-
-export const FAILURE_HISTORY = Symbol('FAILURE_HISTORY');
 
 /**
  * Disables subscriptions: at once on 410, and after DELIVERY_DISABLE_AFTER without a success.

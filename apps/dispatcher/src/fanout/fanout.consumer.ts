@@ -18,14 +18,14 @@ import {
   type RunningConsumer,
 } from '@hookstream/messaging';
 import { activeTracer, traceparentOf, type Logger } from '@hookstream/platform';
-import { AttemptRunner } from '../delivery/attempt.runner';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
+import { AttemptRunner } from '../delivery/attempt-runner.service';
+import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
 import { RoutingService } from '../routing/routing.service';
-import { checkEvent, eventCheckDeps, type EventCheckDeps } from './fanout.check';
+import { checkEvent, eventCheckDeps, type EventCheckDeps } from './fanout-check.decision';
 import { planFanout } from './fanout.plan';
 import { describeFanout, startFanoutSpan } from './fanout.tracing';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 export const FANOUT_DURABLE = 'dispatcher-fanout';
 /**

@@ -4,7 +4,7 @@ import {
   type EventEnvelope,
   type SubscriptionState,
 } from '@hookstream/contracts';
-import type { Route } from '../routing/route';
+import type { Route } from '../routing/route.state';
 import { planFanout } from './fanout.plan';
 
 const event: EventEnvelope = {

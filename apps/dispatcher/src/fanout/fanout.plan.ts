@@ -9,7 +9,7 @@ import {
   type EventEnvelope,
 } from '@hookstream/contracts';
 import { renderBody } from '@hookstream/webhooks';
-import type { Route } from '../routing/route';
+import type { Route } from '../routing/route.state';
 
 export interface FanoutContext {
   /** When the event was stored on EVENTS. */

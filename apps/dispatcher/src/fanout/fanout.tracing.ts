@@ -2,7 +2,7 @@ import { type Span, SpanKind, SpanStatusCode, type Tracer } from '@opentelemetry
 import { ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { STREAMS } from '@hookstream/contracts';
 import { contextFromTraceparent } from '@hookstream/platform';
-import type { EventCheck } from './fanout.check';
+import type { EventCheck } from './fanout-check.decision';
 
 /** The fan-out span of one event (consumer kind): a child of the event's trace context. */
 export function startFanoutSpan(

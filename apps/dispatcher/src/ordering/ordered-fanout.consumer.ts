@@ -12,14 +12,14 @@ import {
 } from '@hookstream/contracts';
 import { ConsumerRunner, JETSTREAM_MANAGER, Publisher, type OrderedStream } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
+import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
-import { checkEvent, eventCheckDeps, type EventCheckDeps } from '../fanout/fanout.check';
+import { checkEvent, eventCheckDeps, type EventCheckDeps } from '../fanout/fanout-check.decision';
 import { planStoredEvent } from '../fanout/fanout.plan';
 import { RoutingService } from '../routing/routing.service';
 import { leaseStanding } from './lease.policy';
 import { OrderingLeases, type Lease } from './ordering-leases.service';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 export const SEQUENCER_LEASE = 'sequencer';
 const TICK_MS = 1_000;

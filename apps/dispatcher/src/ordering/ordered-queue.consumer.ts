@@ -17,7 +17,7 @@ import {
   type RunningConsumer,
 } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
-import type { AttemptRunner } from '../delivery/attempt.runner';
+import type { AttemptRunner } from '../delivery/attempt-runner.service';
 import { ORDERED_ACK_WAIT_MS } from './lease.policy';
 import { OrderedKeys } from './ordered-keys.state';
 import type { OrderingLeases } from './ordering-leases.service';
@@ -78,11 +78,7 @@ export class OrderedQueue {
       concurrency: ORDERED_LOOK_AHEAD,
       maxBuffered: 32,
       handler: (msg) => this.handle(msg),
-      logger: {
-        log: (message: string) => this.deps.logger.info(message),
-        warn: (message: string) => this.deps.logger.warn(message),
-        error: (message: string) => this.deps.logger.error(message),
-      },
+      logger: this.deps.logger,
     });
     await this.loop.started;
   }

@@ -3,12 +3,12 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import { parseEndpointSubject, STREAMS, subjects } from '@hookstream/contracts';
 import { ConsumerRunner, JETSTREAM_MANAGER } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
-import { AttemptRunner } from '../delivery/attempt.runner';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
+import { AttemptRunner } from '../delivery/attempt-runner.service';
 import { RoutingService } from '../routing/routing.service';
 import { leaseStanding } from './lease.policy';
 import { orderedDurableOf, OrderedQueue, type OrderedQueueDeps } from './ordered-queue.consumer';
 import { OrderingLeases, type Lease } from './ordering-leases.service';
+import { DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 const TICK_MS = 1_000;
 /** How often queues nobody here owns are looked for and their leases tried. */

@@ -4,8 +4,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import { JETSTREAM } from '@hookstream/messaging';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
+import type { DispatcherConfig } from '../dispatcher.config';
 import { LEASE_TTL_MS } from './lease.policy';
+import { DISPATCHER_CONFIG } from '../dispatcher.tokens';
 
 /** Leases: one owner at a time per ordered queue and for the sequencer; entries expire after the TTL. */
 export const LEASES_BUCKET = 'dispatcher-leases';

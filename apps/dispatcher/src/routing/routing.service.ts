@@ -4,10 +4,10 @@ import { decodeSubscriptionFact, STREAMS, subjects } from '@hookstream/contracts
 import { ConsumerRunner, type OrderedStream } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
 import { checkSubscriptionUrl, decryptSecret, parseSchedule } from '@hookstream/webhooks';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
-import { toRoute, type RouteBuilder } from './route';
-import { RoutingTable } from './routing-table';
+import type { DispatcherConfig } from '../dispatcher.config';
+import { toRoute, type RouteBuilder } from './route.state';
+import { RoutingTable } from './routing-table.state';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 /**
  * Keeps the routing table current from SUBSCRIPTIONS: the last state of every subscription first,

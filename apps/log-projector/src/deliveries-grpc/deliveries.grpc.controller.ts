@@ -20,7 +20,7 @@ import {
   toOutcomeMessage,
   type DeliveryLogMessage,
   type DispatchMessage,
-} from './deliveries.grpc.mapping';
+} from './deliveries.grpc-mapping';
 
 interface ListLogsRequest {
   subscription_id?: string;

@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { REPO_ROOT, waitFor, type RunningService } from '@hookstream/testing';
 import { dispatchOf, facts } from '../testing/delivery-facts.factory';
-import { mixedWorkload } from '../testing/delivery-workload';
+import { mixedWorkload } from '../testing/delivery-workload.factory';
 import {
   createApiKey,
   publishFacts,
@@ -14,7 +14,7 @@ import {
   type Stack,
 } from '../testing/log-projector.int-fixture';
 import type { DeliveryOutcomeMessage } from '@hookstream/contracts';
-import type { DeliveryLogMessage, DispatchMessage } from './deliveries.grpc.mapping';
+import type { DeliveryLogMessage, DispatchMessage } from './deliveries.grpc-mapping';
 
 interface ListLogsResponse {
   items: DeliveryLogMessage[];

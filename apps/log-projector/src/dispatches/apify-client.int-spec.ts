@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { REPO_ROOT, type RunningService } from '@hookstream/testing';
-import { mixedWorkload } from '../testing/delivery-workload';
+import { mixedWorkload } from '../testing/delivery-workload.factory';
 import {
   createApiKey,
   getJson,

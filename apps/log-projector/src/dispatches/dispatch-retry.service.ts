@@ -12,7 +12,7 @@ import { conflict, notFound } from '@hookstream/platform';
 import { DataSource } from 'typeorm';
 import type { DispatchRow } from '../projection/delivery-log.rows';
 import { DISPATCH_VIEW, fromDispatchRecord, type DispatchRecord } from '../projector/projection.sql';
-import { CLOCK, ID_GENERATOR } from '../app.tokens';
+import { CLOCK, ID_GENERATOR } from '../log-projector.tokens';
 
 export interface RetryStarted {
   dispatchId: string;

@@ -4,11 +4,11 @@ import type { Subscription } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { refOf, type Clock } from '@hookstream/contracts';
 import { ApiKeyGuard, CurrentTenant, notFound, type Tenant } from '@hookstream/platform';
-import { CLOCK } from '../app.tokens';
-import { toOutcomeMessage } from '../deliveries-grpc/deliveries.grpc.mapping';
+import { CLOCK } from '../log-projector.tokens';
+import { toOutcomeMessage } from '../deliveries-grpc/deliveries.grpc-mapping';
 import { DeliveryLogQueries } from '../logs/delivery-log.queries';
 import { OutcomeFeed } from '../projector/outcome.feed';
-import { fillHours, HOURLY_STATS_SQL, windowStart, type HourRow, type HourStats } from './portal-stats';
+import { fillHours, HOURLY_STATS_SQL, windowStart, type HourRow, type HourStats } from './portal-stats.rows';
 
 /** Keeps proxies from closing an idle stream, and notices a client that left. */
 const HEARTBEAT_MS = 15_000;

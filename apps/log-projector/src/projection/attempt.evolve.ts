@@ -1,7 +1,7 @@
 import { attemptIdOf, refOf, type Attempt, type DeliveryFact, type DispatchRef } from '@hookstream/contracts';
 import { RESPONSE_BODY_MAX_BYTES, type AttemptRow, type AttemptStatus } from './delivery-log.rows';
 import { finishedAtOf } from './dispatch.evolve';
-import { pgText, pgTextOrNull, truncateUtf8 } from './pg-text';
+import { pgText, pgTextOrNull, truncateUtf8 } from './pg-text.rows';
 
 function fromAttempt(
   ref: DispatchRef,

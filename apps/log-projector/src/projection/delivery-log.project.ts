@@ -2,7 +2,7 @@ import { refOf, type DeliveryFact } from '@hookstream/contracts';
 import { attemptRowIdOf, evolveAttempt } from './attempt.evolve';
 import type { AttemptRow, DispatchRow, RoundRow } from './delivery-log.rows';
 import { carriedDispatch, evolveDispatch, sameDispatch } from './dispatch.evolve';
-import { pgText } from './pg-text';
+import { pgText } from './pg-text.rows';
 
 export interface SequencedFact {
   seq: number;

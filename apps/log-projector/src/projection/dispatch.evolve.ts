@@ -6,7 +6,7 @@ import {
   type DispatchRef,
 } from '@hookstream/contracts';
 import type { DispatchRow } from './delivery-log.rows';
-import { pgJson, pgText } from './pg-text';
+import { pgJson, pgText } from './pg-text.rows';
 
 /** The whole dispatch, on the facts that carry it (an outcome does when it is the first fact). */
 export function carriedDispatch(fact: DeliveryFact): Dispatch | null {

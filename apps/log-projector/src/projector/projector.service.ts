@@ -1,7 +1,6 @@
 import {
   Inject,
   Injectable,
-  Logger,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnModuleInit,
@@ -17,8 +16,10 @@ import {
   orderedStream,
   type OrderedStream,
 } from '@hookstream/messaging';
-import { activeTracer, HealthRegistry, Metrics, type HealthResult } from '@hookstream/platform';
-import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from '../log-projector.config';
+import { activeTracer, HealthRegistry, type Logger, type HealthResult } from '@hookstream/platform';
+import { LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from '../log-projector.tokens';
+import type { LogProjectorConfig } from '../log-projector.config';
+import { LogProjectorMetrics } from '../log-projector.metrics';
 import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log.version';
 import { deliveriesLastSeq } from '../rebuild/deliveries.replay';
 import { rebuildProjection } from '../rebuild/projection.rebuild';
@@ -44,7 +45,6 @@ const sleep = (ms: number, signal: AbortSignal) =>
  */
 @Injectable()
 export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('Projector');
   private readonly abort = new AbortController();
   private state: State = 'starting';
   private detail = 'starting';
@@ -55,10 +55,6 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
   private streamLastSeq = 0;
   private lagTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
-  private readonly lag;
-  private readonly checkpointGauge;
-  private readonly facts;
-  private readonly batchSeconds;
   private readonly tracer = activeTracer();
 
   constructor(
@@ -66,29 +62,11 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(LOG_PROJECTOR_CONFIG) private readonly config: LogProjectorConfig,
+    @Inject(LOG_PROJECTOR_LOGGER) private readonly logger: Logger,
     private readonly health: HealthRegistry,
     private readonly feed: OutcomeFeed,
-    metrics: Metrics,
-  ) {
-    this.lag = metrics.gauge({
-      name: 'hookstream_projector_lag_messages',
-      help: 'DELIVERIES last sequence minus the checkpoint',
-    });
-    this.checkpointGauge = metrics.gauge({
-      name: 'hookstream_projector_checkpoint_sequence',
-      help: 'Last DELIVERIES sequence committed to the read tables',
-    });
-    this.facts = metrics.counter({
-      name: 'hookstream_projector_facts_total',
-      help: 'DELIVERIES messages handled, by result',
-      labelNames: ['result'],
-    });
-    this.batchSeconds = metrics.histogram({
-      name: 'hookstream_projector_batch_duration_seconds',
-      help: 'Time to write one batch with its checkpoint',
-      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    });
-  }
+    private readonly metrics: LogProjectorMetrics,
+  ) {}
 
   onModuleInit(): void {
     this.health.register('projector', () => this.healthCheck());
@@ -133,22 +111,25 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
         if (found && found.version !== DELIVERY_LOG_PROJECTION.version) {
           this.state = 'rebuilding';
           this.detail = `projection version ${found.version} found, ${DELIVERY_LOG_PROJECTION.version} expected`;
-          this.logger.log(`${this.detail}: rebuilding from DELIVERIES`);
-          const log = (message: string) => this.logger.log(message);
+          this.logger.info(
+            { found: found.version, expected: DELIVERY_LOG_PROJECTION.version },
+            'projection version changed: rebuilding from DELIVERIES',
+          );
+          const log = (message: string) => this.logger.info(message);
           await rebuildProjection({ dataSource: this.dataSource, js: this.js, jsm: this.jsm, log });
         }
         this.checkpoint = (await store.checkpoint())?.lastSeq ?? 0;
-        this.checkpointGauge.set(this.checkpoint);
+        this.metrics.checkpoint.set(this.checkpoint);
         this.store = store;
         this.follow(store);
         this.state = 'running';
         this.detail = 'following DELIVERIES';
-        this.logger.log(`projecting DELIVERIES from sequence ${this.checkpoint + 1}`);
+        this.logger.info({ fromSeq: this.checkpoint + 1 }, 'projecting DELIVERIES');
         return;
       } catch (error) {
         this.detail = error instanceof Error ? error.message : String(error);
         const delay = backoffMs(attempt, 500, 10_000);
-        this.logger.warn(`cannot start projecting: ${this.detail}; retrying in ${delay} ms`);
+        this.logger.warn({ err: error, retryInMs: delay }, 'cannot start projecting; retrying');
         await sleep(delay, this.abort.signal);
       }
     }
@@ -156,8 +137,8 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
 
   private follow(store: ProjectionStore): void {
     const batcher = new Batcher<StreamItem>({
-      maxItems: this.config.PROJECTOR_BATCH_SIZE,
-      maxDelayMs: this.config.PROJECTOR_BATCH_MS,
+      maxItems: this.config.batchSize,
+      maxDelayMs: this.config.batchMs,
       write: (items) => this.traced(store, items),
     });
     this.batcher = batcher;
@@ -173,7 +154,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
       },
     });
     void this.stream.caughtUp.then(
-      () => this.logger.log('caught up with DELIVERIES'),
+      () => this.logger.info('caught up with DELIVERIES'),
       () => undefined,
     );
   }
@@ -197,20 +178,21 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
     onFailure?: (error: unknown) => void,
   ): Promise<void> {
     for (let attempt = 0; this.state !== 'superseded'; attempt++) {
-      const end = this.batchSeconds.startTimer();
+      const end = this.metrics.batchSeconds.startTimer();
       try {
         const result = await store.apply(items);
         end();
         this.checkpoint = result.lastSeq;
-        this.checkpointGauge.set(result.lastSeq);
-        this.lag.set(Math.max(0, this.streamLastSeq - result.lastSeq));
+        this.metrics.checkpoint.set(result.lastSeq);
+        this.metrics.lag.set(Math.max(0, this.streamLastSeq - result.lastSeq));
         const undecodable = items.filter((item) => item.fact === undefined).length;
-        this.facts.inc({ result: 'applied' }, result.applied);
-        this.facts.inc({ result: 'skipped' }, result.skipped);
+        this.metrics.facts.inc({ result: 'applied' }, result.applied);
+        this.metrics.facts.inc({ result: 'skipped' }, result.skipped);
         if (undecodable > 0) {
-          this.facts.inc({ result: 'undecodable' }, undecodable);
+          this.metrics.facts.inc({ result: 'undecodable' }, undecodable);
           this.logger.warn(
-            `${undecodable} DELIVERIES message(s) up to ${result.lastSeq} are not delivery facts; skipped`,
+            { count: undecodable, upToSeq: result.lastSeq },
+            'DELIVERIES messages that are not delivery facts skipped',
           );
         }
         this.feed.publish(result.news);
@@ -219,7 +201,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
         if (error instanceof ProjectionSupersededError) {
           this.state = 'superseded';
           this.detail = error.message;
-          this.logger.error(`${error.message}: this process stops projecting`);
+          this.logger.error({ err: error }, 'projection superseded: this process stops projecting');
           void this.stream?.stop();
           return;
         }
@@ -227,7 +209,8 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
         if (this.abort.signal.aborted) return;
         const delay = backoffMs(attempt, 250, 5_000);
         this.logger.warn(
-          `batch up to ${items.at(-1)?.seq} not written: ${String(error)}; retrying in ${delay} ms`,
+          { upToSeq: items.at(-1)?.seq, err: error, retryInMs: delay },
+          'batch not written; retrying',
         );
         await sleep(delay, this.abort.signal);
       }
@@ -237,7 +220,7 @@ export class ProjectorService implements OnModuleInit, OnApplicationBootstrap, B
   private async refreshLag(): Promise<void> {
     try {
       this.streamLastSeq = await deliveriesLastSeq(this.jsm);
-      this.lag.set(Math.max(0, this.streamLastSeq - this.checkpoint));
+      this.metrics.lag.set(Math.max(0, this.streamLastSeq - this.checkpoint));
     } catch {
       // NATS unreachable: readiness says so through the nats check; keep the last known value.
     }

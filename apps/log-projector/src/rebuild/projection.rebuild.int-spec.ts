@@ -1,6 +1,6 @@
 import type { RunningService } from '@hookstream/testing';
 import { attemptIdOf } from '@hookstream/contracts';
-import { mixedWorkload, shuffled } from '../testing/delivery-workload';
+import { mixedWorkload, shuffled } from '../testing/delivery-workload.factory';
 import {
   checkpointOf,
   publishFacts,

@@ -1,7 +1,8 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { decodeSubscriptionFact, parseSubscriptionSubject, STREAMS, subjects } from '@hookstream/contracts';
 import { ConsumerRunner, type OrderedStream } from '@hookstream/messaging';
-import { HealthRegistry } from '@hookstream/platform';
+import { HealthRegistry, type Logger } from '@hookstream/platform';
+import { LOG_PROJECTOR_LOGGER } from '../log-projector.tokens';
 
 /**
  * Which subscriptions exist and in which organization, read from SUBSCRIPTIONS (the last fact of
@@ -12,7 +13,6 @@ import { HealthRegistry } from '@hookstream/platform';
  */
 @Injectable()
 export class SubscriptionDirectory implements OnModuleInit, OnApplicationBootstrap {
-  private readonly logger = new Logger('SubscriptionDirectory');
   private readonly owners = new Map<string, string>();
   private readonly metadata = new Map<string, Record<string, unknown>>();
   private stream?: OrderedStream;
@@ -20,6 +20,7 @@ export class SubscriptionDirectory implements OnModuleInit, OnApplicationBootstr
   constructor(
     private readonly runner: ConsumerRunner,
     private readonly health: HealthRegistry,
+    @Inject(LOG_PROJECTOR_LOGGER) private readonly logger: Logger,
   ) {}
 
   onModuleInit(): void {
@@ -39,7 +40,7 @@ export class SubscriptionDirectory implements OnModuleInit, OnApplicationBootstr
       onMessage: (msg) => this.apply(msg.subject, msg.data),
     });
     this.stream.caughtUp.then(
-      () => this.logger.log(`${this.owners.size} subscriptions known`),
+      () => this.logger.info({ subscriptions: this.owners.size }, 'subscriptions loaded'),
       () => undefined,
     );
   }

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull } from 'typeorm';
 import type { Clock, IdGenerator } from '@hookstream/contracts';
 import { hashApiKey, notFound, validationFailed } from '@hookstream/platform';
-import { CLOCK, IDS } from '../app.tokens';
+import { CLOCK, ID_GENERATOR } from '../subscriptions.tokens';
 import { OrganizationEntity } from '../organizations/organization.entity';
 import { ApiKeyEntity, ApiKeyOrganizationEntity } from './api-key.entity';
 import type { ApiKeyCreatedResponse } from './api-key.dto';
@@ -20,7 +20,7 @@ export class ApiKeysService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(IDS) private readonly ids: IdGenerator,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   async create(input: {

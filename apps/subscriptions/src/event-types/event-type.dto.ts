@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsObject, IsString, MaxLength } from 'class-validator';
 import type { CatalogEntry } from '@hookstream/contracts';
-import { Present } from '../common/validation';
+import { Present } from '../common/validation.rules';
 
 export class RegisterEventTypeDto {
   @ApiProperty({

@@ -2,8 +2,8 @@ import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import type { CatalogEntry } from '@hookstream/contracts';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
-import { parseJsonObject } from '../common/grpc';
-import { validateInput } from '../common/validation';
+import { parseJsonObject } from '../common/grpc.decode';
+import { validateInput } from '../common/validation.rules';
 import { RegisterEventTypeDto } from './event-type.dto';
 import { EventTypesService } from './event-types.service';
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { type CatalogEntry, type Clock, EventCatalog } from '@hookstream/contracts';
 import { DomainError, conflict } from '@hookstream/platform';
-import { CLOCK } from '../app.tokens';
+import { CLOCK } from '../subscriptions.tokens';
 import { isUniqueViolation } from '../organizations/organizations.service';
 import { EventTypeEntity } from './event-type.entity';
 

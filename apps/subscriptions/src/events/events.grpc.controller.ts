@@ -2,8 +2,8 @@ import { Controller, UseGuards } from '@nestjs/common';
 import type { Metadata } from '@grpc/grpc-js';
 import { Ctx, GrpcMethod, Payload } from '@nestjs/microservices';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
-import { defined, parseJsonObject } from '../common/grpc';
-import { EventsMetrics } from './events.metrics';
+import { defined, parseJsonObject } from '../common/grpc.decode';
+import { SubscriptionsMetrics } from '../subscriptions.metrics';
 import { EventsService, type IngestResult } from './events.service';
 
 interface GrpcEvent {
@@ -25,7 +25,7 @@ interface GrpcEvent {
 export class EventsGrpcController {
   constructor(
     private readonly events: EventsService,
-    private readonly metrics: EventsMetrics,
+    private readonly metrics: SubscriptionsMetrics,
   ) {}
 
   @GrpcMethod('Events', 'Publish')

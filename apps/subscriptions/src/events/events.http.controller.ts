@@ -11,7 +11,7 @@ import {
 } from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
 import { EventBatchDoc, EventEnvelopeDoc, IngestBatchResultDoc, IngestResultDoc } from './event.dto';
-import { splitBatch } from './event.ingest';
+import { splitBatch } from './event-ingest.rules';
 import { EventsService, type IngestResult } from './events.service';
 
 @ApiTags('events')

@@ -2,12 +2,11 @@ import { Module } from '@nestjs/common';
 import { EventTypesModule } from '../event-types/event-types.module';
 import { EventsGrpcController } from './events.grpc.controller';
 import { EventsHttpController } from './events.http.controller';
-import { EventsMetrics } from './events.metrics';
 import { EventsService } from './events.service';
 
 @Module({
   imports: [EventTypesModule],
   controllers: [EventsHttpController, EventsGrpcController],
-  providers: [EventsService, EventsMetrics],
+  providers: [EventsService],
 })
 export class EventsModule {}

@@ -2,11 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import { eventMessage, type EventEnvelope, type IdGenerator, validTraceparent } from '@hookstream/contracts';
 import { Publisher } from '@hookstream/messaging';
 import { DomainError, invalidField, unavailable } from '@hookstream/platform';
-import type { SubscriptionsConfig } from '../app.config';
-import { CONFIG, IDS } from '../app.tokens';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { ID_GENERATOR, SUBSCRIPTIONS_CONFIG } from '../subscriptions.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
-import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event.ingest';
-import { EventsMetrics } from './events.metrics';
+import { MAX_EVENTS_PER_REQUEST, checkEvent } from './event-ingest.rules';
+import { SubscriptionsMetrics } from '../subscriptions.metrics';
 import { traceIngest } from './events.tracing';
 
 /** Who sent the events: the transport (for the ingest span's name) and the caller's trace context. */
@@ -32,9 +32,9 @@ export class EventsService {
   constructor(
     private readonly eventTypes: EventTypesService,
     private readonly publisher: Publisher,
-    private readonly metrics: EventsMetrics,
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
-    @Inject(IDS) private readonly ids: IdGenerator,
+    private readonly metrics: SubscriptionsMetrics,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   /**
@@ -77,7 +77,7 @@ export class EventsService {
       if (typeof type === 'string') await this.eventTypes.has(organizationId, type);
       const checked = checkEvent(input, {
         organizationId,
-        maxBytes: this.config.MAX_EVENT_BYTES,
+        maxBytes: this.config.maxEventBytes,
         catalog: this.eventTypes.catalog,
         index: batch ? index : undefined,
         newId: () => this.ids.next('evt'),

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Length, Matches } from 'class-validator';
 import { TOKEN_PATTERN } from '@hookstream/contracts';
-import { Present } from '../common/validation';
+import { Present } from '../common/validation.rules';
 import type { OrganizationEntity } from './organization.entity';
 
 export class CreateOrganizationDto {

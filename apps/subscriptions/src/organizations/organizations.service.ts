@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import type { Clock, IdGenerator } from '@hookstream/contracts';
 import { conflict } from '@hookstream/platform';
-import { CLOCK, IDS } from '../app.tokens';
+import { CLOCK, ID_GENERATOR } from '../subscriptions.tokens';
 import { OrganizationEntity } from './organization.entity';
 
 const UNIQUE_VIOLATION = '23505';
@@ -18,7 +18,7 @@ export class OrganizationsService {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(IDS) private readonly ids: IdGenerator,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   async create(input: { id?: string; name: string }): Promise<OrganizationEntity> {

@@ -1,7 +1,9 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { Metrics } from '@hookstream/platform';
+import type { Logger } from '@hookstream/platform';
 import { Publisher } from '@hookstream/messaging';
+import { SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
+import { SubscriptionsMetrics } from '../subscriptions.metrics';
 import { publishesOf, type OutboxRow } from './outbox.batch';
 
 const POLL_INTERVAL_MS = 100;
@@ -22,7 +24,6 @@ const PUBLISH_TIMEOUT_MS = 5_000;
  */
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
-  private readonly logger = new Logger(OutboxRelay.name);
   private running = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
@@ -32,23 +33,14 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly dataSource: DataSource,
     private readonly publisher: Publisher,
-    metrics: Metrics,
+    metrics: SubscriptionsMetrics,
+    @Inject(SUBSCRIPTIONS_LOGGER) private readonly logger: Logger,
   ) {
-    const db = this.dataSource;
-    // Measured at scrape time, so the gauge is right whichever replica holds the relay.
-    metrics.gauge({
-      name: 'hookstream_outbox_backlog_messages',
-      help: 'Subscription changes written but not yet published to SUBSCRIPTIONS',
-      async collect() {
-        try {
-          const rows = await db.query<Array<{ n: string }>>(
-            'SELECT count(*) AS n FROM subscription_outbox WHERE published_at IS NULL',
-          );
-          this.set(Number(rows[0]?.n ?? 0));
-        } catch {
-          // Postgres unavailable: readiness reports it; the scrape keeps the last value.
-        }
-      },
+    metrics.measureOutboxBacklog(async () => {
+      const rows = await this.dataSource.query<Array<{ n: string }>>(
+        'SELECT count(*) AS n FROM subscription_outbox WHERE published_at IS NULL',
+      );
+      return Number(rows[0]?.n ?? 0);
     });
   }
 
@@ -76,7 +68,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         more = await this.relayBatch();
         await this.cleanup();
       } catch (error) {
-        this.logger.warn(`outbox relay: ${(error as Error).message}; retrying`);
+        this.logger.warn({ err: error }, 'outbox relay failed; retrying');
       }
       if (!more) await this.idle();
     }
@@ -131,7 +123,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
       if (published.length > 0)
         await em.query('UPDATE subscription_outbox SET published_at = now() WHERE id = ANY($1)', [published]);
       if (failure !== undefined) {
-        this.logger.warn(`outbox relay: publish failed: ${(failure as Error).message}; retrying`);
+        this.logger.warn({ err: failure }, 'outbox relay: publish failed; retrying');
         return false;
       }
       return rows.length === BATCH_SIZE;

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import type { IdGenerator, SubscriptionFact } from '@hookstream/contracts';
-import { IDS } from '../app.tokens';
+import { ID_GENERATOR } from '../subscriptions.tokens';
 import { OutboxEntity } from './outbox.entity';
 import { OutboxRelay } from './outbox.relay';
 
@@ -13,7 +13,7 @@ import { OutboxRelay } from './outbox.relay';
 @Injectable()
 export class OutboxWriter {
   constructor(
-    @Inject(IDS) private readonly ids: IdGenerator,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
     private readonly relay: OutboxRelay,
   ) {}
 

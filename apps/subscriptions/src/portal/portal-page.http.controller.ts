@@ -3,8 +3,8 @@ import { dirname, extname, join } from 'node:path';
 import { Controller, Get, Inject, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { notFound } from '@hookstream/platform';
-import type { SubscriptionsConfig } from '../app.config';
-import { CONFIG } from '../app.tokens';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { SUBSCRIPTIONS_CONFIG } from '../subscriptions.tokens';
 
 const TYPES: Record<string, string> = {
   '.js': 'text/javascript; charset=utf-8',
@@ -46,7 +46,7 @@ export class PortalPageHttpController {
   private readonly files = loadFiles(portalDir());
   private readonly policy: string;
 
-  constructor(@Inject(CONFIG) config: SubscriptionsConfig) {
+  constructor(@Inject(SUBSCRIPTIONS_CONFIG) config: SubscriptionsConfig) {
     this.policy = [
       "default-src 'self'",
       "script-src 'self'",
@@ -56,7 +56,7 @@ export class PortalPageHttpController {
       "connect-src 'self'",
       "base-uri 'none'",
       "form-action 'none'",
-      `frame-ancestors ${config.PORTAL_FRAME_ANCESTORS}`,
+      `frame-ancestors ${config.portalFrameAncestors}`,
     ].join('; ');
   }
 

@@ -8,8 +8,8 @@ import {
 } from '@nestjs/swagger';
 import { ApiKeyGuard, CurrentTenant, forbidden, type Tenant } from '@hookstream/platform';
 import { sampleDataOf } from '@hookstream/contracts';
-import type { SubscriptionsConfig } from '../app.config';
-import { CONFIG } from '../app.tokens';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { SUBSCRIPTIONS_CONFIG } from '../subscriptions.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { DEFAULT_LIST_LIMIT, ListSubscriptionsQuery } from '../subscriptions/subscription-actions.dto';
 import { SubscriptionListResponse, toResponse } from '../subscriptions/subscription.response';
@@ -24,7 +24,7 @@ import { PortalScopeQueries } from './portal.scope';
 @Controller('portal')
 export class PortalSessionsHttpController {
   constructor(
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     private readonly scope: PortalScopeQueries,
     private readonly eventTypes: EventTypesService,
     private readonly sessions: PortalSessionsService,
@@ -48,7 +48,7 @@ export class PortalSessionsHttpController {
   @ApiExcludeEndpoint()
   session(@CurrentTenant() tenant: Tenant) {
     if (!tenant.portal) throw forbidden('this route needs a portal session token');
-    return { ...toSessionView(tenant.portal), secretRotationGraceMs: this.config.SECRET_ROTATION_GRACE };
+    return { ...toSessionView(tenant.portal), secretRotationGraceMs: this.config.secretRotationGraceMs };
   }
 
   /** The catalog with an example payload per type (the built-in sample; none for custom types). */

@@ -1,8 +1,8 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
-import { defined } from '../common/grpc';
-import { validateInput } from '../common/validation';
+import { defined } from '../common/grpc.decode';
+import { validateInput } from '../common/validation.rules';
 import { CreatePortalSessionDto } from './portal-session.dto';
 import { PortalSessionsService } from './portal-sessions.service';
 

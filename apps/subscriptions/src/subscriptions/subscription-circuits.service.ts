@@ -4,7 +4,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { decodeCircuitRecord, STREAMS, subjects, type CircuitRecord } from '@hookstream/contracts';
 import { JETSTREAM_MANAGER, Publisher, storedMessage } from '@hookstream/messaging';
 import type { Clock } from '@hookstream/contracts';
-import { CLOCK } from '../app.tokens';
+import { CLOCK } from '../subscriptions.tokens';
 import { SubscriptionsService } from './subscriptions.service';
 
 /** An endpoint's circuit as clients see it. */

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import {
   type Clock,
@@ -13,15 +13,21 @@ import {
   subjects,
 } from '@hookstream/contracts';
 import { JETSTREAM, Publisher } from '@hookstream/messaging';
-import { invalidField, isDomainError, unavailable, validationFailed } from '@hookstream/platform';
+import {
+  invalidField,
+  isDomainError,
+  type Logger,
+  unavailable,
+  validationFailed,
+} from '@hookstream/platform';
 import { compileFilter, filterDocument, matchesAny, validateFilter } from '@hookstream/webhooks';
-import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, CONFIG, IDS } from '../app.tokens';
-import { scanStream } from '../common/stream-scan';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
+import { scanStream } from '../common/stream-scan.queries';
 import { EventTypesService } from '../event-types/event-types.service';
 import { MAX_REPLAY_EVENTS, type ReplayDto, type TestDeliveryDto } from './subscription-actions.dto';
 import { type CreatedDispatch, createdDispatch, testEvent } from './subscription.dispatch';
-import { latestFailed, type RoundOutcome } from './subscription.replay-selection';
+import { latestFailed, type RoundOutcome } from './replay-selection.decision';
 import { SubscriptionsService } from './subscriptions.service';
 
 export const DEFAULT_TEST_EVENT_TYPE = 'workflow.completed';
@@ -34,16 +40,15 @@ const PUBLISH_CHUNK = 100;
  */
 @Injectable()
 export class SubscriptionDeliveriesService {
-  private readonly logger = new Logger(SubscriptionDeliveriesService.name);
-
   constructor(
     private readonly subscriptions: SubscriptionsService,
     private readonly eventTypes: EventTypesService,
     private readonly publisher: Publisher,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(IDS) private readonly ids: IdGenerator,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(SUBSCRIPTIONS_LOGGER) private readonly logger: Logger,
   ) {}
 
   async test(organizationId: string, id: string, dto: TestDeliveryDto): Promise<{ dispatchId: string }> {
@@ -98,7 +103,7 @@ export class SubscriptionDeliveriesService {
       })) {
         const where = parseEventSubject(msg.subject);
         if (!where || !matchesAny(subscription.events, where.type)) continue;
-        const decoded = decodeEnvelope(msg.data, where, this.config.MAX_EVENT_BYTES);
+        const decoded = decodeEnvelope(msg.data, where, this.config.maxEventBytes);
         if (!decoded.ok) continue;
         const event = decoded.envelope;
         if (onlyFailed && !onlyFailed.has(dispatchIdOf(event.id, subscription.id))) continue;
@@ -128,7 +133,7 @@ export class SubscriptionDeliveriesService {
       throw unavailable('the event log could not be read', { cause: error });
     }
     await this.publish(chunk);
-    this.logger.log(`replay ${round} of ${id}: ${count} dispatches${truncated ? ' (truncated)' : ''}`);
+    this.logger.info({ subscriptionId: id, replayId: round, count, truncated }, 'replay published');
     return { replayId: round, count, truncated };
   }
 

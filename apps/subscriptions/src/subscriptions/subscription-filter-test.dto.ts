@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsObject, Max, Min } from 'class-validator';
 import { Verbatim } from '@hookstream/platform';
-import { Present } from '../common/validation';
+import { Present } from '../common/validation.rules';
 
 export const MAX_FILTER_TEST_EVENTS = 100;
 export const DEFAULT_FILTER_TEST_EVENTS = 20;

@@ -1,8 +1,8 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
-import { defined, parseJsonObject } from '../common/grpc';
-import { validateInput } from '../common/validation';
+import { defined, parseJsonObject } from '../common/grpc.decode';
+import { validateInput } from '../common/validation.rules';
 import { FilterTestDto, type FilterTestResponse } from './subscription-filter-test.dto';
 import { SubscriptionFilterTestService } from './subscription-filter-test.service';
 

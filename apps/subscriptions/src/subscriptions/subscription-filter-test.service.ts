@@ -11,9 +11,9 @@ import {
 import { JETSTREAM, JETSTREAM_MANAGER } from '@hookstream/messaging';
 import { invalidField, invalidFields, unavailable } from '@hookstream/platform';
 import { validateFilter } from '@hookstream/webhooks';
-import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, CONFIG } from '../app.tokens';
-import { tailStream } from '../common/stream-tail';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { CLOCK, SUBSCRIPTIONS_CONFIG } from '../subscriptions.tokens';
+import { tailStream } from '../common/stream-tail.queries';
 import {
   DEFAULT_FILTER_TEST_EVENTS,
   type FilterTestDto,
@@ -32,7 +32,7 @@ export class SubscriptionFilterTestService {
     private readonly subscriptions: SubscriptionsService,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -71,7 +71,7 @@ export class SubscriptionFilterTestService {
       const events: EventEnvelope[] = [];
       for (const msg of messages.reverse()) {
         const where = parseEventSubject(msg.subject);
-        const decoded = where && decodeEnvelope(msg.data, where, this.config.MAX_EVENT_BYTES);
+        const decoded = where && decodeEnvelope(msg.data, where, this.config.maxEventBytes);
         if (decoded?.ok) events.push(decoded.envelope);
       }
       return events;

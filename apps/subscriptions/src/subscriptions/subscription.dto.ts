@@ -26,7 +26,7 @@ import {
   type SignatureScheme,
 } from '@hookstream/contracts';
 import { Verbatim } from '@hookstream/platform';
-import { Present } from '../common/validation';
+import { Present } from '../common/validation.rules';
 import type { SubscriptionDraft, SubscriptionPatch } from './subscription.state';
 
 export const MAX_PATTERNS = 100;

@@ -1,5 +1,5 @@
 import { validationFailed } from '@hookstream/platform';
-import { defined, parseJsonObject } from '../common/grpc';
+import { defined, parseJsonObject } from '../common/grpc.decode';
 import type { CircuitResponse } from './subscription-circuits.service';
 import type { SubscriptionResponse } from './subscription.response';
 

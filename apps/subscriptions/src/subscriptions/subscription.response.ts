@@ -9,7 +9,7 @@ import {
   type SubscriptionState,
 } from '@hookstream/contracts';
 import { RateLimitDto, RetryPolicyDto } from './subscription.dto';
-import { currentPublicKey } from './subscription.secrets';
+import { currentPublicKey } from './subscription-secrets.state';
 
 /** A subscription as clients see it: never any secret, except `secret` on create and rotate. */
 export class SubscriptionResponse {

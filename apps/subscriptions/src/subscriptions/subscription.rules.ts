@@ -23,7 +23,7 @@ export interface RuleContext {
 export const MAX_METADATA_BYTES = 16 * 1024;
 
 /**
- * The rules class-validator cannot express (docs/architecture.md §5, issue-level contract): address
+ * The rules class-validator cannot express (docs/architecture.md §5): address
  * policy, pattern grammar against the catalog, header names, template output, schedule. Returns
  * one problem per invalid field (the first it has). Only the fields present are checked, so it
  * serves create and patch.

@@ -1,5 +1,5 @@
 import type { EncryptedSecret, SubscriptionState } from '@hookstream/contracts';
-import { liveSecrets } from './subscription.secrets';
+import { liveSecrets } from './subscription-secrets.state';
 
 /** The fields a caller chooses when creating a subscription (already validated). */
 export type SubscriptionDraft = Pick<

@@ -1,9 +1,10 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { decodeWebhookDisabled, STREAMS, WEBHOOK_DISABLED_FILTER } from '@hookstream/contracts';
 import { ConsumerRunner, type HandlerOutcome, Outcome, type RunningConsumer } from '@hookstream/messaging';
-import type { SubscriptionsConfig } from '../app.config';
-import { CONFIG } from '../app.tokens';
+import type { Logger } from '@hookstream/platform';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
 import { SubscriptionsService } from './subscriptions.service';
 
 export const DISABLER_DURABLE = 'subscriptions-disabler';
@@ -15,13 +16,13 @@ export const DISABLER_DURABLE = 'subscriptions-disabler';
  */
 @Injectable()
 export class SubscriptionsDisabler implements OnApplicationBootstrap {
-  private readonly logger = new Logger(SubscriptionsDisabler.name);
   private consumer?: RunningConsumer;
 
   constructor(
     private readonly runner: ConsumerRunner,
     private readonly subscriptions: SubscriptionsService,
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(SUBSCRIPTIONS_LOGGER) private readonly logger: Logger,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -34,19 +35,22 @@ export class SubscriptionsDisabler implements OnApplicationBootstrap {
       concurrency: 4,
       handler: (msg) => this.handle(msg),
       onTerminated: (msg, reason) =>
-        this.logger.warn(`webhook.disabled event on ${msg.subject} refused: ${reason}`),
+        this.logger.warn({ subject: msg.subject, reason }, 'webhook.disabled event refused'),
     });
   }
 
   async handle(msg: JsMsg): Promise<HandlerOutcome> {
-    const decision = decodeWebhookDisabled(msg.subject, msg.data, this.config.MAX_EVENT_BYTES);
+    const decision = decodeWebhookDisabled(msg.subject, msg.data, this.config.maxEventBytes);
     if (!decision.ok) return Outcome.term(decision.reason);
     try {
       // An unknown or already disabled subscription needs nothing: acknowledged either way.
       await this.subscriptions.disable(decision.organizationId, decision.subscriptionId, decision.reason);
       return Outcome.ack();
     } catch (error) {
-      this.logger.warn(`disabling ${decision.subscriptionId} failed: ${(error as Error).message}; retrying`);
+      this.logger.warn(
+        { subscriptionId: decision.subscriptionId, err: error },
+        'disabling the subscription failed; retrying',
+      );
       return Outcome.nak(1_000);
     }
   }

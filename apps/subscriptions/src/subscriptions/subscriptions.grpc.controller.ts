@@ -1,7 +1,7 @@
 import { Controller, UseGuards } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { ApiKeyGuard, CurrentTenant, type Tenant } from '@hookstream/platform';
-import { validateInput } from '../common/validation';
+import { validateInput } from '../common/validation.rules';
 import {
   DEFAULT_LIST_LIMIT,
   ListSubscriptionsQuery,
@@ -20,7 +20,7 @@ import {
   toGrpcSubscription,
 } from './subscription.grpc-mapping';
 import { toResponse } from './subscription.response';
-import { parseJsonObject } from '../common/grpc';
+import { parseJsonObject } from '../common/grpc.decode';
 import { SubscriptionCircuitsService } from './subscription-circuits.service';
 import { SubscriptionDeliveriesService } from './subscription-deliveries.service';
 import { SubscriptionsService } from './subscriptions.service';

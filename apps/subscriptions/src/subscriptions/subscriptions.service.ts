@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
@@ -9,16 +9,16 @@ import {
   type SignatureScheme,
   type SubscriptionState,
 } from '@hookstream/contracts';
-import { invalidFields, isDomainError, notFound } from '@hookstream/platform';
+import { invalidFields, isDomainError, type Logger, notFound } from '@hookstream/platform';
 import { encryptSecret, generateSecret, generateSigningKeyPair } from '@hookstream/webhooks';
-import type { SubscriptionsConfig } from '../app.config';
-import { CLOCK, CONFIG, IDS } from '../app.tokens';
+import type { SubscriptionsConfig } from '../subscriptions.config';
+import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
 import { OutboxWriter } from '../outbox/outbox.writer';
 import { type CreateSubscriptionDto, toDraft, toPatch, type UpdateSubscriptionDto } from './subscription.dto';
 import { SubscriptionEntity, toRow, toState } from './subscription.entity';
 import { signatureProblems, subscriptionFieldProblems } from './subscription.rules';
-import { type NewSecret, replaceSecrets, rotateSecrets } from './subscription.secrets';
+import { type NewSecret, replaceSecrets, rotateSecrets } from './subscription-secrets.state';
 import { applyPatch, createState, disableState } from './subscription.state';
 
 export interface WithSecret {
@@ -39,15 +39,14 @@ interface NewKey {
  */
 @Injectable()
 export class SubscriptionsService {
-  private readonly logger = new Logger(SubscriptionsService.name);
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly eventTypes: EventTypesService,
     private readonly outbox: OutboxWriter,
-    @Inject(CONFIG) private readonly config: SubscriptionsConfig,
+    @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
-    @Inject(IDS) private readonly ids: IdGenerator,
+    @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
+    @Inject(SUBSCRIPTIONS_LOGGER) private readonly logger: Logger,
   ) {}
 
   async create(organizationId: string, dto: CreateSubscriptionDto): Promise<WithSecret> {
@@ -69,7 +68,7 @@ export class SubscriptionsService {
       await this.outbox.append(em, state, (messageId) => subscriptionChanged(state, messageId, now), now);
     });
     this.outbox.committed();
-    this.logger.log(`subscription ${state.id} created for ${organizationId}`);
+    this.logger.info({ subscriptionId: state.id, organizationId }, 'subscription created');
     return { state, secret: key.shown };
   }
 
@@ -109,7 +108,7 @@ export class SubscriptionsService {
       if (merged.signature !== state.signature) {
         const key = this.newKey(merged.signature, dto.secret);
         shown = key.shown;
-        secrets = rotateSecrets(state.secrets, key.stored, now, this.config.SECRET_ROTATION_GRACE);
+        secrets = rotateSecrets(state.secrets, key.stored, now, this.config.secretRotationGraceMs);
       } else if (dto.secret !== undefined) {
         secrets = replaceSecrets(this.encrypt(dto.secret));
       }
@@ -128,10 +127,10 @@ export class SubscriptionsService {
         current,
         {},
         now,
-        rotateSecrets(current.secrets, key.stored, now, this.config.SECRET_ROTATION_GRACE),
+        rotateSecrets(current.secrets, key.stored, now, this.config.secretRotationGraceMs),
       );
     });
-    this.logger.log(`subscription ${id} secret rotated`);
+    this.logger.info({ subscriptionId: id }, 'subscription secret rotated');
     return { state, secret: shown };
   }
 
@@ -143,7 +142,7 @@ export class SubscriptionsService {
       await this.outbox.append(em, row, (messageId) => subscriptionDeleted(row, messageId, now), now);
     });
     this.outbox.committed();
-    this.logger.log(`subscription ${id} deleted`);
+    this.logger.info({ subscriptionId: id }, 'subscription deleted');
   }
 
   /** The dispatcher's decision (webhook.disabled); false when there was nothing to change. */
@@ -157,7 +156,7 @@ export class SubscriptionsService {
         }
         return disableState(state, reason, now);
       });
-      if (changed) this.logger.warn(`subscription ${id} disabled: ${reason}`);
+      if (changed) this.logger.warn({ subscriptionId: id, reason }, 'subscription disabled');
       return changed;
     } catch (error) {
       if (isDomainError(error) && error.code === 'not_found') return false;
@@ -210,7 +209,7 @@ export class SubscriptionsService {
         : (await this.eventTypes.typesOf(organizationId)).map((entry) => entry.name);
     const problems = subscriptionFieldProblems(fields, {
       registeredTypes,
-      allowHttp: this.config.DELIVERY_ALLOW_HTTP,
+      allowHttp: this.config.allowHttp,
       allow: this.config.allowList,
     });
     if (problems.length > 0) throw invalidFields(problems);
@@ -227,6 +226,6 @@ export class SubscriptionsService {
   }
 
   private encrypt(secret: string): string {
-    return encryptSecret(secret, this.config.SECRETS_KEY);
+    return encryptSecret(secret, this.config.secretsKey);
   }
 }

@@ -1,6 +1,6 @@
 import type { OrganizationId, SubscriptionId } from '@hookstream/contracts';
 import { matchesAny } from '@hookstream/webhooks';
-import { disabledRoute, type Route } from './route';
+import { disabledRoute, type Route } from './route.state';
 
 /** Bounds the per-organization match cache: event types are few, but nothing stops a publisher inventing many. */
 const MAX_CACHED_TYPES_PER_ORGANIZATION = 2_000;

@@ -1,5 +1,5 @@
 import { validationFailed } from '@hookstream/platform';
-import { isRecord } from './validation';
+import { isRecord } from './validation.rules';
 
 /** Parses a `*_json` field of a gRPC message that must hold a JSON object. */
 export function parseJsonObject(field: string, text: string): Record<string, unknown> {

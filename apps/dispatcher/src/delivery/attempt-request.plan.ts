@@ -1,7 +1,7 @@
 import type { Dispatch } from '@hookstream/contracts';
 import { signedHeaders } from '@hookstream/webhooks';
-import { signingSecrets, type Route } from '../routing/route';
-import type { HttpRequest } from './http-sender';
+import { signingSecrets, type Route } from '../routing/route.state';
+import type { HttpRequest } from './http-sender.client';
 
 /** Custom header names whose values the delivery log does not keep. */
 const CREDENTIAL_HEADER = /auth|cookie|token|secret|key|password|session|signature/i;

@@ -1,7 +1,7 @@
 import { EventCatalog, sampleDataOf, type SubscriptionState } from '@hookstream/contracts';
 import { compileFilter } from '@hookstream/webhooks';
-import type { Route } from '../routing/route';
-import { checkEvent, type EventCheckDeps } from './fanout.check';
+import type { Route } from '../routing/route.state';
+import { checkEvent, type EventCheckDeps } from './fanout-check.decision';
 
 const catalog = new EventCatalog();
 const route = {

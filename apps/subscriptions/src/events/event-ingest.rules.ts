@@ -4,7 +4,7 @@ import {
   validateEnvelope,
   WEBHOOK_DISABLED,
 } from '@hookstream/contracts';
-import { isRecord } from '../common/validation';
+import { isRecord } from '../common/validation.rules';
 
 export const MAX_EVENTS_PER_REQUEST = 100;
 /** Types only Hookstream itself publishes: accepting them from callers would let anyone forge them. */

@@ -8,10 +8,11 @@ import {
   type HandlerOutcome,
   type RunningConsumer,
 } from '@hookstream/messaging';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
+import type { DispatcherConfig } from '../dispatcher.config';
 import { msUntilDue } from './attempt.outcome';
-import { AttemptRunner, WAITING_ROOM_FACTOR } from './attempt.runner';
-import { HeldRetries, retryShare } from './held-retries';
+import { AttemptRunner, WAITING_ROOM_FACTOR } from './attempt-runner.service';
+import { HeldRetries, retryShare } from './held-retries.state';
+import { DISPATCHER_CONFIG } from '../dispatcher.tokens';
 
 export const ATTEMPTS_DURABLE = 'dispatcher-attempts';
 export const RETRIES_DURABLE = 'dispatcher-retries';

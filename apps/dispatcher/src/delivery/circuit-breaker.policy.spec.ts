@@ -6,7 +6,7 @@ import {
   probeDelayMs,
   probeDue,
   type BreakerPolicy,
-} from './circuit.breaker';
+} from './circuit-breaker.policy';
 
 const policy: BreakerPolicy = { failureThreshold: 3, probeBaseMs: 1_000, probeMaxMs: 8_000 };
 const key = { subscriptionId: 'wh_1', organizationId: 'org_1' };

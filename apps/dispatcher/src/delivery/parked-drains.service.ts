@@ -21,15 +21,15 @@ import {
   type RunningConsumer,
 } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
-import type { Route } from '../routing/route';
+import type { DispatcherConfig } from '../dispatcher.config';
+import type { Route } from '../routing/route.state';
 import { RoutingService } from '../routing/routing.service';
-import { AttemptRunner } from './attempt.runner';
+import { AttemptRunner } from './attempt-runner.service';
 import { drainAction, scheduleEndsAtMs } from './drain.policy';
-import { EndpointCircuits } from './endpoint-circuits';
-import { ParkedQueues } from './parked-queues';
+import { EndpointCircuits } from './endpoint-circuits.service';
+import { ParkedQueues } from './parked-queues.service';
 import { Throttle } from './throttle.service';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 const TICK_MS = 250;
 const SCAN_MS = 5_000;
@@ -223,11 +223,7 @@ export class ParkedDrains {
 
   private async ensureConsumer(drain: Drain): Promise<string> {
     const spec = this.queueSpec(drain);
-    await ensureDurableConsumer(this.jsm, spec, {
-      log: (message: string) => this.logger.info(message),
-      warn: (message: string) => this.logger.warn(message),
-      error: (message: string) => this.logger.error(message),
-    });
+    await ensureDurableConsumer(this.jsm, spec, this.logger);
     return spec.durable;
   }
 

@@ -1,4 +1,4 @@
-import { latestFailed } from './subscription.replay-selection';
+import { latestFailed } from './replay-selection.decision';
 
 describe('latestFailed', () => {
   it('selects dispatches whose latest finished round failed', () => {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
-import { describeRequestError } from './request-error';
+import { describeRequestError } from './request-error.outcome';
 
 /** Read at most this much of a response: enough to reuse the connection after small bodies. */
 export const RESPONSE_READ_LIMIT = 64 * 1024;

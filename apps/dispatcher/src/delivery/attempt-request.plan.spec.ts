@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import type { Dispatch, SubscriptionState } from '@hookstream/contracts';
-import type { Route } from '../routing/route';
-import { buildRequest, loggedHeaders, MASKED_VALUE } from './attempt.request';
+import type { Route } from '../routing/route.state';
+import { buildRequest, loggedHeaders, MASKED_VALUE } from './attempt-request.plan';
 
 const current = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
 const previous = `whsec_${Buffer.alloc(32, 2).toString('base64')}`;

@@ -1,4 +1,4 @@
-import { currentPublicKey, liveSecrets, replaceSecrets, rotateSecrets } from './subscription.secrets';
+import { currentPublicKey, liveSecrets, replaceSecrets, rotateSecrets } from './subscription-secrets.state';
 
 const at = (iso: string) => new Date(iso);
 const HOUR = 3_600_000;

@@ -1,4 +1,4 @@
-import { EndpointGate, waitingShare } from './endpoint-gate';
+import { EndpointGate, waitingShare } from './endpoint-gate.state';
 
 const options = { originLimit: 2, globalLimit: 10, maxWaiting: 100, maxWaitMs: 1_000 };
 

@@ -3,8 +3,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import { decodeCircuitRecord, STREAMS, subjects, type CircuitRecord } from '@hookstream/contracts';
 import { ConsumerRunner, Publisher, type OrderedStream } from '@hookstream/messaging';
 import type { Logger } from '@hookstream/platform';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
+import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
 import {
   afterFailure,
@@ -15,7 +14,8 @@ import {
   type BreakerPolicy,
   type EndpointKey,
   type Transition,
-} from './circuit.breaker';
+} from './circuit-breaker.policy';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 /**
  * The circuit of every endpoint that has failed lately, shared by the replicas through CIRCUITS

@@ -1,4 +1,4 @@
-import { HeldRetries, retryShare } from './held-retries';
+import { HeldRetries, retryShare } from './held-retries.state';
 
 describe('HeldRetries', () => {
   it('lets each subscription hold up to its share, independently of the others', () => {

@@ -1,5 +1,5 @@
 import { EventCatalog } from '@hookstream/contracts';
-import { checkEvent, splitBatch } from './event.ingest';
+import { checkEvent, splitBatch } from './event-ingest.rules';
 
 const catalog = new EventCatalog();
 const context = { organizationId: 'org_a', maxBytes: 1024, catalog, newId: () => 'evt_generated' };

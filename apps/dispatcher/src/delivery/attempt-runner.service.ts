@@ -14,23 +14,23 @@ import {
   type PublishResult,
 } from '@hookstream/messaging';
 import { activeTracer, traceparentOf, type Logger } from '@hookstream/platform';
-import { DISPATCHER_CONFIG, type DispatcherConfig } from '../dispatcher.config';
-import { DISPATCHER_LOGGER } from '../dispatcher.logger';
+import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics, statusClass, type AttemptOutcomeLabel } from '../dispatcher.metrics';
 import { Disabler } from '../disabling/disabler.service';
-import type { Route } from '../routing/route';
+import type { Route } from '../routing/route.state';
 import { RoutingService } from '../routing/routing.service';
 import type { DeliveryOutcome } from '@hookstream/webhooks';
 import { abandonedFact, decideAttempt, type AttemptReport } from './attempt.outcome';
-import { buildRequest, loggedHeaders } from './attempt.request';
+import { buildRequest, loggedHeaders } from './attempt-request.plan';
 import { endAttemptSpan, startAttemptSpan } from './attempt.tracing';
-import { EndpointCircuits } from './endpoint-circuits';
-import { EndpointGate } from './endpoint-gate';
+import { EndpointCircuits } from './endpoint-circuits.service';
+import { EndpointGate } from './endpoint-gate.state';
 import { fastPathDecision, OriginHealthBook } from './fast-path.decision';
-import { HttpSender, type HttpRequest, type HttpResult } from './http-sender';
-import { OriginPools } from './origin-pools';
-import { ParkedQueues, type AttemptSource, type ParkReason } from './parked-queues';
+import { HttpSender, type HttpRequest, type HttpResult } from './http-sender.client';
+import { OriginPools } from './origin-pools.client';
+import { ParkedQueues, type AttemptSource, type ParkReason } from './parked-queues.service';
 import { Throttle } from './throttle.service';
+import { DISPATCHER_CONFIG, DISPATCHER_LOGGER } from '../dispatcher.tokens';
 
 /** A dispatch naming a subscription this process has not seen yet waits this long for the routing table. */
 const UNKNOWN_SUBSCRIPTION_PATIENCE_MS = 30_000;

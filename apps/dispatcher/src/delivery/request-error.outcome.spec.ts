@@ -1,4 +1,4 @@
-import { describeRequestError } from './request-error';
+import { describeRequestError } from './request-error.outcome';
 
 const withCode = (message: string, code: string, cause?: unknown): Error =>
   Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { code });

@@ -1,4 +1,4 @@
-import { fillHours, windowStart } from './portal-stats';
+import { fillHours, windowStart } from './portal-stats.rows';
 
 describe('portal hourly stats', () => {
   const now = new Date('2026-12-02T18:40:00Z');

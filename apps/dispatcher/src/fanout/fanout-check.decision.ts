@@ -6,7 +6,7 @@ import {
   type OrganizationId,
 } from '@hookstream/contracts';
 import { filterDocument, type FilterDocument } from '@hookstream/webhooks';
-import type { Route } from '../routing/route';
+import type { Route } from '../routing/route.state';
 
 export type RejectCode =
   | 'bad_subject'

@@ -1,4 +1,4 @@
-import { FailureTracker } from './failure.tracker';
+import { FailureTracker } from './failure-tracker.state';
 
 const DAY = 86_400_000;
 

@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
 import type { AllowList } from '@hookstream/webhooks';
-import { guardedConnector, type Resolver } from './guarded-connector';
+import { guardedConnector, type Resolver } from './guarded-connector.client';
 
 export interface OriginPoolsOptions {
   allow: AllowList;

@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jet
 import type { ConnectionOptions, NatsConnection } from '@nats-io/nats-core';
 import { connect as nodeConnect } from '@nats-io/transport-node';
 import { startNats, type NatsServer } from '@hookstream/testing';
-import { tailStream } from './stream-tail';
+import { tailStream } from './stream-tail.queries';
 
 const connect = nodeConnect as (options: ConnectionOptions) => Promise<NatsConnection>;
 

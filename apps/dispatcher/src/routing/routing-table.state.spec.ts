@@ -6,8 +6,8 @@ import {
   parseAllowedTargets,
   parseSchedule,
 } from '@hookstream/webhooks';
-import { signingSecrets, toRoute, type RouteBuilder } from './route';
-import { RoutingTable } from './routing-table';
+import { signingSecrets, toRoute, type RouteBuilder } from './route.state';
+import { RoutingTable } from './routing-table.state';
 
 const key = Buffer.alloc(32, 7);
 const builder: RouteBuilder = {
