@@ -15,8 +15,8 @@ import { LogsHttpController } from './logs/logs.http.controller';
 import { PortalHttpController } from './portal/portal.http.controller';
 import { ProjectorPortalScope } from './portal/portal.scope';
 import { OutcomeFeed } from './projector/outcome.feed';
-import { ProjectionSchemaService } from './projector/projection-schema.service';
-import { logProjectorDataSourceOptions } from './projector/projection.schema';
+import { ProjectionSchemaService } from './tables/projection-schema.service';
+import { logProjectorDataSourceOptions } from './tables/projection.schema';
 import { ProjectorService } from './projector/projector.service';
 import { SubscriptionDirectory } from './subscriptions/subscription-directory';
 

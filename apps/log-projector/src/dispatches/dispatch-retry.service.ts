@@ -14,7 +14,7 @@ import { Publisher } from '@hookstream/messaging';
 import { conflict, notFound } from '@hookstream/platform';
 import { DataSource } from 'typeorm';
 import type { DispatchRow } from '../projection/delivery-log.rows';
-import { DISPATCH_VIEW, fromDispatchRecord, type DispatchRecord } from '../projector/projection.sql';
+import { DISPATCH_VIEW, fromDispatchRecord, type DispatchRecord } from '../tables/projection.sql';
 import { CLOCK, ID_GENERATOR } from '../app.tokens';
 
 export interface RetryStarted {
