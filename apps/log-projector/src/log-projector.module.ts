@@ -5,10 +5,12 @@ import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
 import { IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
+import { ApiKeyLookupQueries } from './api-keys/api-key-lookup.queries';
 import { CLOCK, ID_GENERATOR } from './app.tokens';
 import { DeliveriesGrpcController } from './deliveries-grpc/deliveries.grpc.controller';
 import { DispatchRetryService } from './dispatches/dispatch-retry.service';
 import { DispatchesHttpController } from './dispatches/dispatches.http.controller';
+import { DispatchesQueries } from './dispatches/dispatches.queries';
 import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from './log-projector.config';
 import { DeliveryLogQueries } from './logs/delivery-log.queries';
 import { LogsHttpController } from './logs/logs.http.controller';
@@ -26,7 +28,10 @@ export class LogProjectorModule {
     return {
       module: LogProjectorModule,
       imports: [
-        PlatformModule.forRoot({ portalSigningKey: config.PORTAL_SIGNING_KEY }),
+        PlatformModule.forRoot({
+          portalSigningKey: config.PORTAL_SIGNING_KEY,
+          apiKeyLookup: ApiKeyLookupQueries,
+        }),
         TypeOrmModule.forRoot(logProjectorDataSourceOptions(config.DATABASE_URL)),
         MessagingModule.forRoot({
           servers: config.NATS_URL,
@@ -55,6 +60,7 @@ export class LogProjectorModule {
         ProjectorService,
         SubscriptionDirectory,
         DeliveryLogQueries,
+        DispatchesQueries,
         DispatchRetryService,
         {
           provide: APP_INTERCEPTOR,

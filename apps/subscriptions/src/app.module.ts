@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
 import { IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
+import { ApiKeysStore } from './api-keys/api-keys.store';
 import type { SubscriptionsConfig } from './app.config';
 import { CLOCK, CONFIG, IDS } from './app.tokens';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
@@ -40,6 +41,7 @@ export class AppModule {
         PlatformModule.forRoot({
           adminToken: config.ADMIN_TOKEN,
           portalSigningKey: config.PORTAL_SIGNING_KEY,
+          apiKeyLookup: ApiKeysStore,
         }),
         TypeOrmModule.forRootAsync({
           useFactory: () => subscriptionsDataSourceOptions(config.DATABASE_URL),

@@ -9,6 +9,7 @@ import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { ConfigError, DomainError, exitOnConfigError, readConfig, url } from '@hookstream/platform';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { ApiKeysStore } from './api-keys/api-keys.store';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
 import { OrganizationsService } from './organizations/organizations.service';
 import { toOrganizationResponse } from './organizations/organization.dto';
@@ -36,7 +37,7 @@ async function run(command: string | undefined, args: string[], dataSource: Data
     case 'create-api-key': {
       const organizationIds = values.org ?? [];
       if (organizationIds.length === 0) throw new ConfigError(['--org is required']);
-      const apiKeys = new ApiKeysService(dataSource, systemClock, ulidIds);
+      const apiKeys = new ApiKeysService(new ApiKeysStore(dataSource), systemClock, ulidIds);
       return apiKeys.create({
         organizationIds,
         defaultOrganizationId: values.default ?? organizationIds[0]!,
