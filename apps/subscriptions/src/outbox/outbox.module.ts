@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { OutboxRelay } from './outbox.relay';
-import { OutboxWriter } from './outbox.writer';
 
-@Module({ providers: [OutboxRelay, OutboxWriter], exports: [OutboxWriter, OutboxRelay] })
+/** The relay that publishes the outbox; SubscriptionStore writes the rows and wakes it. */
+@Module({ providers: [OutboxRelay], exports: [OutboxRelay] })
 export class OutboxModule {}
