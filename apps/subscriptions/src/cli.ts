@@ -12,6 +12,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { ApiKeysStore } from './api-keys/api-keys.store';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
 import { OrganizationsService } from './organizations/organizations.service';
+import { OrganizationsStore } from './organizations/organizations.store';
 import { toOrganizationResponse } from './organizations/organization.dto';
 
 const USAGE = `usage:
@@ -31,7 +32,11 @@ async function run(command: string | undefined, args: string[], dataSource: Data
   switch (command) {
     case 'create-organization': {
       if (!values.name) throw new ConfigError(['--name is required']);
-      const organizations = new OrganizationsService(dataSource, systemClock, ulidIds);
+      const organizations = new OrganizationsService(
+        new OrganizationsStore(dataSource),
+        systemClock,
+        ulidIds,
+      );
       return toOrganizationResponse(await organizations.create({ id: values.id, name: values.name }));
     }
     case 'create-api-key': {

@@ -42,6 +42,38 @@ export class SubscriptionStore {
     return { items: rows.map(toState), total };
   }
 
+  /** Whether the organization's subscription carries every key and value of `metadata`. */
+  async matchesMetadata(
+    organizationId: string,
+    id: string,
+    metadata: Record<string, string>,
+  ): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(
+      'SELECT 1 FROM subscriptions WHERE id = $1 AND organization_id = $2 AND metadata @> $3::jsonb',
+      [id, organizationId, JSON.stringify(metadata)],
+    );
+    return rows.length > 0;
+  }
+
+  /** The organization's subscriptions whose metadata holds `metadata`, newest first. */
+  async listMatchingMetadata(
+    organizationId: string,
+    metadata: Record<string, string>,
+    page: { limit: number; offset: number },
+  ): Promise<{ items: SubscriptionState[]; total: number }> {
+    const [rows, total] = await this.dataSource
+      .getRepository(SubscriptionEntity)
+      .createQueryBuilder('s')
+      .where('s.organization_id = :organizationId', { organizationId })
+      .andWhere('s.metadata @> CAST(:filter AS jsonb)', { filter: JSON.stringify(metadata) })
+      .orderBy('s.created_at', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .take(page.limit)
+      .skip(page.offset)
+      .getManyAndCount();
+    return { items: rows.map(toState), total };
+  }
+
   /** Writes a new subscription with its `subscription.changed` fact, dated `now`. */
   async insert(state: SubscriptionState, now: Date): Promise<void> {
     await this.dataSource.transaction(async (em) => {

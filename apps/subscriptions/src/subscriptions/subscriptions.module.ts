@@ -26,5 +26,6 @@ import { SubscriptionsService } from './subscriptions.service';
     SubscriptionFilterTestService,
     SubscriptionsDisabler,
   ],
+  exports: [SubscriptionStore],
 })
 export class SubscriptionsModule {}
