@@ -9,13 +9,15 @@ import ts from 'typescript';
 
 const ROOT = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const SCANNED = ['apps', 'libs'];
-const SKIPPED = new Set(['node_modules', 'dist', 'portal']);
+const SKIPPED = new Set(['node_modules', 'dist']);
+/** The portal is a browser app with its own build. */
+const SKIPPED_PATHS = new Set([join('apps', 'portal')]);
 
 function sourceFiles(dir) {
   const files = [];
   for (const name of readdirSync(dir)) {
-    if (SKIPPED.has(name)) continue;
     const path = join(dir, name);
+    if (SKIPPED.has(name) || SKIPPED_PATHS.has(relative(ROOT, path))) continue;
     if (statSync(path).isDirectory()) files.push(...sourceFiles(path));
     else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) files.push(path);
   }

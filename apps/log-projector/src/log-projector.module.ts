@@ -15,6 +15,7 @@ import { LOG_PROJECTOR_CONFIG, type LogProjectorConfig } from './log-projector.c
 import { DeliveryLogQueries } from './logs/delivery-log.queries';
 import { LogsHttpController } from './logs/logs.http.controller';
 import { PortalHttpController } from './portal/portal.http.controller';
+import { PortalQueries } from './portal/portal.queries';
 import { ProjectorPortalScope } from './portal/portal.scope';
 import { OutcomeFeed } from './projector/outcome.feed';
 import { ProjectionSchemaService } from './tables/projection-schema.service';
@@ -68,6 +69,7 @@ export class LogProjectorModule {
             new IdempotencyInterceptor(new IdempotencyStore(dataSource, 'log_projector_idempotency_keys')),
           inject: [DataSource],
         },
+        PortalQueries,
         ProjectorPortalScope,
       ],
     };
