@@ -4,8 +4,8 @@ import { DELIVERY_LOG_PROJECTION } from '../apps/log-projector/src/projection/de
 import {
   logProjectorDataSourceOptions,
   migrateProjection,
-} from '../apps/log-projector/src/projector/projection.schema';
-import { ProjectionStore, type StreamItem } from '../apps/log-projector/src/projector/projection.store';
+} from '../apps/log-projector/src/tables/projection.schema';
+import { ProjectionStore, type StreamItem } from '../apps/log-projector/src/tables/projection.store';
 import { dispatchOf, facts } from '../apps/log-projector/src/testing/delivery-facts.factory';
 import { watchCpu } from './cpu.usage';
 import { TARGET_BYTES } from './payload.factory';

@@ -8,7 +8,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
 import { createLogger, exitOnConfigError, readSettings, serviceSettings } from '@hookstream/platform';
 import { connectNats } from '@hookstream/messaging';
-import { logProjectorDataSourceOptions, migrateProjection } from './projector/projection.schema';
+import { logProjectorDataSourceOptions, migrateProjection } from './tables/projection.schema';
 import { formatReport } from './rebuild/projection.compare';
 import { rebuildProjection, verifyProjection, type RebuildDeps } from './rebuild/projection.rebuild';
 

@@ -9,6 +9,7 @@ import {
   type SubscriptionFact,
   type SubscriptionState,
 } from '@hookstream/contracts';
+import { hashApiKey } from '@hookstream/platform';
 import { waitFor, type RunningService } from '@hookstream/testing';
 import type { ApifyDispatch, ApifyList } from './dispatches/dispatch.dto';
 import type { LogPage } from './logs/log.dto';
@@ -146,6 +147,16 @@ describe('log-projector', () => {
     });
     expect(wrongOrg.status).toBe(403);
     expect((await getJson(`${service.httpUrl}/webhooks/logs/all`)).status).toBe(401);
+  });
+
+  it('authenticates the keys of the subscriptions tables, and refuses one once it is revoked there', async () => {
+    const both = await createApiKey(stack.db, [orgA, orgB]);
+    const logs = (headers: Record<string, string> = {}) =>
+      getJson<LogPage>(`${service.httpUrl}/webhooks/logs/all`, both, headers);
+    expect((await logs()).body.total).toBe((await api<LogPage>('/webhooks/logs/all')).body.total);
+    expect((await logs({ 'x-organization-id': orgB })).body.total).toBe(14);
+    await stack.db.query('UPDATE api_keys SET revoked_at = now() WHERE key_hash = $1', [hashApiKey(both)]);
+    await waitFor('the revoked key refused', async () => (await logs()).status === 401);
   });
 
   it('answers an empty page for a subscription not delivered to yet, and 404 once it is deleted', async () => {

@@ -5,19 +5,22 @@ import { DataSource } from 'typeorm';
 import { systemClock, ulidIds } from '@hookstream/contracts';
 import { MessagingModule } from '@hookstream/messaging';
 import { createLogger, IdempotencyInterceptor, IdempotencyStore, PlatformModule } from '@hookstream/platform';
+import { ApiKeyLookupQueries } from './api-keys/api-key-lookup.queries';
 import { CLOCK, ID_GENERATOR, LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from './log-projector.tokens';
 import { DeliveriesGrpcController } from './deliveries-grpc/deliveries.grpc.controller';
 import { DispatchRetryService } from './dispatches/dispatch-retry.service';
 import { DispatchesHttpController } from './dispatches/dispatches.http.controller';
+import { DispatchesQueries } from './dispatches/dispatches.queries';
 import type { LogProjectorConfig } from './log-projector.config';
 import { LogProjectorMetrics } from './log-projector.metrics';
 import { DeliveryLogQueries } from './logs/delivery-log.queries';
 import { LogsHttpController } from './logs/logs.http.controller';
 import { PortalHttpController } from './portal/portal.http.controller';
+import { PortalQueries } from './portal/portal.queries';
 import { ProjectorPortalScope } from './portal/portal.scope';
 import { OutcomeFeed } from './projector/outcome.feed';
-import { ProjectionSchemaService } from './projector/projection-schema.service';
-import { logProjectorDataSourceOptions } from './projector/projection.schema';
+import { ProjectionSchemaService } from './tables/projection-schema.service';
+import { logProjectorDataSourceOptions } from './tables/projection.schema';
 import { ProjectorService } from './projector/projector.service';
 import { SubscriptionDirectory } from './subscriptions/subscription-directory';
 
@@ -28,7 +31,10 @@ export class LogProjectorModule {
     return {
       module: LogProjectorModule,
       imports: [
-        PlatformModule.forRoot({ portalSigningKey: config.portalSigningKey }),
+        PlatformModule.forRoot({
+          portalSigningKey: config.portalSigningKey,
+          apiKeyLookup: ApiKeyLookupQueries,
+        }),
         TypeOrmModule.forRoot(logProjectorDataSourceOptions(config.databaseUrl)),
         MessagingModule.forRoot({
           servers: config.natsUrl,
@@ -60,6 +66,7 @@ export class LogProjectorModule {
         ProjectorService,
         SubscriptionDirectory,
         DeliveryLogQueries,
+        DispatchesQueries,
         DispatchRetryService,
         {
           provide: APP_INTERCEPTOR,
@@ -67,6 +74,7 @@ export class LogProjectorModule {
             new IdempotencyInterceptor(new IdempotencyStore(dataSource, 'log_projector_idempotency_keys')),
           inject: [DataSource],
         },
+        PortalQueries,
         ProjectorPortalScope,
       ],
     };

@@ -11,6 +11,7 @@ import {
   type Logger,
   PlatformModule,
 } from '@hookstream/platform';
+import { ApiKeysStore } from './api-keys/api-keys.store';
 import type { SubscriptionsConfig } from './subscriptions.config';
 import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from './subscriptions.tokens';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
@@ -53,6 +54,7 @@ export class AppModule {
         PlatformModule.forRoot({
           adminToken: config.adminToken,
           portalSigningKey: config.portalSigningKey,
+          apiKeyLookup: ApiKeysStore,
         }),
         TypeOrmModule.forRootAsync({
           useFactory: () => subscriptionsDataSourceOptions(config.databaseUrl),

@@ -15,8 +15,10 @@ import {
   serviceSettings,
 } from '@hookstream/platform';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { ApiKeysStore } from './api-keys/api-keys.store';
 import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
 import { OrganizationsService } from './organizations/organizations.service';
+import { OrganizationsStore } from './organizations/organizations.store';
 import { toOrganizationResponse } from './organizations/organization.dto';
 
 const USAGE = `usage:
@@ -36,13 +38,17 @@ async function run(command: string | undefined, args: string[], dataSource: Data
   switch (command) {
     case 'create-organization': {
       if (!values.name) throw new ConfigError(['--name is required']);
-      const organizations = new OrganizationsService(dataSource, systemClock, ulidIds);
+      const organizations = new OrganizationsService(
+        new OrganizationsStore(dataSource),
+        systemClock,
+        ulidIds,
+      );
       return toOrganizationResponse(await organizations.create({ id: values.id, name: values.name }));
     }
     case 'create-api-key': {
       const organizationIds = values.org ?? [];
       if (organizationIds.length === 0) throw new ConfigError(['--org is required']);
-      const apiKeys = new ApiKeysService(dataSource, systemClock, ulidIds);
+      const apiKeys = new ApiKeysService(new ApiKeysStore(dataSource), systemClock, ulidIds);
       return apiKeys.create({
         organizationIds,
         defaultOrganizationId: values.default ?? organizationIds[0]!,

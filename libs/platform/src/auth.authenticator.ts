@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Metadata } from '@grpc/grpc-js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { type Clock, systemClock } from '@hookstream/contracts';
 import { forbidden, unauthorized, unavailable } from './errors';
 import type { PortalGrant } from './portal.token';
@@ -20,6 +19,19 @@ export interface ApiKeyRecord {
   defaultOrganizationId: string;
   organizationIds: readonly string[];
 }
+
+/**
+ * Finds the live (not revoked) key whose sha256 is `keyHash`, or null. Each service that
+ * authenticates provides one (`PlatformModule.forRoot({ apiKeyLookup })`): the subscriptions
+ * service reads the tables it owns, the others a view those tables publish. A failure to ask
+ * (the database down) rejects, and authentication answers unavailable.
+ */
+export interface ApiKeyLookup {
+  findLiveKey(keyHash: string): Promise<ApiKeyRecord | null>;
+}
+
+/** Injection token of the service's ApiKeyLookup. */
+export const API_KEY_LOOKUP = Symbol('API_KEY_LOOKUP');
 
 export interface ApiKeyAuthOptions {
   /** How long a found key is trusted without asking Postgres again; revocation takes effect within it. */
@@ -54,18 +66,6 @@ export function selectTenant(key: ApiKeyRecord, organizationHeader: string | und
   return { organizationId: requested, apiKeyId: key.id };
 }
 
-const LOOKUP_SQL = `
-  SELECT k.id, k.default_organization_id,
-         ARRAY(SELECT o.organization_id FROM api_key_organizations o WHERE o.api_key_id = k.id) AS organization_ids
-    FROM api_keys k
-   WHERE k.key_hash = $1 AND k.revoked_at IS NULL`;
-
-interface LookupRow {
-  id: string;
-  default_organization_id: string;
-  organization_ids: string[];
-}
-
 interface CacheEntry {
   record: ApiKeyRecord | null;
   expiresAt: number;
@@ -80,9 +80,9 @@ export class ApiKeyAuthenticator {
   private readonly maxEntries: number;
   private readonly clock: Clock;
 
-  /** Without a DataSource (a service with no database) every authentication answers unavailable. */
+  /** Without a lookup (a service with no database) every authentication answers unavailable. */
   constructor(
-    @Optional() private readonly dataSource?: DataSource,
+    @Optional() @Inject(API_KEY_LOOKUP) private readonly keys?: ApiKeyLookup,
     @Optional() @Inject(API_KEY_AUTH_OPTIONS) options: ApiKeyAuthOptions = {},
   ) {
     this.ttlMs = options.cacheTtlMs ?? 3000;
@@ -124,20 +124,12 @@ export class ApiKeyAuthenticator {
   }
 
   private async query(keyHash: string): Promise<ApiKeyRecord | null> {
-    if (!this.dataSource) throw unavailable('API key authentication needs a database');
-    let rows: LookupRow[];
+    if (!this.keys) throw unavailable('API key authentication needs a database');
     try {
-      rows = await this.dataSource.query<LookupRow[]>(LOOKUP_SQL, [keyHash]);
+      return await this.keys.findLiveKey(keyHash);
     } catch (cause) {
       throw unavailable('API keys cannot be checked right now', { cause });
     }
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      defaultOrganizationId: row.default_organization_id,
-      organizationIds: row.organization_ids,
-    };
   }
 
   private remember(keyHash: string, record: ApiKeyRecord | null, now: number): void {

@@ -10,7 +10,7 @@ import {
   status,
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { Controller, Get, type INestApplication, Module, UseGuards } from '@nestjs/common';
+import { Controller, Get, type INestApplication, Injectable, Module, UseGuards } from '@nestjs/common';
 import { GrpcMethod, Payload } from '@nestjs/microservices';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IsString } from 'class-validator';
@@ -21,6 +21,8 @@ import { freePort, startPostgres, type PostgresServer, waitFor } from '@hookstre
 import {
   ApiKeyAuthenticator,
   ApiKeyGuard,
+  type ApiKeyLookup,
+  type ApiKeyRecord,
   bootstrapService,
   CurrentTenant,
   DomainError,
@@ -40,6 +42,31 @@ const SCHEMA = `
     created_at timestamptz NOT NULL DEFAULT now(), revoked_at timestamptz NULL);
   CREATE TABLE api_key_organizations (
     api_key_id text NOT NULL, organization_id text NOT NULL, PRIMARY KEY (api_key_id, organization_id));`;
+
+/** The lookup a service provides, here over the tables above. */
+@Injectable()
+class TableKeyLookup implements ApiKeyLookup {
+  constructor(private readonly db: DataSource) {}
+
+  async findLiveKey(keyHash: string): Promise<ApiKeyRecord | null> {
+    const rows = await this.db.query<
+      Array<{ id: string; default_organization_id: string; organization_ids: string[] }>
+    >(
+      `SELECT k.id, k.default_organization_id,
+              ARRAY(SELECT o.organization_id FROM api_key_organizations o WHERE o.api_key_id = k.id) AS organization_ids
+         FROM api_keys k WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+      [keyHash],
+    );
+    const row = rows[0];
+    return row
+      ? {
+          id: row.id,
+          defaultOrganizationId: row.default_organization_id,
+          organizationIds: row.organization_ids,
+        }
+      : null;
+  }
+}
 
 const newKey = (): string => `hs_live_${randomBytes(32).toString('base64url')}`;
 
@@ -127,7 +154,7 @@ describe('API key authentication against Postgres', () => {
 
   describe('ApiKeyAuthenticator', () => {
     it("acts for the key's default organization, or the one asked for among its own", async () => {
-      const auth = new ApiKeyAuthenticator(db);
+      const auth = new ApiKeyAuthenticator(new TableKeyLookup(db));
       expect(await auth.authenticate(`Bearer ${key}`, undefined)).toEqual({
         organizationId: 'org_a',
         apiKeyId: 'key_ab',
@@ -140,7 +167,7 @@ describe('API key authentication against Postgres', () => {
     });
 
     it('refuses unknown keys and malformed headers', async () => {
-      const auth = new ApiKeyAuthenticator(db);
+      const auth = new ApiKeyAuthenticator(new TableKeyLookup(db));
       expect(await failure(auth.authenticate(`Bearer ${newKey()}`, undefined))).toBe('unauthorized');
       expect(await failure(auth.authenticate(key, undefined))).toBe('unauthorized');
       expect(await failure(auth.authenticate(undefined, 'org_a'))).toBe('unauthorized');
@@ -150,7 +177,7 @@ describe('API key authentication against Postgres', () => {
       let now = Date.parse('2026-01-01T00:00:00Z');
       const clock: Clock = { now: () => new Date(now) };
       const revocable = await createKey(db, 'key_revocable', ['org_c']);
-      const auth = new ApiKeyAuthenticator(db, { clock });
+      const auth = new ApiKeyAuthenticator(new TableKeyLookup(db), { clock });
       expect(await auth.authenticate(`Bearer ${revocable}`, undefined)).toEqual({
         organizationId: 'org_c',
         apiKeyId: 'key_revocable',
@@ -162,7 +189,7 @@ describe('API key authentication against Postgres', () => {
 
     it('accepts a key created after it was tried once unknown, after the short negative cache', async () => {
       let now = Date.parse('2026-01-01T00:00:00Z');
-      const auth = new ApiKeyAuthenticator(db, { clock: { now: () => new Date(now) } });
+      const auth = new ApiKeyAuthenticator(new TableKeyLookup(db), { clock: { now: () => new Date(now) } });
       const late = newKey();
       expect(await failure(auth.authenticate(`Bearer ${late}`, undefined))).toBe('unauthorized');
       await db.query(
@@ -186,7 +213,7 @@ describe('API key authentication against Postgres', () => {
       @Module({
         imports: [
           TypeOrmModule.forRoot({ type: 'postgres', url: databaseUrl, retryAttempts: 0 }),
-          PlatformModule.forRoot(),
+          PlatformModule.forRoot({ apiKeyLookup: TableKeyLookup }),
         ],
         controllers: [WhoAmIController],
       })

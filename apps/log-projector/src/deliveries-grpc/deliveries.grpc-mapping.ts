@@ -3,7 +3,7 @@ import type { DispatchWithCalls } from '../logs/delivery-log.queries';
 import type { LogEntry } from '../logs/log.dto';
 import { toApifyCall } from '../dispatches/dispatch.dto';
 import { attemptOf } from '../projection/dispatch.evolve';
-import { isoOf } from '../projector/projection.sql';
+import { isoOf } from '../tables/projection.sql';
 
 /** Messages of libs/contracts/proto/deliveries.proto, with the loader's keepCase field names. */
 export interface DeliveryLogMessage {

@@ -9,10 +9,9 @@ import {
 } from '@hookstream/contracts';
 import { Publisher } from '@hookstream/messaging';
 import { conflict, notFound } from '@hookstream/platform';
-import { DataSource } from 'typeorm';
 import type { DispatchRow } from '../projection/delivery-log.rows';
-import { DISPATCH_VIEW, fromDispatchRecord, type DispatchRecord } from '../projector/projection.sql';
 import { CLOCK, ID_GENERATOR } from '../log-projector.tokens';
+import { DispatchesQueries } from './dispatches.queries';
 
 export interface RetryStarted {
   dispatchId: string;
@@ -53,22 +52,18 @@ export function retryRound(row: DispatchRow, body: string | null, round: string,
 @Injectable()
 export class DispatchRetryService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly dispatches: DispatchesQueries,
     private readonly publisher: Publisher,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
 
   async retry(organizationId: string, dispatchId: string): Promise<RetryStarted> {
-    const rows = await this.dataSource.query<Array<DispatchRecord & { request_body: string | null }>>(
-      `${DISPATCH_VIEW} WHERE d.id = $1 AND d.organization_id = $2`,
-      [dispatchId, organizationId],
-    );
-    const record = rows[0];
+    const record = await this.dispatches.withRequestBody(organizationId, dispatchId);
     if (!record) throw notFound(`webhook dispatch ${dispatchId}`);
     const round = this.ids.next('rnd');
     const now = this.clock.now();
-    const dispatch = retryRound(fromDispatchRecord(record), record.request_body, round, now);
+    const dispatch = retryRound(record.row, record.requestBody, round, now);
     if (!dispatch)
       throw conflict(`webhook dispatch ${dispatchId} has no recorded request yet; try again shortly`);
     const { subject, payload, msgId, headers } = deliveryFactMessage(

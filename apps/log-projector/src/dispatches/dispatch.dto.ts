@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { isoOf, isoOrNull, type AttemptRecord } from '../projector/projection.sql';
+import { isoOf, isoOrNull, type AttemptRecord } from '../tables/projection.sql';
 import type { DispatchWithCalls } from '../logs/delivery-log.queries';
 
 /** Apify's list limit: its default is also its maximum. */

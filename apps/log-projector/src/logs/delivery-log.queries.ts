@@ -9,7 +9,7 @@ import {
   type AttemptRecord,
   type AttemptView,
   type DispatchRecord,
-} from '../projector/projection.sql';
+} from '../tables/projection.sql';
 import { SubscriptionDirectory } from '../subscriptions/subscription-directory';
 
 export interface LogFilter {

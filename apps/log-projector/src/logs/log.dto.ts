@@ -3,7 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { EVENT_TYPE_PATTERN } from '@hookstream/contracts';
 import type { AttemptStatus } from '../projection/delivery-log.rows';
-import { isoOf, isoOrNull, type AttemptView } from '../projector/projection.sql';
+import { isoOf, isoOrNull, type AttemptView } from '../tables/projection.sql';
 
 export const LOG_STATUSES = ['succeeded', 'retrying', 'failed'] as const;
 export type LogStatus = (typeof LOG_STATUSES)[number];

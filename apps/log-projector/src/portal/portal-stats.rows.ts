@@ -42,14 +42,3 @@ export function fillHours(rows: readonly HourRow[], now: Date): HourStats[] {
     };
   });
 }
-
-/** Served by attempts_by_subscription (organization, subscription, started_at). */
-export const HOURLY_STATS_SQL = `
-  SELECT date_trunc('hour', started_at) AS hour,
-         count(*) FILTER (WHERE status = 'SUCCEEDED') AS succeeded,
-         count(*) FILTER (WHERE status <> 'SUCCEEDED') AS failed,
-         avg(duration_ms) AS avg_ms,
-         percentile_cont(0.95) WITHIN GROUP (ORDER BY duration_ms) AS p95_ms
-    FROM attempts
-   WHERE organization_id = $1 AND subscription_id = $2 AND started_at >= $3
-   GROUP BY 1`;

@@ -1,14 +1,14 @@
 import { Controller, Get, Inject, Param, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Subscription } from 'rxjs';
-import { DataSource } from 'typeorm';
 import { refOf, type Clock } from '@hookstream/contracts';
 import { ApiKeyGuard, CurrentTenant, notFound, type Tenant } from '@hookstream/platform';
 import { CLOCK } from '../log-projector.tokens';
 import { toOutcomeMessage } from '../deliveries-grpc/deliveries.grpc-mapping';
 import { DeliveryLogQueries } from '../logs/delivery-log.queries';
 import { OutcomeFeed } from '../projector/outcome.feed';
-import { fillHours, HOURLY_STATS_SQL, windowStart, type HourRow, type HourStats } from './portal-stats.rows';
+import { fillHours, windowStart, type HourStats } from './portal-stats.rows';
+import { PortalQueries } from './portal.queries';
 
 /** Keeps proxies from closing an idle stream, and notices a client that left. */
 const HEARTBEAT_MS = 15_000;
@@ -32,7 +32,7 @@ interface ClosableRequest {
 @Controller('portal/webhooks')
 export class PortalHttpController {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly portal: PortalQueries,
     private readonly queries: DeliveryLogQueries,
     private readonly feed: OutcomeFeed,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -43,11 +43,7 @@ export class PortalHttpController {
   async stats(@CurrentTenant() tenant: Tenant, @Param('id') id: string): Promise<{ hours: HourStats[] }> {
     await this.known(tenant, id);
     const now = this.clock.now();
-    const rows = await this.dataSource.query<HourRow[]>(HOURLY_STATS_SQL, [
-      tenant.organizationId,
-      id,
-      windowStart(now),
-    ]);
+    const rows = await this.portal.hourlyStats(tenant.organizationId, id, windowStart(now));
     return { hours: fillHours(rows, now) };
   }
 

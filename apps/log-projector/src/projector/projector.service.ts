@@ -25,8 +25,8 @@ import { deliveriesLastSeq } from '../rebuild/deliveries.replay';
 import { rebuildProjection } from '../rebuild/projection.rebuild';
 import { Batcher } from './fact.batcher';
 import { OutcomeFeed } from './outcome.feed';
-import { liveSchemaOf } from './projection.schema';
-import { ProjectionStore, ProjectionSupersededError, type StreamItem } from './projection.store';
+import { liveSchemaOf } from '../tables/projection.schema';
+import { ProjectionStore, ProjectionSupersededError, type StreamItem } from '../tables/projection.store';
 import { startBatchSpan } from './projector.tracing';
 
 type State = 'starting' | 'rebuilding' | 'running' | 'superseded' | 'stopped';

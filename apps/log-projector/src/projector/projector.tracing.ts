@@ -1,7 +1,7 @@
 import { type Span, SpanKind, type Tracer } from '@opentelemetry/api';
 import { STREAMS } from '@hookstream/contracts';
 import { linksTo } from '@hookstream/platform';
-import type { StreamItem } from './projection.store';
+import type { StreamItem } from '../tables/projection.store';
 
 /**
  * The span of one batch written to the read tables (consumer kind). A batch covers facts of many

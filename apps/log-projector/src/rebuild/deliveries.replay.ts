@@ -1,7 +1,7 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import { decodeDeliveryFact, STREAMS, subjects } from '@hookstream/contracts';
 import { orderedStream } from '@hookstream/messaging';
-import type { StreamItem } from '../projector/projection.store';
+import type { StreamItem } from '../tables/projection.store';
 
 export interface ReplayOptions {
   fromSeq: number;

@@ -1,6 +1,6 @@
 import type { QueryRunner } from 'typeorm';
 import { PROJECTION_TABLES } from '../migrations';
-import { quoteIdent, selectRows } from '../projector/projection.sql';
+import { quoteIdent, selectRows } from '../tables/projection.sql';
 
 type Row = Record<string, unknown>;
 

@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull } from 'typeorm';
 import type { Clock, IdGenerator } from '@hookstream/contracts';
 import { hashApiKey, notFound, validationFailed } from '@hookstream/platform';
 import { CLOCK, ID_GENERATOR } from '../subscriptions.tokens';
-import { OrganizationEntity } from '../organizations/organization.entity';
-import { ApiKeyEntity, ApiKeyOrganizationEntity } from './api-key.entity';
 import type { ApiKeyCreatedResponse } from './api-key.dto';
+import { ApiKeysStore } from './api-keys.store';
 
 export const API_KEY_PREFIX = 'hs_live_';
 
@@ -18,7 +16,7 @@ export function generateApiKey(): string {
 @Injectable()
 export class ApiKeysService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: ApiKeysStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -33,22 +31,15 @@ export class ApiKeysService {
     const key = generateApiKey();
     const id = this.ids.next('key');
     const createdAt = this.clock.now();
-    await this.dataSource.transaction(async (em) => {
-      const found = await em.findBy(OrganizationEntity, { id: In(organizationIds) });
-      const missing = organizationIds.filter((orgId) => !found.some((org) => org.id === orgId));
-      if (missing.length > 0) throw validationFailed(`unknown organization: ${missing.join(', ')}`);
-      await em.insert(ApiKeyEntity, {
-        id,
-        keyHash: hashApiKey(key),
-        defaultOrganizationId: input.defaultOrganizationId,
-        createdAt,
-        revokedAt: null,
-      });
-      await em.insert(
-        ApiKeyOrganizationEntity,
-        organizationIds.map((organizationId) => ({ apiKeyId: id, organizationId })),
-      );
+    const { missingOrganizations } = await this.store.insert({
+      id,
+      keyHash: hashApiKey(key),
+      defaultOrganizationId: input.defaultOrganizationId,
+      organizationIds,
+      createdAt,
     });
+    if (missingOrganizations.length > 0)
+      throw validationFailed(`unknown organization: ${missingOrganizations.join(', ')}`);
     return {
       id,
       key,
@@ -60,8 +51,6 @@ export class ApiKeysService {
 
   /** Revoking twice is the same as once; an unknown id is not found. */
   async revoke(id: string): Promise<void> {
-    const keys = this.dataSource.getRepository(ApiKeyEntity);
-    const result = await keys.update({ id, revokedAt: IsNull() }, { revokedAt: this.clock.now() });
-    if (result.affected === 0 && !(await keys.existsBy({ id }))) throw notFound(`API key ${id}`);
+    if (!(await this.store.revoke(id, this.clock.now()))) throw notFound(`API key ${id}`);
   }
 }

@@ -1,11 +1,9 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { type CatalogEntry, type Clock, EventCatalog } from '@hookstream/contracts';
 import { DomainError, conflict } from '@hookstream/platform';
 import { CLOCK } from '../subscriptions.tokens';
-import { isUniqueViolation } from '../organizations/organizations.service';
-import { EventTypeEntity } from './event-type.entity';
+import type { EventTypeEntity } from './event-type.entity';
+import { EventTypesStore } from './event-types.store';
 
 /** An unknown type triggers at most one reload per organization in this period (bad traffic stays cheap). */
 const MISS_RELOAD_INTERVAL_MS = 1000;
@@ -21,12 +19,12 @@ export class EventTypesService implements OnModuleInit {
   private readonly loadedAt = new Map<string, number>();
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: EventTypesStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async onModuleInit(): Promise<void> {
-    const rows = await this.dataSource.getRepository(EventTypeEntity).find();
+    const rows = await this.store.all();
     for (const row of rows) this.apply(row);
   }
 
@@ -54,28 +52,31 @@ export class EventTypesService implements OnModuleInit {
       throw conflict(`event type "${input.name}" already exists`);
     const result = this.catalog.register(organizationId, input);
     if (!result.ok) throw new DomainError(result.code, result.message);
+    const row: EventTypeEntity = {
+      organizationId,
+      name: input.name,
+      description: input.description,
+      schema: input.schema,
+      createdAt: this.clock.now(),
+    };
+    let inserted: boolean;
     try {
-      const row: EventTypeEntity = {
-        organizationId,
-        name: input.name,
-        description: input.description,
-        schema: input.schema,
-        createdAt: this.clock.now(),
-      };
-      await this.dataSource
-        .getRepository(EventTypeEntity)
-        .insert(row as QueryDeepPartialEntity<EventTypeEntity>);
+      inserted = await this.store.insert(row);
     } catch (error) {
-      // The catalog must not keep what the database refused (a concurrent registration won).
+      // The catalog must not keep what the database refused.
       await this.reload(organizationId);
-      if (isUniqueViolation(error)) throw conflict(`event type "${input.name}" already exists`);
       throw error;
+    }
+    if (!inserted) {
+      // A concurrent registration won: the catalog takes the stored type instead.
+      await this.reload(organizationId);
+      throw conflict(`event type "${input.name}" already exists`);
     }
     return result.entry;
   }
 
   private async reload(organizationId: string): Promise<void> {
-    const rows = await this.dataSource.getRepository(EventTypeEntity).findBy({ organizationId });
+    const rows = await this.store.ofOrganization(organizationId);
     const names = new Set(rows.map((row) => row.name));
     for (const entry of this.catalog.types(organizationId))
       if (!entry.builtIn && !names.has(entry.name)) this.catalog.unregister(organizationId, entry.name);

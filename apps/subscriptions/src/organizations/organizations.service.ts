@@ -1,22 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
 import type { Clock, IdGenerator } from '@hookstream/contracts';
 import { conflict } from '@hookstream/platform';
 import { CLOCK, ID_GENERATOR } from '../subscriptions.tokens';
 import { OrganizationEntity } from './organization.entity';
-
-const UNIQUE_VIOLATION = '23505';
-
-export function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof QueryFailedError && (error.driverError as { code?: string }).code === UNIQUE_VIOLATION
-  );
-}
+import { OrganizationsStore } from './organizations.store';
 
 @Injectable()
 export class OrganizationsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: OrganizationsStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
   ) {}
@@ -27,12 +19,7 @@ export class OrganizationsService {
       name: input.name,
       createdAt: this.clock.now(),
     });
-    try {
-      await this.dataSource.getRepository(OrganizationEntity).insert(row);
-    } catch (error) {
-      if (isUniqueViolation(error)) throw conflict(`organization ${row.id} already exists`);
-      throw error;
-    }
+    if (!(await this.store.insert(row))) throw conflict(`organization ${row.id} already exists`);
     return row;
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OutboxRelay } from './outbox.relay';
-import { OutboxWriter } from './outbox.writer';
+import { OutboxStore } from './outbox.store';
 
-@Module({ providers: [OutboxRelay, OutboxWriter], exports: [OutboxWriter, OutboxRelay] })
+/** The relay that publishes the outbox; SubscriptionStore writes the rows and wakes it. */
+@Module({ providers: [OutboxRelay, OutboxStore], exports: [OutboxRelay] })
 export class OutboxModule {}

@@ -1,17 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { Logger } from '@hookstream/platform';
 import { Publisher } from '@hookstream/messaging';
 import { SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
 import { SubscriptionsMetrics } from '../subscriptions.metrics';
-import { publishesOf, type OutboxRow } from './outbox.batch';
+import { publishesOf } from './outbox.batch';
+import { OutboxStore } from './outbox.store';
 
 const POLL_INTERVAL_MS = 100;
 const BATCH_SIZE = 100;
-/** One relay at a time across replicas: two relays interleaving could reorder a subscription's changes. */
-const RELAY_LOCK_KEY = 7_426_115_002;
-/** Published rows are kept a while for inspection, then deleted. */
-const RETENTION = '7 days';
 const CLEANUP_EVERY_MS = 10 * 60_000;
 /** A publish that cannot be stored this fast is retried on the next round rather than holding the lock. */
 const PUBLISH_TIMEOUT_MS = 5_000;
@@ -31,17 +27,12 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private lastCleanup = 0;
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: OutboxStore,
     private readonly publisher: Publisher,
     metrics: SubscriptionsMetrics,
     @Inject(SUBSCRIPTIONS_LOGGER) private readonly logger: Logger,
   ) {
-    metrics.measureOutboxBacklog(async () => {
-      const rows = await this.dataSource.query<Array<{ n: string }>>(
-        'SELECT count(*) AS n FROM subscription_outbox WHERE published_at IS NULL',
-      );
-      return Number(rows[0]?.n ?? 0);
-    });
+    metrics.measureOutboxBacklog(() => store.backlog());
   }
 
   onApplicationBootstrap(): void {
@@ -93,17 +84,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** One batch under the relay lock; true when a full batch was published (more may be waiting). */
   async relayBatch(): Promise<boolean> {
-    return this.dataSource.transaction(async (em) => {
-      const [lock] = await em.query<Array<{ locked: boolean }>>(
-        'SELECT pg_try_advisory_xact_lock($1) AS locked',
-        [RELAY_LOCK_KEY],
-      );
-      if (!lock?.locked) return false;
-      const rows = await em.query<OutboxRow[]>(
-        `SELECT id, seq, organization_id, subscription_id, fact FROM subscription_outbox
-          WHERE published_at IS NULL ORDER BY seq LIMIT $1`,
-        [BATCH_SIZE],
-      );
+    const round = await this.store.relayRound(BATCH_SIZE, async (rows) => {
       const published: string[] = [];
       let failure: unknown;
       // Sequential on purpose: concurrent publishes could be stored out of order.
@@ -120,21 +101,19 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         published.push(item.id);
       }
       // What was stored is marked even when a later publish failed; the rest waits for the next round.
-      if (published.length > 0)
-        await em.query('UPDATE subscription_outbox SET published_at = now() WHERE id = ANY($1)', [published]);
-      if (failure !== undefined) {
-        this.logger.warn({ err: failure }, 'outbox relay: publish failed; retrying');
-        return false;
-      }
-      return rows.length === BATCH_SIZE;
+      return { published, outcome: { failure, full: rows.length === BATCH_SIZE } };
     });
+    if (round === null) return false;
+    if (round.failure !== undefined) {
+      this.logger.warn({ err: round.failure }, 'outbox relay: publish failed; retrying');
+      return false;
+    }
+    return round.full;
   }
 
   private async cleanup(): Promise<void> {
     if (Date.now() - this.lastCleanup < CLEANUP_EVERY_MS) return;
     this.lastCleanup = Date.now();
-    await this.dataSource.query(
-      `DELETE FROM subscription_outbox WHERE published_at < now() - interval '${RETENTION}'`,
-    );
+    await this.store.deleteExpired();
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { EventTypesModule } from '../event-types/event-types.module';
+import { SubscriptionsModule } from '../subscriptions/subscriptions.module';
 import { PortalPageHttpController } from './portal-page.http.controller';
 import { PortalSessionsHttpController } from './portal-sessions.http.controller';
 import { PortalSessionsService } from './portal-sessions.service';
@@ -7,7 +8,7 @@ import { PortalGrpcController } from './portal.grpc.controller';
 import { PortalScopeQueries } from './portal.scope';
 
 @Module({
-  imports: [EventTypesModule],
+  imports: [EventTypesModule, SubscriptionsModule],
   controllers: [PortalSessionsHttpController, PortalPageHttpController, PortalGrpcController],
   providers: [PortalScopeQueries, PortalSessionsService],
 })

@@ -1,14 +1,13 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import type { SubscriptionState } from '@hookstream/contracts';
 import { PortalAccess, type PortalScope } from '@hookstream/platform';
-import { SubscriptionEntity, toState } from '../subscriptions/subscription.entity';
+import { SubscriptionStore } from '../subscriptions/subscription.store';
 
-/** Subscriptions matching a portal session's metadata filter (jsonb containment). */
+/** Subscriptions matching a portal session's metadata filter. */
 @Injectable()
 export class PortalScopeQueries implements PortalScope, OnModuleInit {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly subscriptions: SubscriptionStore,
     private readonly access: PortalAccess,
   ) {}
 
@@ -21,11 +20,7 @@ export class PortalScopeQueries implements PortalScope, OnModuleInit {
     subscriptionId: string,
     filter: Record<string, string>,
   ): Promise<boolean> {
-    const rows = await this.dataSource.query<unknown[]>(
-      'SELECT 1 FROM subscriptions WHERE id = $1 AND organization_id = $2 AND metadata @> $3::jsonb',
-      [subscriptionId, organizationId, JSON.stringify(filter)],
-    );
-    return rows.length > 0;
+    return this.subscriptions.matchesMetadata(organizationId, subscriptionId, filter);
   }
 
   /** This service serves no dispatch routes. */
@@ -38,16 +33,6 @@ export class PortalScopeQueries implements PortalScope, OnModuleInit {
     filter: Record<string, string>,
     page: { limit: number; offset: number },
   ): Promise<{ items: SubscriptionState[]; total: number }> {
-    const [rows, total] = await this.dataSource
-      .getRepository(SubscriptionEntity)
-      .createQueryBuilder('s')
-      .where('s.organization_id = :organizationId', { organizationId })
-      .andWhere('s.metadata @> CAST(:filter AS jsonb)', { filter: JSON.stringify(filter) })
-      .orderBy('s.created_at', 'DESC')
-      .addOrderBy('s.id', 'DESC')
-      .take(page.limit)
-      .skip(page.offset)
-      .getManyAndCount();
-    return { items: rows.map(toState), total };
+    return this.subscriptions.listMatchingMetadata(organizationId, filter, page);
   }
 }

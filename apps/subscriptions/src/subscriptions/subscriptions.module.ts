@@ -8,6 +8,7 @@ import { SubscriptionsHttpController } from './subscriptions.http.controller';
 import { SubscriptionCircuitsService } from './subscription-circuits.service';
 import { SubscriptionFilterTestGrpcController } from './subscription-filter-test.grpc';
 import { SubscriptionFilterTestService } from './subscription-filter-test.service';
+import { SubscriptionStore } from './subscription.store';
 import { SubscriptionsService } from './subscriptions.service';
 
 @Module({
@@ -18,11 +19,13 @@ import { SubscriptionsService } from './subscriptions.service';
     SubscriptionFilterTestGrpcController,
   ],
   providers: [
+    SubscriptionStore,
     SubscriptionsService,
     SubscriptionDeliveriesService,
     SubscriptionCircuitsService,
     SubscriptionFilterTestService,
     SubscriptionsDisabler,
   ],
+  exports: [SubscriptionStore],
 })
 export class SubscriptionsModule {}

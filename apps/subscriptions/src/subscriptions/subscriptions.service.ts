@@ -1,25 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import {
-  subscriptionChanged,
-  subscriptionDeleted,
-  type Clock,
-  type IdGenerator,
-  type SignatureScheme,
-  type SubscriptionState,
-} from '@hookstream/contracts';
+import type { Clock, IdGenerator, SignatureScheme, SubscriptionState } from '@hookstream/contracts';
 import { invalidFields, isDomainError, type Logger, notFound } from '@hookstream/platform';
 import { encryptSecret, generateSecret, generateSigningKeyPair } from '@hookstream/webhooks';
 import type { SubscriptionsConfig } from '../subscriptions.config';
 import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
 import { EventTypesService } from '../event-types/event-types.service';
-import { OutboxWriter } from '../outbox/outbox.writer';
 import { type CreateSubscriptionDto, toDraft, toPatch, type UpdateSubscriptionDto } from './subscription.dto';
-import { SubscriptionEntity, toRow, toState } from './subscription.entity';
 import { signatureProblems, subscriptionFieldProblems } from './subscription.rules';
 import { type NewSecret, replaceSecrets, rotateSecrets } from './subscription-secrets.state';
 import { applyPatch, createState, disableState } from './subscription.state';
+import { SubscriptionStore } from './subscription.store';
 
 export interface WithSecret {
   state: SubscriptionState;
@@ -34,15 +24,14 @@ interface NewKey {
 }
 
 /**
- * The only writer of subscriptions. Every change commits the row and its outbox fact in one
- * transaction; the row lock taken by updates orders concurrent changes of one subscription.
+ * The only writer of subscriptions: it decides each change, and the store commits the row with
+ * its outbox fact (see SubscriptionStore).
  */
 @Injectable()
 export class SubscriptionsService {
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly store: SubscriptionStore,
     private readonly eventTypes: EventTypesService,
-    private readonly outbox: OutboxWriter,
     @Inject(SUBSCRIPTIONS_CONFIG) private readonly config: SubscriptionsConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(ID_GENERATOR) private readonly ids: IdGenerator,
@@ -63,32 +52,22 @@ export class SubscriptionsService {
       secrets: replaceSecrets(key.stored),
       now,
     });
-    await this.dataSource.transaction(async (em) => {
-      await em.insert(SubscriptionEntity, toRow(state) as QueryDeepPartialEntity<SubscriptionEntity>);
-      await this.outbox.append(em, state, (messageId) => subscriptionChanged(state, messageId, now), now);
-    });
-    this.outbox.committed();
+    await this.store.insert(state, now);
     this.logger.info({ subscriptionId: state.id, organizationId }, 'subscription created');
     return { state, secret: key.shown };
   }
 
   async get(organizationId: string, id: string): Promise<SubscriptionState> {
-    const row = await this.dataSource.getRepository(SubscriptionEntity).findOneBy({ id, organizationId });
-    if (!row) throw notFound(`webhook ${id}`);
-    return toState(row);
+    const state = await this.store.find(organizationId, id);
+    if (!state) throw notFound(`webhook ${id}`);
+    return state;
   }
 
   async list(
     organizationId: string,
     page: { limit: number; offset: number },
   ): Promise<{ items: SubscriptionState[]; total: number }> {
-    const [rows, total] = await this.dataSource.getRepository(SubscriptionEntity).findAndCount({
-      where: { organizationId },
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: page.limit,
-      skip: page.offset,
-    });
-    return { items: rows.map(toState), total };
+    return this.store.list(organizationId, page);
   }
 
   /**
@@ -135,13 +114,7 @@ export class SubscriptionsService {
   }
 
   async remove(organizationId: string, id: string): Promise<void> {
-    await this.dataSource.transaction(async (em) => {
-      const row = await this.lockRow(em, organizationId, id);
-      await em.delete(SubscriptionEntity, { id: row.id });
-      const now = this.clock.now();
-      await this.outbox.append(em, row, (messageId) => subscriptionDeleted(row, messageId, now), now);
-    });
-    this.outbox.committed();
+    if (!(await this.store.delete(organizationId, id))) throw notFound(`webhook ${id}`);
     this.logger.info({ subscriptionId: id }, 'subscription deleted');
   }
 
@@ -164,39 +137,15 @@ export class SubscriptionsService {
     }
   }
 
-  /** Locks the row, computes the next state (null: no change), writes it with its outbox fact. */
+  /** The store's change of one subscription; not found when the organization has no such subscription. */
   private async change(
     organizationId: string,
     id: string,
     next: (state: SubscriptionState, now: Date) => SubscriptionState | null,
   ): Promise<SubscriptionState> {
-    let result: SubscriptionState | undefined;
-    let wrote = false;
-    await this.dataSource.transaction(async (em) => {
-      const current = toState(await this.lockRow(em, organizationId, id));
-      const now = this.clock.now();
-      const state = next(current, now);
-      result = state ?? current;
-      if (!state) return;
-      await em.update(
-        SubscriptionEntity,
-        { id: state.id },
-        toRow(state) as QueryDeepPartialEntity<SubscriptionEntity>,
-      );
-      await this.outbox.append(em, state, (messageId) => subscriptionChanged(state, messageId, now), now);
-      wrote = true;
-    });
-    if (wrote) this.outbox.committed();
-    return result!;
-  }
-
-  private async lockRow(em: EntityManager, organizationId: string, id: string): Promise<SubscriptionEntity> {
-    const row = await em.findOne(SubscriptionEntity, {
-      where: { id, organizationId },
-      lock: { mode: 'pessimistic_write' },
-    });
-    if (!row) throw notFound(`webhook ${id}`);
-    return row;
+    const state = await this.store.change(organizationId, id, next);
+    if (!state) throw notFound(`webhook ${id}`);
+    return state;
   }
 
   private async check(
