@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { startPostgres } from '@hookstream/testing';
-import { DELIVERY_LOG_PROJECTION } from '../apps/log-projector/src/projection/delivery-log.version';
+import { DELIVERY_LOG_PROJECTION } from '../apps/log-projector/src/projection/delivery-log-version.rules';
 import {
   logProjectorDataSourceOptions,
   migrateProjection,
-} from '../apps/log-projector/src/tables/projection.schema';
+} from '../apps/log-projector/src/tables/projection-schema.sql';
 import { ProjectionStore, type StreamItem } from '../apps/log-projector/src/tables/projection.store';
 import { dispatchOf, facts } from '../apps/log-projector/src/testing/delivery-facts.factory';
 import { watchCpu } from './cpu.usage';

@@ -5,7 +5,10 @@
  */
 import type { MigrationInterface } from 'typeorm';
 import { exitOnConfigError, readSettings, serviceSettings } from '@hookstream/platform';
-import { openMigrationDataSource, runMigrationsLocked } from '../apps/subscriptions/src/database/data-source';
+import {
+  openMigrationDataSource,
+  runMigrationsLocked,
+} from '../apps/subscriptions/src/database/data-source.config';
 import {
   SUBSCRIPTIONS_MIGRATIONS_TABLE,
   subscriptionsMigrations,

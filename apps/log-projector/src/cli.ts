@@ -8,9 +8,9 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { DataSource } from 'typeorm';
 import { createLogger, exitOnConfigError, readSettings, serviceSettings } from '@hookstream/platform';
 import { connectNats } from '@hookstream/messaging';
-import { logProjectorDataSourceOptions, migrateProjection } from './tables/projection.schema';
-import { formatReport } from './rebuild/projection.compare';
-import { rebuildProjection, verifyProjection, type RebuildDeps } from './rebuild/projection.rebuild';
+import { logProjectorDataSourceOptions, migrateProjection } from './tables/projection-schema.sql';
+import { formatReport } from './rebuild/projection-compare.queries';
+import { rebuildProjection, verifyProjection, type RebuildDeps } from './rebuild/projection-rebuild.service';
 
 const USAGE = 'usage: log-projector-cli rebuild|verify\n';
 

@@ -17,12 +17,12 @@ import { DeliveryLogQueries } from './logs/delivery-log.queries';
 import { LogsHttpController } from './logs/logs.http.controller';
 import { PortalHttpController } from './portal/portal.http.controller';
 import { PortalQueries } from './portal/portal.queries';
-import { ProjectorPortalScope } from './portal/portal.scope';
-import { OutcomeFeed } from './projector/outcome.feed';
+import { ProjectorPortalScope } from './portal/portal-scope.queries';
+import { OutcomeFeed } from './projector/outcome-feed.service';
 import { ProjectionSchemaService } from './tables/projection-schema.service';
-import { logProjectorDataSourceOptions } from './tables/projection.schema';
+import { logProjectorDataSourceOptions } from './tables/projection-schema.sql';
 import { ProjectorService } from './projector/projector.service';
-import { SubscriptionDirectory } from './subscriptions/subscription-directory';
+import { SubscriptionDirectory } from './subscriptions/subscription-directory.consumer';
 
 @Module({})
 export class LogProjectorModule {

@@ -14,7 +14,7 @@ import {
 import { ApiKeysStore } from './api-keys/api-keys.store';
 import type { SubscriptionsConfig } from './subscriptions.config';
 import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from './subscriptions.tokens';
-import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
+import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source.config';
 import { DocsModule } from './docs/docs.module';
 import { EventTypesModule } from './event-types/event-types.module';
 import { EventsModule } from './events/events.module';

@@ -16,7 +16,7 @@ import {
 } from '@hookstream/platform';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { ApiKeysStore } from './api-keys/api-keys.store';
-import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source';
+import { runMigrationsLocked, subscriptionsDataSourceOptions } from './database/data-source.config';
 import { OrganizationsService } from './organizations/organizations.service';
 import { OrganizationsStore } from './organizations/organizations.store';
 import { toOrganizationResponse } from './organizations/organization.dto';

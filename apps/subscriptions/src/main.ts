@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { bootstrapService, exitOnConfigError, readTracingConfig } from '@hookstream/platform';
 import { readSubscriptionsConfig } from './subscriptions.config';
 import { AppModule } from './app.module';
-import { publishOpenApi } from './docs/openapi';
+import { publishOpenApi } from './docs/openapi.docs';
 
 /** libs/contracts/proto of the repository (or image) this file runs from, whether from src or dist. */
 function protoDir(): string {

@@ -1,6 +1,6 @@
 import type { JsMsg } from '@nats-io/jetstream';
 import { handlerErrorDelayMs } from './backoff';
-import type { ConsumerSpec } from './consumer.types';
+import type { ConsumerSpec } from './consumer-types';
 import type { HandlerSlots, InFlight } from './handler-slots';
 import type { MessagingLogger } from './logger';
 import { Outcome, settle, type HandlerOutcome } from './outcome';

@@ -7,7 +7,7 @@ import {
   type ConsumerSpec,
   type ConsumerStatus,
   type RunningConsumer,
-} from './consumer.types';
+} from './consumer-types';
 import { consumerSignal } from './consumer-signals';
 import { ensureDurableConsumer } from './durable-consumer';
 import { FairQueue, takeFairly } from './fair-queue';

@@ -10,7 +10,7 @@ import type { NatsConnection } from '@nats-io/nats-core';
 import { exited, killGroup, spawnManaged, startNats, waitFor, type NatsServer } from '@hookstream/testing';
 import { connectNats } from './connection';
 import { ConsumerRunner } from './consumer';
-import type { ConsumerSpec, RunningConsumer } from './consumer.types';
+import type { ConsumerSpec, RunningConsumer } from './consumer-types';
 import { ensureDurableConsumer } from './durable-consumer';
 import { Outcome } from './outcome';
 import { Publisher } from './publisher';

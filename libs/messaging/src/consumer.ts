@@ -6,7 +6,7 @@ import {
   type ConsumerSpec,
   type ConsumerStatus,
   type RunningConsumer,
-} from './consumer.types';
+} from './consumer-types';
 import { defaultLogger, type MessagingLogger } from './logger';
 import { orderedStream, type OrderedStream, type OrderedStreamOptions } from './ordered-stream';
 import { supportsTermReason } from './outcome';

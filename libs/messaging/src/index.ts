@@ -3,7 +3,7 @@ export * from './streams';
 export * from './replicas.config';
 export * from './publisher';
 export * from './outcome';
-export * from './consumer.types';
+export * from './consumer-types';
 export * from './consumer';
 export * from './durable-consumer';
 export * from './ordered-stream';

@@ -13,7 +13,7 @@ import { HealthRegistry } from '@hookstream/platform';
 import { backoffMs, sleep } from './backoff';
 import { connectNats, natsConnectionHealth } from './connection';
 import { ConsumerRunner } from './consumer';
-import { DEFAULT_STOP_GRACE_MS } from './consumer.types';
+import { DEFAULT_STOP_GRACE_MS } from './consumer-types';
 import { defaultLogger, type MessagingLogger } from './logger';
 import { JETSTREAM, JETSTREAM_MANAGER, MESSAGING_OPTIONS, NATS_CONNECTION } from './messaging.tokens';
 import { Publisher } from './publisher';

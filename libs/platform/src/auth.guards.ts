@@ -8,10 +8,10 @@ import {
   Injectable,
   Optional,
 } from '@nestjs/common';
-import { ApiKeyAuthenticator, bearerToken, type Tenant } from './auth.authenticator';
+import { ApiKeyAuthenticator, bearerToken, type Tenant } from './authenticator';
 import { DomainError, forbidden, unauthorized } from './errors';
 import { PortalAccess, type PortalRequest } from './portal.access';
-import { looksLikePortalToken } from './portal.token';
+import { looksLikePortalToken } from './portal-token';
 
 /** Injection token of the operator token (`ADMIN_TOKEN`); null or absent disables the admin API. */
 export const ADMIN_TOKEN = Symbol('ADMIN_TOKEN');

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type ApiKeyRecord, bearerToken, hashApiKey, selectTenant } from './auth.authenticator';
+import { type ApiKeyRecord, bearerToken, hashApiKey, selectTenant } from './authenticator';
 import { checkAdminToken } from './auth.guards';
 import { DomainError, type ErrorCode } from './errors';
 

@@ -11,7 +11,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Server } from '@grpc/grpc-js';
 import type { PackageDefinition } from '@grpc/proto-loader';
 import { HttpErrorFilter } from './errors.filters';
-import { addStandardGrpcServices } from './grpc.standard';
+import { addStandardGrpcServices } from './grpc-standard';
 import { HealthRegistry } from './health';
 import { fromBodyParserError } from './errors.mapping';
 import { createLogger, type Logger, NestPinoLogger } from './logger';

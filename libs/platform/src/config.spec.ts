@@ -1,5 +1,5 @@
 import { ConfigError, exitOnConfigError, readConfig, readSettings, setting } from './config';
-import { bool, duration, int, list, oneOf, optional, secretKey, str, url } from './config.parsers';
+import { bool, duration, int, list, oneOf, optional, secretKey, str, url } from './config-parsers';
 
 function problemsOf(run: () => unknown): readonly string[] {
   try {

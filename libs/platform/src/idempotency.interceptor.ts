@@ -1,6 +1,6 @@
 import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
 import { catchError, from, mergeMap, type Observable, of, switchMap, throwError } from 'rxjs';
-import type { Tenant } from './auth.authenticator';
+import type { Tenant } from './authenticator';
 import { conflict } from './errors';
 import { invalidField } from './validation';
 import { type IdempotencyStore, requestFingerprint } from './idempotency.store';

@@ -5,7 +5,7 @@ import {
   type ApiKeyAuthOptions,
   ApiKeyAuthenticator,
   type ApiKeyLookup,
-} from './auth.authenticator';
+} from './authenticator';
 import { ADMIN_TOKEN, AdminGuard, ApiKeyGuard } from './auth.guards';
 import { HealthController, HealthRegistry, PostgresHealth } from './health';
 import { Metrics, MetricsController } from './metrics';

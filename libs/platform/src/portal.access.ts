@@ -2,7 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { type Clock, systemClock } from '@hookstream/contracts';
 import { forbidden, notFound, unauthorized } from './errors';
 import { type PortalRoute, portalRouteOf } from './portal.routes';
-import { type PortalGrant, verifyPortalToken } from './portal.token';
+import { type PortalGrant, verifyPortalToken } from './portal-token';
 
 export const PORTAL_SIGNING_KEY = Symbol('PORTAL_SIGNING_KEY');
 export const PORTAL_CLOCK = Symbol('PORTAL_CLOCK');

@@ -1,4 +1,4 @@
-import type { PortalPermission } from './portal.token';
+import type { PortalPermission } from './portal-token';
 
 /**
  * How a route's target is checked against a session's subscription filter: `subscription` routes

@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { DomainError } from './errors';
 import { PortalAccess, type PortalScope } from './portal.access';
 import { PORTAL_ROUTES } from './portal.routes';
-import { signPortalToken, verifyPortalToken } from './portal.token';
+import { signPortalToken, verifyPortalToken } from './portal-token';
 
 const key = new Uint8Array(Buffer.from('k'.repeat(32)));
 const now = new Date('2026-12-02T10:00:00Z');

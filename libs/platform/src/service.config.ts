@@ -1,6 +1,6 @@
 import { setting } from './config';
-import { duration, int, oneOf, secretKey, str, url } from './config.parsers';
-import { portalSigningKey } from './portal.token';
+import { duration, int, oneOf, secretKey, str, url } from './config-parsers';
+import { portalSigningKey } from './portal-token';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,5 +1,5 @@
 import { readConfig, type Parser } from './config';
-import { bool, int, oneOf, optional, str, url } from './config.parsers';
+import { bool, int, oneOf, optional, str, url } from './config-parsers';
 
 /** The samplers of the OpenTelemetry specification (OTEL_TRACES_SAMPLER). */
 export const TRACE_SAMPLERS = [

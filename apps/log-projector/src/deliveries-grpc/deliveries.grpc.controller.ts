@@ -13,7 +13,7 @@ import {
   toLogEntry,
   type LogStatus,
 } from '../logs/log.dto';
-import { OutcomeFeed } from '../projector/outcome.feed';
+import { OutcomeFeed } from '../projector/outcome-feed.service';
 import {
   toDispatchMessage,
   toLogMessage,

@@ -10,7 +10,7 @@ import {
   type AttemptView,
   type DispatchRecord,
 } from '../tables/projection.sql';
-import { SubscriptionDirectory } from '../subscriptions/subscription-directory';
+import { SubscriptionDirectory } from '../subscriptions/subscription-directory.consumer';
 
 export interface LogFilter {
   organizationId: string;

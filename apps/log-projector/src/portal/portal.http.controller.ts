@@ -6,7 +6,7 @@ import { ApiKeyGuard, CurrentTenant, notFound, type Tenant } from '@hookstream/p
 import { CLOCK } from '../log-projector.tokens';
 import { toOutcomeMessage } from '../deliveries-grpc/deliveries.grpc-mapping';
 import { DeliveryLogQueries } from '../logs/delivery-log.queries';
-import { OutcomeFeed } from '../projector/outcome.feed';
+import { OutcomeFeed } from '../projector/outcome-feed.service';
 import { fillHours, windowStart, type HourStats } from './portal-stats.rows';
 import { PortalQueries } from './portal.queries';
 

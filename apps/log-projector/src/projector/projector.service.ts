@@ -20,12 +20,12 @@ import { activeTracer, HealthRegistry, type Logger, type HealthResult } from '@h
 import { LOG_PROJECTOR_CONFIG, LOG_PROJECTOR_LOGGER } from '../log-projector.tokens';
 import type { LogProjectorConfig } from '../log-projector.config';
 import { LogProjectorMetrics } from '../log-projector.metrics';
-import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log.version';
-import { deliveriesLastSeq } from '../rebuild/deliveries.replay';
-import { rebuildProjection } from '../rebuild/projection.rebuild';
-import { Batcher } from './fact.batcher';
-import { OutcomeFeed } from './outcome.feed';
-import { liveSchemaOf } from '../tables/projection.schema';
+import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log-version.rules';
+import { deliveriesLastSeq } from '../rebuild/deliveries-replay.queries';
+import { rebuildProjection } from '../rebuild/projection-rebuild.service';
+import { Batcher } from './fact-batcher.state';
+import { OutcomeFeed } from './outcome-feed.service';
+import { liveSchemaOf } from '../tables/projection-schema.sql';
 import { ProjectionStore, ProjectionSupersededError, type StreamItem } from '../tables/projection.store';
 import { startBatchSpan } from './projector.tracing';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { Logger } from '@hookstream/platform';
 import { LOG_PROJECTOR_LOGGER } from '../log-projector.tokens';
-import { migrateProjection } from './projection.schema';
+import { migrateProjection } from './projection-schema.sql';
 
 /** Applies the projection's migrations at boot, under the advisory lock shared by every service. */
 @Injectable()

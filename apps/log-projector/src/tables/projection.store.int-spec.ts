@@ -1,10 +1,14 @@
 import { DataSource } from 'typeorm';
 import { startPostgres, type PostgresServer } from '@hookstream/testing';
-import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log.version';
+import { DELIVERY_LOG_PROJECTION } from '../projection/delivery-log-version.rules';
 import { dispatchOf, facts } from '../testing/delivery-facts.factory';
 import { mixedWorkload } from '../testing/delivery-workload.factory';
 import { ATTEMPT_VIEW } from './projection.sql';
-import { createScratchSchema, logProjectorDataSourceOptions, migrateProjection } from './projection.schema';
+import {
+  createScratchSchema,
+  logProjectorDataSourceOptions,
+  migrateProjection,
+} from './projection-schema.sql';
 import { ProjectionStore, type StreamItem } from './projection.store';
 
 /**

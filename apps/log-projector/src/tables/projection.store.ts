@@ -3,7 +3,7 @@ import type { DataSource, QueryRunner } from 'typeorm';
 import { refOf, type DeliveryFact } from '@hookstream/contracts';
 import type { DispatchRow } from '../projection/delivery-log.rows';
 import { projectBatch, type SequencedFact } from '../projection/delivery-log.project';
-import type { ProjectionId } from '../projection/delivery-log.version';
+import type { ProjectionId } from '../projection/delivery-log-version.rules';
 import {
   ATTEMPT_COLUMNS,
   DISPATCH_COLUMNS,

@@ -3,7 +3,7 @@ import type { Logger } from '@hookstream/platform';
 import { Publisher } from '@hookstream/messaging';
 import { SUBSCRIPTIONS_LOGGER } from '../subscriptions.tokens';
 import { SubscriptionsMetrics } from '../subscriptions.metrics';
-import { publishesOf } from './outbox.batch';
+import { publishesOf } from './outbox-batch.plan';
 import { OutboxStore } from './outbox.store';
 
 const POLL_INTERVAL_MS = 100;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { OutboxRow } from './outbox.batch';
+import type { OutboxRow } from './outbox-batch.plan';
 
 /** One relay at a time across replicas: two relays interleaving could reorder a subscription's changes. */
 const RELAY_LOCK_KEY = 7_426_115_002;

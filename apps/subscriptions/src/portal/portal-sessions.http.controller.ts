@@ -15,7 +15,7 @@ import { DEFAULT_LIST_LIMIT, ListSubscriptionsQuery } from '../subscriptions/sub
 import { SubscriptionListResponse, toResponse } from '../subscriptions/subscription.response';
 import { CreatePortalSessionDto, PortalSessionResponse, toSessionView } from './portal-session.dto';
 import { PortalSessionsService } from './portal-sessions.service';
-import { PortalScopeQueries } from './portal.scope';
+import { PortalScopeQueries } from './portal-scope.queries';
 
 /** Portal sessions: minted by the platform's backend with its API key, then used by the page. */
 @ApiTags('portal')

@@ -5,7 +5,7 @@ import { PortalPageHttpController } from './portal-page.http.controller';
 import { PortalSessionsHttpController } from './portal-sessions.http.controller';
 import { PortalSessionsService } from './portal-sessions.service';
 import { PortalGrpcController } from './portal.grpc.controller';
-import { PortalScopeQueries } from './portal.scope';
+import { PortalScopeQueries } from './portal-scope.queries';
 
 @Module({
   imports: [EventTypesModule, SubscriptionsModule],

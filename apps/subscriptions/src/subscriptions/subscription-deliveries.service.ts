@@ -26,7 +26,7 @@ import { CLOCK, ID_GENERATOR, SUBSCRIPTIONS_CONFIG, SUBSCRIPTIONS_LOGGER } from 
 import { scanStream } from '../common/stream-scan.queries';
 import { EventTypesService } from '../event-types/event-types.service';
 import { MAX_REPLAY_EVENTS, type ReplayDto, type TestDeliveryDto } from './subscription-actions.dto';
-import { type CreatedDispatch, createdDispatch, testEvent } from './subscription.dispatch';
+import { type CreatedDispatch, createdDispatch, testEvent } from './subscription-dispatch.plan';
 import { latestFailed, type RoundOutcome } from './replay-selection.decision';
 import { SubscriptionsService } from './subscriptions.service';
 

@@ -19,7 +19,7 @@ import {
   type FilterTestDto,
   type FilterTestResponse,
 } from './subscription-filter-test.dto';
-import { runFilterTest, testEnvelope } from './subscription.filter-test';
+import { runFilterTest, testEnvelope } from './subscription-filter-test.decision';
 import { SubscriptionsService } from './subscriptions.service';
 
 /**

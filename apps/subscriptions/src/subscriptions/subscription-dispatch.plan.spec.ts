@@ -1,5 +1,5 @@
 import { type SubscriptionState, dispatchIdOf } from '@hookstream/contracts';
-import { createdDispatch, testEvent } from './subscription.dispatch';
+import { createdDispatch, testEvent } from './subscription-dispatch.plan';
 
 const subscription = {
   id: 'wh_1',

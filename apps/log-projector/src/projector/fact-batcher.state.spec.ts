@@ -1,4 +1,4 @@
-import { Batcher } from './fact.batcher';
+import { Batcher } from './fact-batcher.state';
 
 describe('Batcher', () => {
   beforeEach(() => jest.useFakeTimers());

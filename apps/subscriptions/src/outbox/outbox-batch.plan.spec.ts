@@ -1,5 +1,5 @@
 import type { SubscriptionFact } from '@hookstream/contracts';
-import { compareSeq, publishesOf, type OutboxRow } from './outbox.batch';
+import { compareSeq, publishesOf, type OutboxRow } from './outbox-batch.plan';
 
 const fact = (name: string) =>
   ({ type: 'subscription.changed', data: { name } }) as unknown as SubscriptionFact;

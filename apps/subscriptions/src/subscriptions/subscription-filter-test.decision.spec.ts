@@ -1,5 +1,5 @@
 import type { EventEnvelope } from '@hookstream/contracts';
-import { runFilterTest, testEnvelope } from './subscription.filter-test';
+import { runFilterTest, testEnvelope } from './subscription-filter-test.decision';
 
 const now = new Date('2026-12-03T10:00:00.000Z');
 const event = (id: string, type: string, data: Record<string, unknown>): EventEnvelope => ({

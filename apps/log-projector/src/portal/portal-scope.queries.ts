@@ -1,6 +1,6 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { PortalAccess, type PortalScope } from '@hookstream/platform';
-import { SubscriptionDirectory } from '../subscriptions/subscription-directory';
+import { SubscriptionDirectory } from '../subscriptions/subscription-directory.consumer';
 import { PortalQueries } from './portal.queries';
 
 /** A portal session's metadata filter, checked against the subscriptions read from SUBSCRIPTIONS. */

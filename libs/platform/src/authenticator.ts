@@ -3,7 +3,7 @@ import type { Metadata } from '@grpc/grpc-js';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { type Clock, systemClock } from '@hookstream/contracts';
 import { forbidden, unauthorized, unavailable } from './errors';
-import type { PortalGrant } from './portal.token';
+import type { PortalGrant } from './portal-token';
 
 /** Who is calling: the organization the request acts for and the key that proved it. */
 export interface Tenant {

@@ -1,11 +1,11 @@
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream';
 import type { DataSource, QueryRunner } from 'typeorm';
-import { DELIVERY_LOG_PROJECTION, type ProjectionId } from '../projection/delivery-log.version';
-import { createScratchSchema, dropSchema, liveSchemaOf, swapTables } from '../tables/projection.schema';
+import { DELIVERY_LOG_PROJECTION, type ProjectionId } from '../projection/delivery-log-version.rules';
+import { createScratchSchema, dropSchema, liveSchemaOf, swapTables } from '../tables/projection-schema.sql';
 import { withSessionLock } from '@hookstream/platform';
 import { PROJECTION_WRITE_LOCK, ProjectionStore, type StreamItem } from '../tables/projection.store';
-import { deliveriesLastSeq, replayDeliveries } from './deliveries.replay';
-import { compareTables, type TableDiff } from './projection.compare';
+import { deliveriesLastSeq, replayDeliveries } from './deliveries-replay.queries';
+import { compareTables, type TableDiff } from './projection-compare.queries';
 
 export interface RebuildDeps {
   dataSource: DataSource;

@@ -1,6 +1,6 @@
 import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
 import { SUBSCRIPTIONS_MIGRATIONS_TABLE, subscriptionsMigrations } from '../migrations';
-import { subscriptionsEntities } from './entities';
+import { subscriptionsEntities } from './entities.config';
 
 export function subscriptionsDataSourceOptions(databaseUrl: string): DataSourceOptions {
   return {
