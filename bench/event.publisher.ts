@@ -1,7 +1,7 @@
 import type { JetStreamClient } from '@nats-io/jetstream';
-import { subjects } from '@hookstream/contracts';
+import { eventMessage } from '@hookstream/contracts';
 import { Publisher } from '@hookstream/messaging';
-import { envelope, envelopePadding, EVENT_TYPE, preciseNow } from './payload.factory';
+import { envelope, envelopePadding, preciseNow } from './payload.factory';
 
 /**
  * One publisher per connection for every sink of a run: each holds a reply subscription and a
@@ -25,7 +25,6 @@ function publisherOf(js: JetStreamClient): Publisher {
  */
 class EventSink {
   private readonly publisher: Publisher;
-  private readonly subject: string;
   private readonly output: string;
   private readonly inFlight = new Set<Promise<unknown>>();
   failures = 0;
@@ -35,7 +34,6 @@ class EventSink {
     private readonly organizationId: string,
   ) {
     this.publisher = publisherOf(js);
-    this.subject = subjects.event(organizationId, EVENT_TYPE);
     this.output = envelopePadding(organizationId);
   }
 
@@ -46,10 +44,12 @@ class EventSink {
   /** Publishes one event stamped with the current time; answers that time. */
   publish(key: string): number {
     const publishedAt = preciseNow();
-    const payload = JSON.stringify(envelope(this.organizationId, key, publishedAt, this.output));
-    const ack = this.publisher.publish(this.subject, payload, { msgId: key }).catch(() => {
-      this.failures++;
-    });
+    const message = eventMessage(envelope(this.organizationId, key, publishedAt, this.output));
+    const ack = this.publisher
+      .publish(message.subject, message.payload, { msgId: message.msgId })
+      .catch(() => {
+        this.failures++;
+      });
     this.inFlight.add(ack);
     void ack.finally(() => this.inFlight.delete(ack));
     return publishedAt;
