@@ -1,7 +1,7 @@
 import { EventCatalog, sampleDataOf, type SubscriptionState } from '@hookstream/contracts';
 import { compileFilter } from '@hookstream/webhooks';
 import type { Route } from '../routing/route.state';
-import { checkEvent, type EventCheckDeps } from './fanout-check.decision';
+import { checkEvent, mayBeOrdered, type EventCheckDeps } from './fanout-check.decision';
 
 const catalog = new EventCatalog();
 const route = {
@@ -96,5 +96,35 @@ describe('checkEvent', () => {
     expect(checkEvent('events.org_a.invoice.paid', raw(custom), deps()).ok).toBe(true);
     const unrouted = checkEvent('events.org_a.invoice.paid', raw(custom), deps([]));
     expect(!unrouted.ok && unrouted.rejection.code).toBe('unknown_type');
+  });
+});
+
+describe('mayBeOrdered', () => {
+  const ordered = { ...route, id: 'wh_o', state: { events: ['*'], ordering: 'subject' } } as unknown as Route;
+  const asked: Array<[string, string]> = [];
+  const matching = (routes: readonly Route[]) => ({
+    matching: (organizationId: string, type: string): readonly Route[] => {
+      asked.push([organizationId, type]);
+      return routes;
+    },
+  });
+
+  it('asks the table for the subject’s organization and type, and is true only for an ordered route', () => {
+    expect(mayBeOrdered('events.org_a.workflow.completed', matching([route, ordered]))).toBe(true);
+    expect(asked.at(-1)).toEqual(['org_a', 'workflow.completed']);
+    expect(mayBeOrdered('events.org_a.workflow.completed', matching([route]))).toBe(false);
+    expect(mayBeOrdered('events.org_a.workflow.completed', matching([]))).toBe(false);
+  });
+
+  it('is false for a subject that is not an event subject', () => {
+    expect(mayBeOrdered('other.org_a.run_failed', matching([ordered]))).toBe(false);
+    expect(mayBeOrdered('events.org_a', matching([ordered]))).toBe(false);
+  });
+
+  it('never skips an event that checkEvent would give an ordered route', () => {
+    const subject = 'events.org_a.run_failed';
+    const check = checkEvent(subject, raw(envelope()), deps([ordered]));
+    expect(check.ok && check.routes).toEqual([ordered]);
+    expect(mayBeOrdered(subject, matching([ordered]))).toBe(true);
   });
 });

@@ -83,6 +83,20 @@ export function checkEvent(subject: string, raw: Uint8Array, deps: EventCheckDep
   return { ok: true, envelope, ...applyFilters(envelope, routes) };
 }
 
+/**
+ * Whether a subscription delivered in order may be selected by the event on `subject`, decided
+ * from the subject alone: when not, checkEvent would find no such route either (a check that
+ * passes has the subject's organization and type), so the ordered fan-out skips the decode.
+ */
+export function mayBeOrdered(subject: string, deps: Pick<EventCheckDeps, 'matching'>): boolean {
+  const parsed = parseEventSubject(subject);
+  // A subject that does not parse is rejected by the shared fan-out; nothing here to order.
+  if (!parsed) return false;
+  return deps
+    .matching(parsed.organizationId, parsed.type)
+    .some((route) => route.state.ordering === 'subject');
+}
+
 /** Payload filters, before any dispatch exists: a filtered-out event costs that subscription nothing more. */
 function applyFilters(
   envelope: EventEnvelope,

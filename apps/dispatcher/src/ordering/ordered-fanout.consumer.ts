@@ -14,7 +14,12 @@ import { ConsumerRunner, JETSTREAM_MANAGER, Publisher, type OrderedStream } from
 import type { Logger } from '@hookstream/platform';
 import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
-import { checkEvent, eventCheckDeps, type EventCheckDeps } from '../fanout/fanout-check.decision';
+import {
+  checkEvent,
+  eventCheckDeps,
+  mayBeOrdered,
+  type EventCheckDeps,
+} from '../fanout/fanout-check.decision';
 import { planStoredEvent } from '../fanout/fanout.plan';
 import { RoutingService } from '../routing/routing.service';
 import { leaseStanding } from './lease.policy';
@@ -145,6 +150,11 @@ export class OrderedFanout {
   /** One event at a time, in stream order; a throw is retried on the same event by the stream. */
   private async handle(msg: JsMsg): Promise<void> {
     if (this.lease === null) throw new Error('the sequencer lease is not held');
+    // Most events are for no ordered subscription: they cost a lookup, not a decode.
+    if (!mayBeOrdered(msg.subject, this.deps)) {
+      this.position = msg.seq;
+      return;
+    }
     const check = checkEvent(msg.subject, msg.data, this.deps);
     // Rejections are the shared fan-out's to record.
     const routes = check.ok ? check.routes.filter((route) => route.state.ordering === 'subject') : [];
