@@ -190,13 +190,21 @@ async function formMetaGroup(processes: readonly NatsProcess[], cluster: NatsClu
 
 /** The nodes the meta leader does not count among its peers (none when no node leads). */
 async function outsideMetaGroup(processes: readonly NatsProcess[]): Promise<NatsProcess[]> {
+  const meta = await leaderMeta(processes);
+  if (!meta) return [];
+  const members = new Set([meta.leader, ...(meta.replicas ?? []).map((r) => r.name)]);
+  return processes.filter((other) => !members.has(other.spec.serverName));
+}
+
+/** The meta group as the node leading it sees it; undefined while no node leads. */
+async function leaderMeta(
+  processes: readonly NatsProcess[],
+): Promise<NonNullable<JszMeta['meta_cluster']> | undefined> {
   for (const p of processes) {
     const meta = (await p.monitor<JszMeta>('/jsz').catch(() => undefined))?.meta_cluster;
-    if (!meta || meta.leader !== p.spec.serverName) continue;
-    const members = new Set([meta.leader, ...(meta.replicas ?? []).map((r) => r.name)]);
-    return processes.filter((other) => !members.has(other.spec.serverName));
+    if (meta && meta.leader === p.spec.serverName) return meta;
   }
-  return [];
+  return undefined;
 }
 
 /**
@@ -204,14 +212,11 @@ async function outsideMetaGroup(processes: readonly NatsProcess[]): Promise<Nats
  * as current: a stream of R3 created then is refused ("no suitable peers for placement").
  */
 async function metaWhole(processes: readonly NatsProcess[]): Promise<boolean> {
-  for (const p of processes) {
-    const meta = (await p.monitor<JszMeta>('/jsz').catch(() => undefined))?.meta_cluster;
-    if (!meta || meta.leader !== p.spec.serverName) continue;
-    const replicas = meta.replicas ?? [];
-    // `current` flickers on an idle, loaded machine; a peer the leader counts and sees online is placeable.
-    return replicas.length === processes.length - 1 && replicas.every((r) => r.offline !== true);
-  }
-  return false;
+  const meta = await leaderMeta(processes);
+  if (!meta) return false;
+  const replicas = meta.replicas ?? [];
+  // `current` flickers on an idle, loaded machine; a peer the leader counts and sees online is placeable.
+  return replicas.length === processes.length - 1 && replicas.every((r) => r.offline !== true);
 }
 
 function reachableUrls(processes: readonly NatsProcess[]): string[] {
