@@ -1,4 +1,13 @@
-import { countersOf, FIRST_AT_FANOUT, FIRST_HANDED_OFF, handedOffShare, PARKED } from './metrics.scrape';
+import {
+  ATTEMPT_DURATION,
+  countersOf,
+  FACT_STORE,
+  FIRST_AT_FANOUT,
+  FIRST_HANDED_OFF,
+  handedOffShare,
+  meanMs,
+  PARKED,
+} from './metrics.scrape';
 
 describe('handedOffShare', () => {
   it('is the share of first attempts handed off as dispatch.created', () => {
@@ -33,5 +42,27 @@ describe('countersOf', () => {
     expect(counters[FIRST_HANDED_OFF]).toBe(1_984);
     expect(counters.hookstream_dispatches_created_total).toBe(2_000);
     expect(counters.process_cpu_seconds_total).toBeUndefined();
+  });
+});
+
+describe('meanMs', () => {
+  it("is a histogram's mean in milliseconds, its sums and counts added over label sets", () => {
+    const text = [
+      'hookstream_delivery_attempt_duration_seconds_bucket{le="0.005",status_class="2xx"} 90',
+      'hookstream_delivery_attempt_duration_seconds_sum{status_class="2xx"} 0.3',
+      'hookstream_delivery_attempt_duration_seconds_count{status_class="2xx"} 100',
+      'hookstream_delivery_attempt_duration_seconds_sum{status_class="5xx"} 0.5',
+      'hookstream_delivery_attempt_duration_seconds_count{status_class="5xx"} 100',
+      'hookstream_delivery_fact_store_seconds_sum 2.4',
+      'hookstream_delivery_fact_store_seconds_count 200',
+    ].join('\n');
+    const counters = countersOf(text);
+    expect(meanMs(counters, ATTEMPT_DURATION)).toBeCloseTo(4, 6);
+    expect(meanMs(counters, FACT_STORE)).toBeCloseTo(12, 6);
+  });
+
+  it('is undefined without observations', () => {
+    expect(meanMs(countersOf(''), FACT_STORE)).toBeUndefined();
+    expect(meanMs(undefined, FACT_STORE)).toBeUndefined();
   });
 });

@@ -9,7 +9,20 @@ const COUNTERS = [
   'hookstream_dispatches_abandoned_total',
   'hookstream_events_rejected_total',
   'hookstream_delivery_parked_total',
+  ...['hookstream_delivery_attempt_duration_seconds', 'hookstream_delivery_fact_store_seconds'].flatMap(
+    (histogram) => [`${histogram}_sum`, `${histogram}_count`],
+  ),
 ];
+
+/** An attempt's HTTP exchange, and its outcome fact's wait for DELIVERIES to store it. */
+export const ATTEMPT_DURATION = 'hookstream_delivery_attempt_duration_seconds';
+export const FACT_STORE = 'hookstream_delivery_fact_store_seconds';
+
+/** A histogram's mean in milliseconds over the counters' window; undefined without observations. */
+export function meanMs(counters: Record<string, number> | undefined, histogram: string): number | undefined {
+  const count = counters?.[`${histogram}_count`] ?? 0;
+  return count > 0 ? ((counters?.[`${histogram}_sum`] ?? 0) / count) * 1000 : undefined;
+}
 
 /** First attempts by path: made at the fan-out, or handed off as `dispatch.created`. */
 const FIRST_ATTEMPTS = 'hookstream_delivery_first_attempts_total';

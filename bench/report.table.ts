@@ -6,6 +6,7 @@ import { jetStreamBoundPerSecond, type JetStreamCeiling } from './ceiling.jetstr
 import type { PhaseCpu } from './cpu.usage';
 import type { DrainResult } from './drain.scenario';
 import type { LatencyResult } from './latency.scenario';
+import { ATTEMPT_DURATION, FACT_STORE, meanMs } from './metrics.scrape';
 import type { PlatformCost } from './platform.cost';
 import type { ProfileSummary } from './profile.summary';
 import type { ProjectionResult } from './projection.scenario';
@@ -124,6 +125,28 @@ export function judge(results: BenchResults): BenchResults['targets'] {
       met: s.growthPercent < TARGETS.soakGrowthPercent,
     });
   return out;
+}
+
+/**
+ * Where an attempt's time goes, from the dispatchers' histograms over the run: its HTTP exchange,
+ * then the wait for DELIVERIES to store its outcome fact. A fan-out handler holds its
+ * organization's share through both, so its share over their sum bounds one organization's rate.
+ */
+function formatAttemptTime(
+  runs: ReadonlyArray<{ label: string; counters?: Record<string, number> }>,
+): string {
+  return [
+    '\nAn attempt: HTTP exchange, then its outcome fact stored (dispatcher histograms, means over the run)',
+    table(
+      ['run', 'attempts', 'HTTP ms', 'fact stored ms'],
+      runs.map(({ label, counters }) => [
+        label,
+        n(counters?.[`${ATTEMPT_DURATION}_count`]),
+        n(meanMs(counters, ATTEMPT_DURATION), 2),
+        n(meanMs(counters, FACT_STORE), 2),
+      ]),
+    ),
+  ].join('\n');
 }
 
 /** CPU and nats-server message operations per delivery (platform.cost.ts for the windows). */
@@ -287,7 +310,7 @@ export function formatReport(results: BenchResults): string {
       ),
     );
   const costs = [...results.drains, ...results.latency].filter((r) => r.platform !== undefined);
-  if (costs.length > 0) parts.push(formatPlatformCost(costs));
+  if (costs.length > 0) parts.push(formatPlatformCost(costs), formatAttemptTime(costs));
   if (results.tracing) parts.push(formatTracingPrice(results.tracing));
   if (results.isolation)
     parts.push(

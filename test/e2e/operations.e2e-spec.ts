@@ -105,6 +105,8 @@ describe('operations', () => {
       attempts: sample(d, 'hookstream_delivery_attempts_total'),
       attemptDurations: sample(d, 'hookstream_delivery_attempt_duration_seconds_count'),
       deliveryLatencies: sample(d, 'hookstream_delivery_latency_seconds_count'),
+      // Every attempt's outcome fact was stored, and how long that took is on record.
+      factStores: sample(d, 'hookstream_delivery_fact_store_seconds_count'),
       retriesPending: sample(d, 'hookstream_delivery_retries_pending'),
       subscriptionsDisabled: declared(d, /^hookstream_subscriptions_disabled_total$/).length,
       eventsRejected: declared(d, /^hookstream_events_rejected_total$/).length,
@@ -120,6 +122,7 @@ describe('operations', () => {
       attempts: requests.length,
       attemptDurations: requests.length,
       deliveryLatencies: requests.length,
+      factStores: requests.length,
       retriesPending: 0,
       subscriptionsDisabled: 1,
       eventsRejected: 1,

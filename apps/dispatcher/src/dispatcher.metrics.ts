@@ -17,6 +17,7 @@ export class DispatcherMetrics {
   readonly attempts;
   readonly attemptDuration;
   readonly deliveryLatency;
+  readonly factStore;
   readonly retriesPending;
   readonly subscriptionsDisabled;
   readonly eventsRejected;
@@ -66,6 +67,11 @@ export class DispatcherMetrics {
       name: 'hookstream_delivery_latency_seconds',
       help: 'From the event stored on EVENTS to the 2xx response of its dispatch',
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 86400],
+    });
+    this.factStore = metrics.histogram({
+      name: 'hookstream_delivery_fact_store_seconds',
+      help: "From an attempt's outcome fact handed to NATS to DELIVERIES acknowledging it stored",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     });
     this.retriesPending = metrics.gauge({
       name: 'hookstream_delivery_retries_pending',

@@ -357,7 +357,9 @@ export class AttemptRunner implements OnApplicationShutdown {
     this.health.observe(route.origin, report.durationMs, outcome.kind !== 'delivered');
     if (report.requestHeaders !== null)
       this.throttle.observe(route, report.status, report.retryAfter, now.getTime());
+    const storing = performance.now();
     const { seq: factSeq, duplicate } = await this.publish(fact, traceparent);
+    this.metrics.factStore.observe((performance.now() - storing) / 1000);
     const label: AttemptOutcomeLabel = OUTCOME_LABEL[outcome.kind];
     const statusLabel = statusClass(report.status);
     this.metrics.attempts.inc({ outcome: label, status_class: statusLabel });
