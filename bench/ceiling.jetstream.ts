@@ -1,4 +1,11 @@
-import { AckPolicy, jetstream, jetstreamManager, StorageType } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  jetstream,
+  jetstreamManager,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+} from '@nats-io/jetstream';
 import { connectBench } from './nats.client';
 import { envelope, envelopePadding, preciseNow } from './payload.factory';
 
@@ -6,7 +13,15 @@ export interface JetStreamCeiling {
   messages: number;
   publishPerSecond: number;
   consumePerSecond: number;
+  /**
+   * Stored per second with FACT_WINDOW publishes outstanding while an ordered consumer reads the
+   * stream: how the dispatchers store outcome facts on DELIVERIES while the projector reads them.
+   */
+  publishWhileReadPerSecond?: number;
 }
+
+/** A fan-out organization's share: the facts one organization has outstanding at once. */
+const FACT_WINDOW = 32;
 
 /**
  * What the JetStream traffic of one delivery alone allows, from ceiling (b) of the same run. Per
@@ -25,11 +40,56 @@ export function jetStreamBoundPerSecond(ceiling: JetStreamCeiling, fanout: numbe
 
 const STREAM = 'BENCH_CEILING';
 const SUBJECT = 'bench.ceiling.events';
+const READ_STREAM = 'BENCH_CEILING_READ';
+const READ_SUBJECT = 'bench.ceiling.facts';
+
+/** Publishes `messages` with at most `window` acknowledgements outstanding; resolves to the seconds taken. */
+async function publishWindowed(
+  js: JetStreamClient,
+  subject: string,
+  keyPrefix: string,
+  messages: number,
+  window: number,
+  payloadOf: (key: string) => string,
+): Promise<number> {
+  const start = performance.now();
+  const inFlight = new Set<Promise<unknown>>();
+  for (let i = 0; i < messages; i++) {
+    const key = `${keyPrefix}${i}`;
+    const ack = js.publish(subject, payloadOf(key), { msgID: key });
+    inFlight.add(ack);
+    void ack.finally(() => inFlight.delete(ack));
+    if (inFlight.size >= window) await Promise.race(inFlight);
+  }
+  await Promise.all(inFlight);
+  return (performance.now() - start) / 1000;
+}
+
+/** Ceiling (b) as DELIVERIES sees it: FACT_WINDOW publishes outstanding, an ordered consumer reading. */
+async function measurePublishWhileRead(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  messages: number,
+  payloadOf: (key: string) => string,
+): Promise<number> {
+  await jsm.streams.delete(READ_STREAM).catch(() => false);
+  await jsm.streams.add({ name: READ_STREAM, subjects: [READ_SUBJECT], storage: StorageType.File });
+  const reader = await (await js.consumers.get(READ_STREAM)).consume();
+  let read = 0;
+  const reading = (async () => {
+    for await (const _ of reader) if (++read === messages) break;
+  })();
+  const seconds = await publishWindowed(js, READ_SUBJECT, 'fact_ceiling_', messages, FACT_WINDOW, payloadOf);
+  await reading;
+  await jsm.streams.delete(READ_STREAM);
+  return messages / seconds;
+}
 
 /**
  * Ceiling (b): 1 KiB messages with a message id each, published with `window` acknowledgements
  * outstanding, into a file-backed stream like EVENTS; then read back by one durable pull
- * consumer that acks each message, until the server holds no pending ack.
+ * consumer that acks each message, until the server holds no pending ack. Then the same
+ * messages published into another stream with FACT_WINDOW outstanding while it is read.
  */
 export async function measureJetStreamCeiling(
   natsUrl: string,
@@ -43,18 +103,16 @@ export async function measureJetStreamCeiling(
     await jsm.streams.add({ name: STREAM, subjects: [SUBJECT], storage: StorageType.File });
     const output = envelopePadding('org_bench');
 
-    const publishStart = performance.now();
-    const inFlight = new Set<Promise<unknown>>();
-    for (let i = 0; i < options.messages; i++) {
-      const key = `evt_ceiling_${i}`;
-      const payload = JSON.stringify(envelope('org_bench', key, preciseNow(), output));
-      const ack = js.publish(SUBJECT, payload, { msgID: key });
-      inFlight.add(ack);
-      void ack.finally(() => inFlight.delete(ack));
-      if (inFlight.size >= options.window) await Promise.race(inFlight);
-    }
-    await Promise.all(inFlight);
-    const publishSeconds = (performance.now() - publishStart) / 1000;
+    const payloadOf = (key: string): string =>
+      JSON.stringify(envelope('org_bench', key, preciseNow(), output));
+    const publishSeconds = await publishWindowed(
+      js,
+      SUBJECT,
+      'evt_ceiling_',
+      options.messages,
+      options.window,
+      payloadOf,
+    );
 
     await jsm.consumers.add(STREAM, {
       durable_name: 'bench',
@@ -78,10 +136,17 @@ export async function measureJetStreamCeiling(
     }
     const consumeSeconds = (performance.now() - consumeStart) / 1000;
     await jsm.streams.delete(STREAM);
+    const publishWhileReadPerSecond = await measurePublishWhileRead(
+      js,
+      jsm,
+      Math.min(options.messages, 20_000),
+      payloadOf,
+    );
     return {
       messages: options.messages,
       publishPerSecond: options.messages / publishSeconds,
       consumePerSecond: options.messages / consumeSeconds,
+      publishWhileReadPerSecond,
     };
   } finally {
     await nc.drain().catch(() => undefined);

@@ -205,6 +205,10 @@ export function formatReport(results: BenchResults): string {
         ...ceilings.http.map((c) => [`(a) signed HTTP POST, ${c.inFlight} in flight`, n(c.perSecond)]),
         ['(b) JetStream publish, batched', n(ceilings.jetstream?.publishPerSecond)],
         ['(b) JetStream consume + ack', n(ceilings.jetstream?.consumePerSecond)],
+        [
+          '(b) JetStream publish, 32 outstanding, while read',
+          n(ceilings.jetstream?.publishWhileReadPerSecond),
+        ],
         ...(ceilings.jetstream
           ? [1, 4].map((f) => [
               `(c) deliveries/s JetStream alone allows, fan-out ${f}`,
