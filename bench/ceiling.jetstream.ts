@@ -42,6 +42,7 @@ const STREAM = 'BENCH_CEILING';
 const SUBJECT = 'bench.ceiling.events';
 const READ_STREAM = 'BENCH_CEILING_READ';
 const READ_SUBJECT = 'bench.ceiling.facts';
+const READER_GRACE_MS = 30_000;
 
 /** Publishes `messages` with at most `window` acknowledgements outstanding; resolves to the seconds taken. */
 async function publishWindowed(
@@ -80,7 +81,10 @@ async function measurePublishWhileRead(
     for await (const _ of reader) if (++read === messages) break;
   })();
   const seconds = await publishWindowed(js, READ_SUBJECT, 'fact_ceiling_', messages, FACT_WINDOW, payloadOf);
-  await reading;
+  // The reader is not timed; it only has to be there. A reader that falls short does not hold the run.
+  const bound = new Promise((resolve) => setTimeout(resolve, READER_GRACE_MS).unref());
+  await Promise.race([reading, bound]);
+  await reader.close();
   await jsm.streams.delete(READ_STREAM);
   return messages / seconds;
 }

@@ -1,7 +1,11 @@
 import { request } from 'undici';
 import type { ServiceProcess } from './service.process';
 
-/** The dispatcher counters that explain a throughput or latency figure. */
+/** An attempt's HTTP exchange, and its outcome fact's wait for DELIVERIES to store it. */
+export const ATTEMPT_DURATION = 'hookstream_delivery_attempt_duration_seconds';
+export const FACT_STORE = 'hookstream_delivery_fact_store_seconds';
+
+/** The dispatcher counters that explain a throughput or latency figure (histograms by sum and count). */
 const COUNTERS = [
   'hookstream_dispatches_created_total',
   'hookstream_delivery_attempts_total',
@@ -9,14 +13,8 @@ const COUNTERS = [
   'hookstream_dispatches_abandoned_total',
   'hookstream_events_rejected_total',
   'hookstream_delivery_parked_total',
-  ...['hookstream_delivery_attempt_duration_seconds', 'hookstream_delivery_fact_store_seconds'].flatMap(
-    (histogram) => [`${histogram}_sum`, `${histogram}_count`],
-  ),
+  ...[ATTEMPT_DURATION, FACT_STORE].flatMap((histogram) => [`${histogram}_sum`, `${histogram}_count`]),
 ];
-
-/** An attempt's HTTP exchange, and its outcome fact's wait for DELIVERIES to store it. */
-export const ATTEMPT_DURATION = 'hookstream_delivery_attempt_duration_seconds';
-export const FACT_STORE = 'hookstream_delivery_fact_store_seconds';
 
 /** A histogram's mean in milliseconds over the counters' window; undefined without observations. */
 export function meanMs(counters: Record<string, number> | undefined, histogram: string): number | undefined {
