@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   credentials,
@@ -16,6 +17,7 @@ import {
   type INestApplication,
   Injectable,
   Module,
+  type OnModuleDestroy,
   Param,
   Post,
   UseGuards,
@@ -325,5 +327,38 @@ describe('bootstrapService', () => {
     expect(JSON.parse(String(invalid.error?.metadata.get('error-fields')[0]))).toEqual([
       { path: 'name', message: 'name must be shorter than or equal to 3 characters' },
     ]);
+  });
+});
+
+/** Stands for what a service's modules open at start (pools, consumers): counts its release. */
+@Injectable()
+class HeldResource implements OnModuleDestroy {
+  static released = 0;
+  onModuleDestroy(): void {
+    HeldResource.released += 1;
+  }
+}
+
+@Module({ imports: [PlatformModule.forRoot({})], providers: [HeldResource] })
+class HoldingModule {}
+
+describe('bootstrapService on a port already taken', () => {
+  it('fails with the cause and releases what its modules opened', async () => {
+    const taken = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, '127.0.0.1', resolve));
+    try {
+      const start = bootstrapService({
+        name: 'holding',
+        module: HoldingModule,
+        httpPort: port,
+        host: '127.0.0.1',
+        logLevel: 'silent',
+      });
+      await expect(start).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      expect(HeldResource.released).toBe(1);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 });

@@ -165,11 +165,17 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
   app.enableShutdownHooks();
   boundShutdown(app, options.shutdownGraceMs ?? 25_000, logger);
   const host = options.host ?? '0.0.0.0';
-  if (options.grpc) {
-    connectGrpc(app, options.grpc, host);
-    await app.startAllMicroservices();
+  try {
+    if (options.grpc) {
+      connectGrpc(app, options.grpc, host);
+      await app.startAllMicroservices();
+    }
+    await app.listen(options.httpPort, host);
+  } catch (err) {
+    // A port taken or a bad address: release what the modules opened (pools, consumers) before failing.
+    await app.close().catch(() => undefined);
+    throw err;
   }
-  await app.listen(options.httpPort, host);
   logger.info({ httpPort: options.httpPort, grpcPort: options.grpc?.port, host }, 'listening');
   return app;
 }

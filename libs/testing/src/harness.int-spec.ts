@@ -2,6 +2,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { Client } from 'pg';
 import {
+  freePort,
   natsServerBinary,
   natsServerVersion,
   startNats,
@@ -20,6 +21,12 @@ describe('test harness', () => {
   });
   afterAll(async () => {
     await Promise.all([nats?.dispose(), pg?.dispose()]);
+  });
+
+  it('hands out a port at most once per process, as two listeners of one service need', async () => {
+    const ports = [];
+    for (let i = 0; i < 200; i += 1) ports.push(await freePort());
+    expect(new Set(ports).size).toBe(ports.length);
   });
 
   it('runs nats-server with sync_interval: always where the server has it (2.10 and later)', async () => {

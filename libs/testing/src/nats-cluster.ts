@@ -63,9 +63,9 @@ export async function startNatsCluster(
   const count = options.nodes ?? 3;
   const binary = options.binary ?? natsServerBinary();
   const base = await mkdtemp(join(tmpdir(), 'hookstream-cluster-'));
-  const clusterPorts = await distinctPorts(count);
-  const clientPorts = await distinctPorts(count, clusterPorts);
-  const monitorPorts = await distinctPorts(count, [...clusterPorts, ...clientPorts]);
+  const clusterPorts = await ports(count);
+  const clientPorts = await ports(count);
+  const monitorPorts = await ports(count);
   const processes = clientPorts.map(
     (port, i) =>
       new NatsProcess({
@@ -223,12 +223,8 @@ function reachableUrls(processes: readonly NatsProcess[]): string[] {
   return processes.filter((p) => p.reachable).map((p) => `nats://127.0.0.1:${p.spec.port}`);
 }
 
-/** freePort can hand out the same port twice in a row: a cluster needs them all distinct. */
-async function distinctPorts(count: number, taken: readonly number[] = []): Promise<number[]> {
-  const ports: number[] = [];
-  while (ports.length < count) {
-    const port = await freePort();
-    if (!ports.includes(port) && !taken.includes(port)) ports.push(port);
-  }
-  return ports;
+async function ports(count: number): Promise<number[]> {
+  const result: number[] = [];
+  while (result.length < count) result.push(await freePort());
+  return result;
 }

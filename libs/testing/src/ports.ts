@@ -1,7 +1,19 @@
 import { createServer, connect } from 'node:net';
 
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
+/** Ports this process has handed out: the kernel can offer a just-closed port again at once. */
+const handedOut = new Set<number>();
+
+/** A port that was free a moment ago on 127.0.0.1, and never handed out before in this process. */
+export async function freePort(): Promise<number> {
+  for (;;) {
+    const port = await ephemeralPort();
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    return port;
+  }
+}
+
+function ephemeralPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
