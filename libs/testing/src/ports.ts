@@ -1,28 +1,34 @@
 import { createServer, connect } from 'node:net';
 
-/** Ports this process has handed out: the kernel can offer a just-closed port again at once. */
+/**
+ * Test servers take ports below the kernel's ephemeral range (32768 and up on Linux), where no
+ * outgoing connection and no `listen(0)` elsewhere can take one between our check and the
+ * server's bind; each jest worker draws from its own slice, so two workers never pick the same.
+ */
+const FIRST_PORT = 12_000;
+const SLICE = 2_500;
+const SLICES = 8;
+const slice = (Number(process.env.JEST_WORKER_ID ?? 0) || 0) % SLICES;
+
+/** Ports this process has handed out: a port is handed out at most once. */
 const handedOut = new Set<number>();
 
-/** A port that was free a moment ago on 127.0.0.1, and never handed out before in this process. */
+/** A port that is free now on 127.0.0.1 and was never handed out before in this process. */
 export async function freePort(): Promise<number> {
   for (;;) {
-    const port = await ephemeralPort();
+    const port = FIRST_PORT + slice * SLICE + Math.floor(Math.random() * SLICE);
     if (handedOut.has(port)) continue;
     handedOut.add(port);
-    return port;
+    if (await canBind(port)) return port;
   }
 }
 
-function ephemeralPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function canBind(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
     server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      if (address === null || typeof address === 'string') return reject(new Error('no port'));
-      server.close(() => resolve(address.port));
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
