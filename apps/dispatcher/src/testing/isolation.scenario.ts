@@ -39,6 +39,15 @@ export interface IsolationResult {
    * behind A's (which with `sync_interval: always` is one fsync per message, in order).
    */
   duringP99FromStoredMs: number;
+  /**
+   * B's p99 split at the moment EVENTS had stored the whole of A's backlog: B's events published
+   * while A's were still being stored, and those published after, while A's endpoint still
+   * misbehaves and its dispatches are handed off, parked, retried or drained.
+   */
+  whileStoringP99Ms?: number;
+  afterStoredP99Ms?: number;
+  /** How long EVENTS took to store A's backlog, from its first publish to the last acknowledgement. */
+  backlogStoredInMs: number;
   /** max(2 × the p99 before, 50 ms): the bound the issue sets. */
   boundMs: number;
   healthySent: number;
@@ -67,6 +76,11 @@ export function p99(values: number[]): number {
   if (values.length === 0) return 0;
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)]!;
+}
+
+/** No p99 of no samples (B sent nothing in that part of the window). */
+function p99OrNone(values: number[]): number | undefined {
+  return values.length === 0 ? undefined : p99(values);
 }
 
 /**
@@ -138,9 +152,12 @@ export async function runIsolation(
     const backlog: EventEnvelope[] = Array.from({ length: options.backlog }, () =>
       harness.event(orgA, 'workflow.completed', data),
     );
+    const floodStart = Date.now();
+    let storedAllAt = Number.POSITIVE_INFINITY;
     const flooding = (async () => {
       for (let i = 0; i < backlog.length; i += 100)
         await Promise.all(backlog.slice(i, i + 100).map((event) => harness.publishEvent(event)));
+      storedAllAt = Date.now();
     })();
     const during = await steady(options.duringMs);
     await flooding;
@@ -183,6 +200,8 @@ export async function runIsolation(
     });
     const baselineP99Ms = p99(latencies(before, received));
     const duringLatencies = latencies(during, received);
+    const whileStoring = during.filter((id) => sentAt.get(id)! < storedAllAt);
+    const afterStored = during.filter((id) => sentAt.get(id)! >= storedAllAt);
     const delivered = succeeded().size;
     await succeededFacts.stop();
     return {
@@ -192,6 +211,9 @@ export async function runIsolation(
       duringP99Ms: p99(duringLatencies),
       duringMaxMs: Math.max(0, ...duringLatencies),
       duringP99FromStoredMs: p99(fromStored),
+      whileStoringP99Ms: p99OrNone(latencies(whileStoring, received)),
+      afterStoredP99Ms: p99OrNone(latencies(afterStored, received)),
+      backlogStoredInMs: storedAllAt - floodStart,
       boundMs: Math.max(2 * baselineP99Ms, 50),
       healthySent: all.length,
       healthyMissing: all.length - latencies(all, received).length,
@@ -207,13 +229,14 @@ export async function runIsolation(
 
 /** The scenario's figures as a table row, for test and bench output. */
 export function isolationRow(result: IsolationResult): string {
-  const ms = (n: number) => `${Math.round(n)} ms`;
+  const ms = (n: number | undefined) => (n === undefined ? '-' : `${Math.round(n)} ms`);
   return [
     result.bad.padEnd(6),
     String(result.backlog).padStart(6),
     `B p99 before ${ms(result.baselineP99Ms)}`,
     `during ${ms(result.duringP99Ms)} (max ${ms(result.duringMaxMs)}, bound ${ms(result.boundMs)})`,
     `from stored ${ms(result.duringP99FromStoredMs)}`,
+    `while A's backlog was stored (${ms(result.backlogStoredInMs)}) ${ms(result.whileStoringP99Ms)}, after ${ms(result.afterStoredP99Ms)}`,
     `B missing ${result.healthyMissing}/${result.healthySent}`,
     `A lost ${result.badLost}, unexpected ${result.badUnexpected}, recovered in ${ms(result.recoveredInMs)}`,
   ].join(' | ');
