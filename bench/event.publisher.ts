@@ -28,6 +28,8 @@ class EventSink {
   private readonly output: string;
   private readonly inFlight = new Set<Promise<unknown>>();
   failures = 0;
+  /** What the first failed publish was told, for the report. */
+  firstFailure?: string;
 
   constructor(
     js: JetStreamClient,
@@ -47,7 +49,8 @@ class EventSink {
     const message = eventMessage(envelope(this.organizationId, key, publishedAt, this.output));
     const ack = this.publisher
       .publish(message.subject, message.payload, { msgId: message.msgId })
-      .catch(() => {
+      .catch((err: unknown) => {
+        this.firstFailure ??= err instanceof Error ? err.message : String(err);
         this.failures++;
       });
     this.inFlight.add(ack);
@@ -86,6 +89,7 @@ export interface PacedRun {
   publishedAt: Map<string, number>;
   published: number;
   failures: number;
+  firstFailure?: string;
   seconds: number;
   /** How far behind its schedule the producer fell at worst (ms): a lagging producer offers less than asked. */
   maxLagMs: number;
@@ -124,5 +128,12 @@ export async function publishAtRate(
   }
   const spent = (preciseNow() - start) / 1000;
   await sink.settle();
-  return { publishedAt, published: sent, failures: sink.failures, seconds: spent, maxLagMs };
+  return {
+    publishedAt,
+    published: sent,
+    failures: sink.failures,
+    ...(sink.firstFailure === undefined ? {} : { firstFailure: sink.firstFailure }),
+    seconds: spent,
+    maxLagMs,
+  };
 }

@@ -115,7 +115,10 @@ export async function runFixedRate(
   const expected = run.published * tenant.fanout;
   const backlogAtEnd = expected - (await receiver.stats()).unique;
   const pendingAtEnd = await pendingOnConsumers(platform.jsm);
-  if (run.failures > 0) throw new Error(`${run.failures} publishes failed at ${options.rate}/s`);
+  if (run.failures > 0)
+    throw new Error(
+      `${run.failures} publishes failed at ${options.rate}/s, the first with: ${run.firstFailure}`,
+    );
   const settled = await receiver.waitForUnique(expected, 60_000);
   const after = await readMeter(platform);
   const counters = counterDelta(countersBefore, await scrapeCounters(platform.dispatchers()));

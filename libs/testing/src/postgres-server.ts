@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, statfsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,6 +46,25 @@ function runAs(): { uid: number; gid: number } | undefined {
   return { uid, gid };
 }
 
+/** Room a temporary cluster may need in memory: the bench's read model grows to a few hundred MiB. */
+const MEMORY_ROOM_BYTES = 4 * 1024 ** 3;
+
+/**
+ * Where temporary clusters live: in memory (`/dev/shm`) when it has room, else the temp dir.
+ * Such a cluster runs with `fsync=off`, so on disk its writes pile up as dirty pages until the
+ * kernel flushes hundreds of MiB at once, and a flush stalls every fsync on that disk for half a
+ * second: nats-server's, which pace each delivery. A deployment's database has a disk of its own.
+ */
+function temporaryRoot(): string {
+  try {
+    const shm = statfsSync('/dev/shm');
+    if (shm.bavail * shm.bsize >= MEMORY_ROOM_BYTES) return '/dev/shm';
+  } catch {
+    // No /dev/shm here.
+  }
+  return tmpdir();
+}
+
 let databaseCounter = 0;
 
 /** Starts a cluster of its own; a given dataDir and port are kept (the local stack), else temporary ones. */
@@ -55,7 +74,7 @@ export async function startPostgres(
   const bin = postgresBinDir();
   const user = runAs();
   const temporary = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'hookstream-pg-')));
+  const dataDir = options.dataDir ?? (await mkdtemp(join(temporaryRoot(), 'hookstream-pg-')));
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     mkdirSync(dataDir, { recursive: true });
     if (user) chownSync(dataDir, user.uid, user.gid);
