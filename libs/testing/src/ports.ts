@@ -16,6 +16,8 @@ const handedOut = new Set<number>();
 /** A port that is free now on 127.0.0.1 and was never handed out before in this process. */
 export async function freePort(): Promise<number> {
   for (;;) {
+    if (handedOut.size >= SLICE)
+      throw new Error(`all ${SLICE} ports of this process's slice were handed out`);
     const port = FIRST_PORT + slice * SLICE + Math.floor(Math.random() * SLICE);
     if (handedOut.has(port)) continue;
     handedOut.add(port);
