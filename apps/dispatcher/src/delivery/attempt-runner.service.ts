@@ -25,7 +25,7 @@ import { buildRequest, loggedHeaders } from './attempt-request.plan';
 import { endAttemptSpan, startAttemptSpan } from './attempt.tracing';
 import { EndpointCircuits } from './endpoint-circuits.service';
 import { EndpointGate } from './endpoint-gate.state';
-import { fastPathDecision, handOffHoldMs, OriginHealthBook } from './fast-path.decision';
+import { fastPathDecision, OriginHealthBook } from './fast-path.decision';
 import { HttpSender, type HttpRequest, type HttpResult } from './http-sender.client';
 import { OriginPools } from './origin-pools.client';
 import { ParkedQueues, type AttemptSource, type ParkReason } from './parked-queues.service';
@@ -175,18 +175,6 @@ export class AttemptRunner implements OnApplicationShutdown {
     const report = this.report(1, exchange, route);
     await this.record(dispatch, route, report, false, true, exchange.traceparent);
     return 'recorded';
-  }
-
-  /** How long the fan-out waits before it hands this dispatch off (handOffHoldMs). */
-  handOffHoldMs(dispatch: Dispatch): number {
-    const found = this.routing.table.lookup(dispatch.subscriptionId);
-    if (found.kind !== 'found') return 0;
-    const route = found.route;
-    return handOffHoldMs({
-      circuitOpen: this.circuits.isOpen(route.id),
-      backlogged: this.queues.hasBacklog(route.id),
-      health: this.health.of(route.origin),
-    });
   }
 
   /** An attempt taken from the endpoint's parked queue, already paced to the endpoint. */

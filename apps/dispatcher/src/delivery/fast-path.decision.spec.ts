@@ -1,28 +1,4 @@
-import {
-  fastPathDecision,
-  HAND_OFF_HOLD_MS,
-  handOffHoldMs,
-  OriginHealthBook,
-  type FastPathInputs,
-} from './fast-path.decision';
-
-describe('handOffHoldMs', () => {
-  const healthy = { samples: 20, latencyMs: 5, failureRate: 0 };
-  const base = { circuitOpen: false, backlogged: false, health: healthy };
-
-  it('hands off at once to an endpoint that is only busy, or not measured yet', () => {
-    expect(handOffHoldMs(base)).toBe(0);
-    expect(handOffHoldMs({ ...base, health: undefined })).toBe(0);
-    expect(handOffHoldMs({ ...base, health: { samples: 2, latencyMs: 9_000, failureRate: 1 } })).toBe(0);
-  });
-
-  it('holds hand-offs to an endpoint whose circuit is open, with a parked backlog, slow or failing', () => {
-    expect(handOffHoldMs({ ...base, circuitOpen: true })).toBe(HAND_OFF_HOLD_MS);
-    expect(handOffHoldMs({ ...base, backlogged: true })).toBe(HAND_OFF_HOLD_MS);
-    expect(handOffHoldMs({ ...base, health: { ...healthy, latencyMs: 2_000 } })).toBe(HAND_OFF_HOLD_MS);
-    expect(handOffHoldMs({ ...base, health: { ...healthy, failureRate: 0.5 } })).toBe(HAND_OFF_HOLD_MS);
-  });
-});
+import { fastPathDecision, OriginHealthBook, type FastPathInputs } from './fast-path.decision';
 
 describe('fastPathDecision', () => {
   const healthy = { samples: 20, latencyMs: 5, failureRate: 0 };

@@ -42,26 +42,6 @@ export function fastPathDecision(inputs: FastPathInputs): FastPathDecision {
   return 'attempt';
 }
 
-/**
- * How long the fan-out waits before it writes a handed-off dispatch's `created` fact. Its
- * organization's share (handlers counted for 250 ms) then bounds how fast such hand-offs are
- * written, so a burst to an endpoint that cannot take it is spread past the burst instead of
- * being fsynced beside the stream storing everyone's events (bench/README.md, "Fair delivery").
- */
-export const HAND_OFF_HOLD_MS = 250;
-
-/**
- * 0 for an endpoint that is merely busy for now (a drain to a fast endpoint); HAND_OFF_HOLD_MS for
- * one whose circuit is open, that has a parked backlog, or that has been slow or failing: its
- * dispatch waits anyway, so writing it a little later costs it nothing.
- */
-export function handOffHoldMs(inputs: Pick<FastPathInputs, 'circuitOpen' | 'backlogged' | 'health'>): number {
-  if (inputs.circuitOpen || inputs.backlogged) return HAND_OFF_HOLD_MS;
-  const health = inputs.health;
-  if (health === undefined || health.samples < 3) return 0;
-  return health.latencyMs > FAST_LATENCY_MS || health.failureRate > FAST_FAILURE_RATE ? HAND_OFF_HOLD_MS : 0;
-}
-
 const WEIGHT = 0.2;
 const MAX_ORIGINS = 10_000;
 

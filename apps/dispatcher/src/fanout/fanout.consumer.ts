@@ -1,4 +1,3 @@
-import { setTimeout } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
@@ -160,9 +159,6 @@ export class FanoutConsumer {
     this.metrics.firstAttempts.inc({ path: 'fanout' }, tried.length - handedOff.length);
     if (handedOff.length > 0) {
       this.metrics.firstAttempts.inc({ path: 'handed_off' }, handedOff.length);
-      // Hand-offs to an endpoint that cannot take them are spread over time (handOffHoldMs).
-      const hold = Math.max(...handedOff.map(({ data }) => this.attempts.handOffHoldMs(data)));
-      if (hold > 0) await setTimeout(hold);
       await this.publisher.publishMany(handedOff.map((fact) => deliveryFactMessage(fact, spanTrace)));
     }
     // Cut off by shutdown: the event goes back and its attempts are made again, same webhook-id.
