@@ -28,6 +28,7 @@ export class DispatcherMetrics {
   readonly consumerRedelivered;
   readonly parked;
   readonly firstAttempts;
+  readonly handOffsHeld;
   readonly circuitTransitions;
   readonly circuitsOpen;
   readonly parkedQueues;
@@ -100,6 +101,10 @@ export class DispatcherMetrics {
       name: 'hookstream_delivery_first_attempts_total',
       help: 'First attempts of dispatches from events: made at fan-out, or handed off to the attempt path',
       labelNames: ['path'],
+    });
+    this.handOffsHeld = metrics.counter({
+      name: 'hookstream_delivery_hand_offs_held_total',
+      help: 'Hand-offs the fan-out held back for a moment because their endpoint could not take them',
     });
     this.parked = metrics.counter<'reason'>({
       name: 'hookstream_delivery_parked_total',

@@ -25,7 +25,7 @@ import { buildRequest, loggedHeaders } from './attempt-request.plan';
 import { endAttemptSpan, startAttemptSpan } from './attempt.tracing';
 import { EndpointCircuits } from './endpoint-circuits.service';
 import { EndpointGate } from './endpoint-gate.state';
-import { fastPathDecision, OriginHealthBook } from './fast-path.decision';
+import { fastPathDecision, handOffHeld, OriginHealthBook } from './fast-path.decision';
 import { HttpSender, type HttpRequest, type HttpResult } from './http-sender.client';
 import { OriginPools } from './origin-pools.client';
 import { ParkedQueues, type AttemptSource, type ParkReason } from './parked-queues.service';
@@ -175,6 +175,27 @@ export class AttemptRunner implements OnApplicationShutdown {
     const report = this.report(1, exchange, route);
     await this.record(dispatch, route, report, false, true, exchange.traceparent);
     return 'recorded';
+  }
+
+  /**
+   * Whether the fan-out holds this dispatch's hand-off for a moment (handOffHeld); `storedAtMs`:
+   * when EVENTS stored its event.
+   */
+  handOffHeld(dispatch: Dispatch, storedAtMs: number): boolean {
+    const found = this.routing.table.lookup(dispatch.subscriptionId);
+    if (found.kind !== 'found') return false;
+    const { id, origin } = found.route;
+    const nowMs = Date.now();
+    return handOffHeld({
+      circuitOpen: this.circuits.isOpen(id),
+      backlogged: this.queues.hasBacklog(id),
+      health: this.health.of(origin),
+      originInFlight: this.gate.inFlightTo(origin),
+      originLimit: this.gate.originLimit,
+      originWaiting: this.gate.waitingFor(origin),
+      originSilentMs: this.gate.silentMs(origin, nowMs),
+      eventAgeMs: nowMs - storedAtMs,
+    });
   }
 
   /** An attempt taken from the endpoint's parked queue, already paced to the endpoint. */

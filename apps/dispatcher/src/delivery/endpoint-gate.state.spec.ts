@@ -35,6 +35,20 @@ describe('EndpointGate', () => {
     expect(gate.inFlightTo('https://a')).toBe(0);
   });
 
+  it('tells how many wait for an origin and how long it has been silent', async () => {
+    const gate = new EndpointGate(options);
+    expect(gate.silentMs('https://a', 1_000)).toBe(0);
+    await gate.enter('https://a', 1_000);
+    await gate.enter('https://a', 1_000);
+    const waiting = gate.enter('https://a', 1_000);
+    expect(gate.waitingFor('https://a')).toBe(1);
+    expect(gate.silentMs('https://a', 1_400)).toBe(400);
+    gate.leave('https://a', false, 1_500);
+    expect(await waiting).toBe(true);
+    expect(gate.waitingFor('https://a')).toBe(0);
+    expect(gate.silentMs('https://a', 1_600)).toBe(100);
+  });
+
   it('sends a waiting message back once its origin has been silent for maxWaitMs', async () => {
     const gate = new EndpointGate({ ...options, maxWaitMs: 20 });
     await gate.enter('https://a', Date.now());

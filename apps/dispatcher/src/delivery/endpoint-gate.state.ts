@@ -55,6 +55,17 @@ export class EndpointGate {
     return this.origins.get(origin)?.inFlight ?? 0;
   }
 
+  /** Messages waiting for a slot of the origin. */
+  waitingFor(origin: string): number {
+    return this.origins.get(origin)?.waiters.length ?? 0;
+  }
+
+  /** How long the origin has had requests in flight without one finishing; 0 when it has none. */
+  silentMs(origin: string, nowMs: number): number {
+    const state = this.origins.get(origin);
+    return state === undefined ? 0 : nowMs - state.lastReleaseMs;
+  }
+
   /**
    * Takes an origin slot, possibly after waiting; false when the origin is saturated. A patient
    * caller (a parked queue's drain, already paced to the endpoint) waits for its slot instead.

@@ -1,4 +1,58 @@
-import { fastPathDecision, OriginHealthBook, type FastPathInputs } from './fast-path.decision';
+import {
+  fastPathDecision,
+  HAND_OFF_HOLD_UNTIL_AGE_MS,
+  handOffHeld,
+  OriginHealthBook,
+  type FastPathInputs,
+  type HandOffHoldInputs,
+} from './fast-path.decision';
+
+describe('handOffHeld', () => {
+  const healthy = { samples: 20, latencyMs: 5, failureRate: 0 };
+  const inputs = (overrides: Partial<HandOffHoldInputs> = {}): HandOffHoldInputs => ({
+    circuitOpen: false,
+    backlogged: false,
+    health: healthy,
+    originInFlight: 32,
+    originLimit: 32,
+    originWaiting: 0,
+    originSilentMs: 1,
+    eventAgeMs: 10,
+    ...overrides,
+  });
+
+  it('hands off at once to a fast endpoint that is only busy, or has a free slot', () => {
+    expect(handOffHeld(inputs())).toBe(false);
+    // A full waiting room in front of a fast endpoint is still drained within the hold.
+    expect(handOffHeld(inputs({ originWaiting: 512 }))).toBe(false);
+    expect(handOffHeld(inputs({ originInFlight: 1, health: undefined }))).toBe(false);
+    expect(handOffHeld(inputs({ originInFlight: 31, originSilentMs: 5_000 }))).toBe(false);
+  });
+
+  it('holds hand-offs to an endpoint whose circuit is open, with a parked backlog, slow or failing', () => {
+    expect(handOffHeld(inputs({ circuitOpen: true, originInFlight: 0 }))).toBe(true);
+    expect(handOffHeld(inputs({ backlogged: true, originInFlight: 0 }))).toBe(true);
+    expect(handOffHeld(inputs({ originInFlight: 0, health: { ...healthy, latencyMs: 2_000 } }))).toBe(true);
+    expect(handOffHeld(inputs({ originInFlight: 0, health: { ...healthy, failureRate: 0.5 } }))).toBe(true);
+  });
+
+  it('holds hand-offs to a saturated endpoint not measured yet, silent, or far behind', () => {
+    expect(handOffHeld(inputs({ health: undefined }))).toBe(true);
+    expect(handOffHeld(inputs({ health: { samples: 2, latencyMs: 5, failureRate: 0 } }))).toBe(true);
+    // Requests in flight and none answered for longer than a fast answer takes: it hangs.
+    expect(handOffHeld(inputs({ originSilentMs: 300 }))).toBe(true);
+    // 200 ms answers, 32 at a time, 512 waiting: the last one waits more than three seconds.
+    expect(handOffHeld(inputs({ health: { ...healthy, latencyMs: 200 }, originWaiting: 512 }))).toBe(true);
+    expect(handOffHeld(inputs({ health: { ...healthy, latencyMs: 200 }, originWaiting: 10 }))).toBe(false);
+  });
+
+  it('never holds an event that has already waited, so an organization falls behind by a bounded time', () => {
+    const aged = { eventAgeMs: HAND_OFF_HOLD_UNTIL_AGE_MS };
+    expect(handOffHeld(inputs({ ...aged, circuitOpen: true }))).toBe(false);
+    expect(handOffHeld(inputs({ ...aged, health: undefined }))).toBe(false);
+    expect(handOffHeld(inputs({ eventAgeMs: HAND_OFF_HOLD_UNTIL_AGE_MS - 1, circuitOpen: true }))).toBe(true);
+  });
+});
 
 describe('fastPathDecision', () => {
   const healthy = { samples: 20, latencyMs: 5, failureRate: 0 };

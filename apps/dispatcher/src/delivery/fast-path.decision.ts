@@ -42,6 +42,54 @@ export function fastPathDecision(inputs: FastPathInputs): FastPathDecision {
   return 'attempt';
 }
 
+/**
+ * How long the fan-out waits before it writes the `created` fact of a dispatch it hands off to an
+ * endpoint that cannot take it. Its organization's share of fan-out handlers, each held that long,
+ * then bounds how fast such hand-offs are written: a burst's `created` facts and parked entries,
+ * each fsynced, are spread past the burst instead of being written while EVENTS stores the rest
+ * of it and everyone else's events (docs/delivery-flow.md, "Hand-offs spread past a burst").
+ */
+export const HAND_OFF_HOLD_MS = 250;
+/**
+ * An event that has waited this long since it was stored is handed off at once: the hold spreads
+ * a burst, it never lets an organization fall behind by more than this.
+ */
+export const HAND_OFF_HOLD_UNTIL_AGE_MS = 5_000;
+
+export interface HandOffHoldInputs {
+  circuitOpen: boolean;
+  backlogged: boolean;
+  health: OriginHealth | undefined;
+  originInFlight: number;
+  originLimit: number;
+  /** Messages waiting for a slot of the origin. */
+  originWaiting: number;
+  /** Since a request to the origin last finished (or the first one started). */
+  originSilentMs: number;
+  /** Since EVENTS stored the event. */
+  eventAgeMs: number;
+}
+
+/**
+ * Whether the fan-out holds the hand-off of a dispatch whose endpoint cannot take it and is not known to be fast: its
+ * circuit is open, it has a parked backlog, it has been slow or failing, or it is saturated and
+ * unmeasured, silent for longer than a fast answer takes (a hanging endpoint has no answers to
+ * measure), or so far behind that the messages already waiting for it take longer than the hold.
+ * Such a dispatch waits for its endpoint anyway, so writing it a little later costs it nothing. Never for an endpoint that is only busy and keeps answering fast (a drain), nor for an
+ * event that has already waited HAND_OFF_HOLD_UNTIL_AGE_MS.
+ */
+export function handOffHeld(inputs: HandOffHoldInputs): boolean {
+  if (inputs.eventAgeMs >= HAND_OFF_HOLD_UNTIL_AGE_MS) return false;
+  if (inputs.circuitOpen || inputs.backlogged) return true;
+  const health = inputs.health;
+  const measured = health !== undefined && health.samples >= 3;
+  if (measured && (health.latencyMs > FAST_LATENCY_MS || health.failureRate > FAST_FAILURE_RATE)) return true;
+  if (inputs.originInFlight < inputs.originLimit) return false;
+  if (!measured || inputs.originSilentMs > FAST_LATENCY_MS) return true;
+  const queuedMs = ((inputs.originWaiting + 1) * health.latencyMs) / inputs.originLimit;
+  return queuedMs > HAND_OFF_HOLD_MS;
+}
+
 const WEIGHT = 0.2;
 const MAX_ORIGINS = 10_000;
 

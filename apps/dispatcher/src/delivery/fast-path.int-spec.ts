@@ -53,6 +53,8 @@ describe('first attempts at fan-out (spawned dispatcher)', () => {
     expect(
       await harness.metric(dispatcher, 'hookstream_delivery_first_attempts_total', { path: 'fanout' }),
     ).toBeGreaterThanOrEqual(15);
+    // Those handed off while the origin was new went at once: it was not saturated.
+    expect(await harness.metric(dispatcher, 'hookstream_delivery_hand_offs_held_total')).toBe(0);
   });
 
   it('hands a slow endpoint off to the attempt path once its latency is known', async () => {
@@ -79,6 +81,10 @@ describe('first attempts at fan-out (spawned dispatcher)', () => {
     await slow.close();
     // A few are tried at fan-out while its latency is unknown; then it goes at its own pace.
     expect(created.length).toBeGreaterThanOrEqual(8);
+    // Slow once measured: its hand-offs are spread past the events that caused them.
+    expect(
+      await harness.metric(dispatcher, 'hookstream_delivery_hand_offs_held_total'),
+    ).toBeGreaterThanOrEqual(8);
     for (const id of ids) expect(factsOf(facts.items, id).at(-1)?.type).toBe('dispatch.succeeded');
   });
 });

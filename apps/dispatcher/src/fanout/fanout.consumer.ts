@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import { ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
@@ -19,6 +20,7 @@ import {
 } from '@hookstream/messaging';
 import { activeTracer, traceparentOf, type Logger } from '@hookstream/platform';
 import { AttemptRunner } from '../delivery/attempt-runner.service';
+import { HAND_OFF_HOLD_MS } from '../delivery/fast-path.decision';
 import type { DispatcherConfig } from '../dispatcher.config';
 import { DispatcherMetrics } from '../dispatcher.metrics';
 import { RoutingService } from '../routing/routing.service';
@@ -159,7 +161,19 @@ export class FanoutConsumer {
     this.metrics.firstAttempts.inc({ path: 'fanout' }, tried.length - handedOff.length);
     if (handedOff.length > 0) {
       this.metrics.firstAttempts.inc({ path: 'handed_off' }, handedOff.length);
-      await this.publisher.publishMany(handedOff.map((fact) => deliveryFactMessage(fact, spanTrace)));
+      // Hand-offs to endpoints that cannot take them are spread past a burst (handOffHeld); the
+      // others are written at once.
+      const storedAtMs = msg.time.getTime();
+      const held = handedOff.map((fact) => this.attempts.handOffHeld(fact.data, storedAtMs));
+      const now = handedOff.filter((_, i) => !held[i]);
+      const later = handedOff.filter((_, i) => held[i]);
+      if (now.length > 0)
+        await this.publisher.publishMany(now.map((fact) => deliveryFactMessage(fact, spanTrace)));
+      if (later.length > 0) {
+        this.metrics.handOffsHeld.inc(later.length);
+        await setTimeout(HAND_OFF_HOLD_MS);
+        await this.publisher.publishMany(later.map((fact) => deliveryFactMessage(fact, spanTrace)));
+      }
     }
     // Cut off by shutdown: the event goes back and its attempts are made again, same webhook-id.
     if (tried.some(({ result }) => result === 'interrupted')) return Outcome.nak();
