@@ -52,7 +52,7 @@ export function fastPathDecision(inputs: FastPathInputs): FastPathDecision {
 export const HAND_OFF_HOLD_MS = 250;
 /**
  * An event that has waited this long since it was stored is handed off at once: the hold spreads
- * a burst, it never lets an organization fall behind by more than this.
+ * a burst, and stops once an organization's fan-out is this far behind.
  */
 export const HAND_OFF_HOLD_UNTIL_AGE_MS = 5_000;
 
@@ -71,12 +71,13 @@ export interface HandOffHoldInputs {
 }
 
 /**
- * Whether the fan-out holds the hand-off of a dispatch whose endpoint cannot take it and is not known to be fast: its
- * circuit is open, it has a parked backlog, it has been slow or failing, or it is saturated and
- * unmeasured, silent for longer than a fast answer takes (a hanging endpoint has no answers to
- * measure), or so far behind that the messages already waiting for it take longer than the hold.
- * Such a dispatch waits for its endpoint anyway, so writing it a little later costs it nothing. Never for an endpoint that is only busy and keeps answering fast (a drain), nor for an
- * event that has already waited HAND_OFF_HOLD_UNTIL_AGE_MS.
+ * Whether the fan-out holds the hand-off of a dispatch whose endpoint cannot take it and is not
+ * known to be fast: its circuit is open, it has a parked backlog, it has been slow or failing, or
+ * it is saturated and unmeasured, silent for longer than a fast answer takes (a hanging endpoint
+ * has no answers to measure), or so far behind that the messages already waiting for it take
+ * longer than the hold. Such a dispatch waits for its endpoint anyway, so writing it a little
+ * later costs it nothing. Never for an endpoint that is only busy and keeps answering fast (a
+ * drain), nor for an event that has already waited HAND_OFF_HOLD_UNTIL_AGE_MS.
  */
 export function handOffHeld(inputs: HandOffHoldInputs): boolean {
   if (inputs.eventAgeMs >= HAND_OFF_HOLD_UNTIL_AGE_MS) return false;
