@@ -7,6 +7,7 @@ import {
   type ConsumerSpec,
   type ConsumerStatus,
   type RunningConsumer,
+  YOUNG_HANDLER_MS,
 } from './consumer-types';
 import { consumerSignal } from './consumer-signals';
 import { ensureDurableConsumer } from './durable-consumer';
@@ -31,8 +32,6 @@ export interface ConsumerLoopDeps {
 const START_SLICE_MS = 4;
 /** How often messages waiting in the look-ahead are looked at for a keep-alive. */
 const KEEP_ALIVE_TICK_MS = 50;
-/** A handler running longer than this waits on I/O: it no longer counts against its key's share. */
-const YOUNG_HANDLER_MS = 250;
 type State = 'starting' | 'consuming' | 'recovering' | 'stopping' | 'stopped';
 
 /** One durable pull consumer: creates it, pulls with bounded concurrency, recovers, stops gracefully. */

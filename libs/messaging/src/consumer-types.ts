@@ -40,10 +40,14 @@ export interface ConsumerSpec extends DurableConsumerSpec {
      * Handlers one key may run at once while other keys wait (default: no share). A key over it
      * still starts when the look-ahead is full, so the share never stalls the pull. It keeps one
      * key's burst from crowding the event loop: each of its continuations delays everyone's.
+     * A handler counts against it for its first YOUNG_HANDLER_MS only.
      */
     perKey?: number;
   };
 }
+
+/** A handler running longer than this waits on I/O: it no longer counts against its key's share. */
+export const YOUNG_HANDLER_MS = 250;
 
 export interface ConsumerStatus {
   healthy: boolean;

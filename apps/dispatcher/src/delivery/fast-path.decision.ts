@@ -1,3 +1,5 @@
+import { YOUNG_HANDLER_MS } from '@hookstream/messaging';
+
 /** What the dispatcher has measured of one origin lately (exponentially weighted). */
 export interface OriginHealth {
   /** Attempts seen; the averages mean little before a few. */
@@ -44,12 +46,13 @@ export function fastPathDecision(inputs: FastPathInputs): FastPathDecision {
 
 /**
  * How long the fan-out waits before it writes the `created` fact of a dispatch it hands off to an
- * endpoint that cannot take it. Its organization's share of fan-out handlers, each held that long,
- * then bounds how fast such hand-offs are written: a burst's `created` facts and parked entries,
- * each fsynced, are spread past the burst instead of being written while EVENTS stores the rest
- * of it and everyone else's events (docs/delivery-flow.md, "Hand-offs spread past a burst").
+ * endpoint that cannot take it: as long as a handler counts against its organization's share of
+ * fan-out handlers, so the share bounds how fast such hand-offs are written. A burst's `created`
+ * facts and parked entries, each fsynced, are then spread past the burst instead of being written
+ * while EVENTS stores the rest of it and everyone else's events (docs/delivery-flow.md,
+ * "Hand-offs spread past a burst").
  */
-export const HAND_OFF_HOLD_MS = 250;
+export const HAND_OFF_HOLD_MS = YOUNG_HANDLER_MS;
 /**
  * An event that has waited this long since it was stored is handed off at once: the hold spreads
  * a burst, and stops once an organization's fan-out is this far behind.
